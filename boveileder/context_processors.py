@@ -1,0 +1,20 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Role
+
+
+def navigation(request):
+    """The menu for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated or user.municipality_id is None:
+        return {"nav_items": []}
+    items = []
+    if user.has_role(Role.COUNSELLOR, Role.MANAGER):
+        items.append((_("Caseload"), reverse("cases:caseload")))
+    if user.has_role(Role.OFFICER, Role.MANAGER):
+        items.append((_("Flags"), reverse("housing:flag_queue")))
+        items.append((_("Units"), reverse("housing:unit_list")))
+    if user.has_role(Role.MANAGER):
+        items.append((_("Figures"), reverse("reports:dashboard")))
+    return {"nav_items": items}

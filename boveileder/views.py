@@ -1,0 +1,50 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from .models import Role
+
+LANDING = (
+    (Role.COUNSELLOR, "cases:caseload"),
+    (Role.OFFICER, "housing:flag_queue"),
+    (Role.MANAGER, "reports:dashboard"),
+)
+
+
+@require_GET
+def home(request):
+    """Each role lands on what it does first; a counsellor who also manages lands on the caseload."""
+    user = request.user
+    for role, url_name in LANDING:
+        if user.municipality_id and user.has_role(role):
+            return redirect(url_name)
+    if user.is_superuser:
+        return redirect("admin:index")
+    return render(request, "no_role.html", status=403)
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """Liveness for load balancers: the database, and Redis when configured."""
+    from django.conf import settings
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = "error"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception:  # noqa: BLE001
+            checks["redis"] = "error"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

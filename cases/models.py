@@ -1,0 +1,537 @@
+"""Households and the help they get: persons, follow-ups, consents, partner agencies, start-up loan
+applications, individual decisions, and the household's timeline."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from boveileder.models import Municipality
+from boveileder.national_id import validate_national_id
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    municipality_path = "municipality"
+
+    def for_municipality(self, municipality):
+        return self.filter(**{self.municipality_path: municipality})
+
+
+# --- partner agencies -------------------------------------------------------------------------
+
+
+class PartnerAgency(models.Model):
+    class Kind(models.TextChoices):
+        NAV = "nav", _("NAV")
+        REFUGEE_OFFICE = "refugee_office", _("Refugee office")
+        BANK = "bank", _("Bank")
+        HEALTH = "health", _("Health services")
+        CHILD_WELFARE = "child_welfare", _("Child welfare")
+        SCHOOL = "school", _("School or kindergarten")
+        OTHER = "other", _("Other")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="partner_agencies")
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner agency")
+        verbose_name_plural = _("partner agencies")
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="agency_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+# --- households and persons -------------------------------------------------------------------
+
+
+class HouseholdQuerySet(MunicipalityQuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+    def visible_to(self, user):
+        """The user's municipality; a restricted (sperret) household only to managers and its counsellor."""
+        qs = self.filter(municipality_id=user.municipality_id)
+        if not user.is_manager:
+            qs = qs.filter(Q(restricted=False) | Q(counsellor=user))
+        return qs
+
+
+class Household(models.Model):
+    class HousingAtStart(models.TextChoices):
+        MUNICIPAL_RENTAL = "municipal_rental", _("Municipal rental housing")
+        PRIVATE_RENTAL = "private_rental", _("Private rental")
+        TEMPORARY = "temporary", _("Temporary accommodation")
+        HOMELESS = "homeless", _("Without a home")
+        INSTITUTION = "institution", _("Institution")
+        OTHER = "other", _("Other")
+
+    class CloseReason(models.TextChoices):
+        GOAL_REACHED = "goal_reached", _("Goal reached")
+        MOVED_AWAY = "moved_away", _("Moved away")
+        DECLINED = "declined", _("Declined further help")
+        OTHER = "other", _("Other")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="households")
+    reference = models.CharField(_("reference"), max_length=40)
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counsellor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+    )
+    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
+    housing_at_start = models.CharField(
+        _("where the household lived at the start"),
+        max_length=20,
+        choices=HousingAtStart.choices,
+        default=HousingAtStart.MUNICIPAL_RENTAL,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)
+    restricted = models.BooleanField(
+        _("restricted (sperret)"),
+        default=False,
+        help_text=_("Only managers and the household's own counsellor can open a restricted household."),
+    )
+    anonymised_at = models.DateTimeField(_("working notes anonymised"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "reference"], name="household_unique_reference"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | ~Q(close_reason=""), name="household_closed_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "counsellor"], name="household_caseload_idx")]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+
+class PersonQuerySet(MunicipalityQuerySet):
+    def members(self):
+        """Current members: not removed from their household."""
+        return self.filter(left_on__isnull=True)
+
+
+class Person(models.Model):
+    class HouseholdRole(models.TextChoices):
+        APPLICANT = "applicant", _("Main person")
+        PARTNER = "partner", _("Spouse or partner")
+        CHILD = "child", _("Child")
+        OTHER = "other", _("Other member")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="persons")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    # Its own field: never derived from the national ID.
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    national_id = models.CharField(
+        _("national ID number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_national_id],
+        help_text=_("Fødselsnummer or D-number, 11 digits. Only where secure identification is needed."),
+    )
+    household_role = models.CharField(
+        _("role in the household"), max_length=20, choices=HouseholdRole.choices, default=HouseholdRole.OTHER
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
+    left_on = models.DateField(_("left the household on"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["national_id"])
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household", "birth_date", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "national_id"],
+                condition=~Q(national_id=""),
+                name="person_unique_national_id",
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "last_name", "first_name"], name="person_name_idx")]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def is_child_on(self, on: date) -> bool:
+        """A child on a date: the 18th birthday is after that date. No birth date: an adult."""
+        if self.birth_date is None:
+            return False
+        try:
+            eighteenth = self.birth_date.replace(year=self.birth_date.year + 18)
+        except ValueError:  # born 29 February
+            eighteenth = date(self.birth_date.year + 18, 3, 1)
+        return eighteenth > on
+
+
+# --- follow-ups -------------------------------------------------------------------------------
+
+
+class FollowUpQuerySet(MunicipalityQuerySet):
+    municipality_path = "household__municipality"
+
+    def in_period(self, first, last):
+        return self.filter(date__gte=first, date__lte=last)
+
+
+class FollowUp(models.Model):
+    class Kind(models.TextChoices):
+        HOME_VISIT = "home_visit", _("Home visit")
+        OFFICE_MEETING = "office_meeting", _("Office meeting")
+        PHONE = "phone", _("Phone")
+        ACCOMPANIMENT = "accompaniment", _("Accompaniment (bank, viewing, NAV)")
+        DIGITAL = "digital", _("Digital")
+        OTHER = "other", _("Other")
+
+    class Topic(models.TextChoices):
+        ECONOMY = "economy", _("Economy")
+        HOUSING = "housing", _("Housing")
+        STARTLOAN = "startloan", _("Start-up loan")
+        MOVING = "moving", _("Moving")
+        CHILDREN = "children", _("Children and school")
+        NAV = "nav", _("NAV")
+        HEALTH = "health", _("Health")
+        OTHER = "other", _("Other")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="followups")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    partner_agencies = models.ManyToManyField(
+        PartnerAgency, verbose_name=_("partner agencies that took part"), blank=True, related_name="followups"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[partner_agencies])
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_step_due__isnull=True) | Q(next_step_due__gte=models.F("date")),
+                name="followup_next_step_not_before_visit",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["household", "-date"], name="followup_household_date_idx"),
+            models.Index(fields=["date"], name="followup_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date:%d.%m.%Y}"
+
+
+# --- consents ---------------------------------------------------------------------------------
+
+
+class ConsentQuerySet(MunicipalityQuerySet):
+    municipality_path = "household__municipality"
+
+    def in_force_on(self, on):
+        return self.filter(given_on__lte=on).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on), Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+        )
+
+
+class Consent(models.Model):
+    """Samtykke: what may be shared with which partner agency, and on what basis."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey(
+        Person, verbose_name=_("given by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
+    )
+    agency = models.ForeignKey(PartnerAgency, verbose_name=_("partner agency"), on_delete=models.PROTECT)
+    purpose = models.CharField(_("what may be shared, and why"), max_length=300)
+    given_on = models.DateField(_("given on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    history = HistoricalRecords()
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_on"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
+                name="consent_valid_after_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency}: {self.purpose}"
+
+
+# --- start-up loan applications (startlån) ----------------------------------------------------
+
+
+class StartLoanQuerySet(MunicipalityQuerySet):
+    municipality_path = "household__municipality"
+
+
+class StartLoanApplication(models.Model):
+    """Follows an application decided in Husbanken's Startskudd; we record, we do not decide."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        APPEALED = "appealed", _("Appealed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DISBURSED = "disbursed", _("Disbursed")
+
+    class Purpose(models.TextChoices):
+        PURCHASE = "purchase", _("Buying a home")
+        REFINANCE = "refinance", _("Refinancing to keep a home")
+
+    class ApprovalKind(models.TextChoices):
+        CERTIFICATE = "certificate", _("Financing certificate (finansieringsbevis)")
+        COMMITMENT = "commitment", _("Loan commitment for a given home")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="startloans")
+    startskudd_ref = models.CharField(_("Startskudd case number"), max_length=40, blank=True)
+    received_on = models.DateField(_("received on"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.PURCHASE)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    loan_amount_nok = models.PositiveIntegerField(_("loan amount (kr)"), null=True, blank=True)
+    grant_amount_nok = models.PositiveIntegerField(_("grant amount (kr)"), null=True, blank=True)
+    purchase_price_nok = models.PositiveIntegerField(_("purchase price (kr)"), null=True, blank=True)
+    income_after_tax_nok = models.PositiveIntegerField(_("yearly income after tax (kr)"), null=True, blank=True)
+    debts_nok = models.PositiveIntegerField(_("debts (kr)"), null=True, blank=True)
+    equity_nok = models.PositiveIntegerField(_("equity (kr)"), null=True, blank=True)
+    documents_received = models.JSONField(_("documents received"), default=list, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    approval_kind = models.CharField(_("approved as"), max_length=20, choices=ApprovalKind.choices, blank=True)
+    certificate_valid_until = models.DateField(_("certificate valid until"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    appealed_on = models.DateField(_("appealed on"), null=True, blank=True)
+    disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    purchased_address = models.CharField(_("address of the home bought"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = StartLoanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on"]
+        verbose_name = _("start-up loan application")
+        verbose_name_plural = _("start-up loan applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("received_on")),
+                name="startloan_decided_after_received",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["received_on"], name="startloan_received_idx"),
+            models.Index(fields=["decided_on"], name="startloan_decided_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.received_on:%d.%m.%Y}"
+
+
+class StartLoanStatusChange(models.Model):
+    application = models.ForeignKey(StartLoanApplication, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=StartLoanApplication.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=StartLoanApplication.Status.choices)
+    on = models.DateField(_("date"))
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at"]
+
+
+# --- individual decisions (enkeltvedtak, boligsosial lov § 6) ---------------------------------
+
+
+class DecisionQuerySet(MunicipalityQuerySet):
+    municipality_path = "household__municipality"
+
+
+class Decision(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("Help granted")
+        REFUSED = "refused", _("Refused")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="decisions")
+    person = models.ForeignKey(
+        Person, verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.GRANTED)
+    assessment = models.TextField(_("assessment of the situation, wishes and goals"), blank=True)
+    main_content = models.TextField(_("main content of the help"), blank=True)
+    period_from = models.DateField(_("period from"), null=True, blank=True)
+    period_to = models.DateField(_("period to"), null=True, blank=True)
+    participation = models.TextField(_("how the household took part, and what it said"), blank=True)
+    legal_basis = models.TextField(_("rules the decision rests on"), blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    replaces = models.ForeignKey(
+        "self", verbose_name=_("replaces"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_on = models.DateField(_("decided on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("individual decision")
+        verbose_name_plural = _("individual decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("drafted_by")),
+                name="decision_not_approved_by_drafter",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_to__isnull=True)
+                | Q(period_from__isnull=True)
+                | Q(period_to__gte=models.F("period_from")),
+                name="decision_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.get_outcome_display()}"
+
+
+class DecisionLetter(models.Model):
+    """The rendered letter; kept as it was sent."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="letters")
+    pdf = models.FileField(upload_to="letters/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    archived_on = models.DateField(_("filed in the archive on"), null=True, blank=True)
+    archive_ref = models.CharField(_("archive reference"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Appeal(models.Model):
+    class SecondLook(models.TextChoices):
+        CHANGED = "changed", _("Decision changed by the municipality")
+        KEPT = "kept", _("Decision kept, forwarded to Statsforvalteren")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Decision upheld")
+        REVERSED = "reversed", _("Decision reversed")
+        RETURNED = "returned", _("Returned for new consideration")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="appeals")
+    received_on = models.DateField(_("received on"))
+    within_deadline = models.BooleanField(_("received within the deadline"))
+    second_look = models.CharField(_("the municipality's second look"), max_length=20, choices=SecondLook.choices, blank=True)
+    second_look_on = models.DateField(null=True, blank=True)
+    forwarded_on = models.DateField(_("forwarded to Statsforvalteren on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome at Statsforvalteren"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on"]
+
+
+# --- the household's timeline and the access log ----------------------------------------------
+
+
+class TimelineEvent(models.Model):
+    """One row per thing that happened to a household, written by every app through
+    `cases.services.timeline_record`, so the household page never imports another app."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
+    occurred_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        ordering = ["-occurred_on", "-recorded_at", "-id"]
+        indexes = [models.Index(fields=["household", "-occurred_on", "-recorded_at"], name="timeline_idx")]
+
+
+class RecordView(models.Model):
+    """Innsynslogg: who looked at a household or a person's record, and when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="record_views")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="record_views")
+    viewed_at = models.DateTimeField(auto_now_add=True)
+    what = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+        indexes = [models.Index(fields=["household", "-viewed_at"], name="recordview_household_idx")]

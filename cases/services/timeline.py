@@ -1,0 +1,20 @@
+"""The household's timeline: one table, written by the services of every app through this module."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from cases.models import Household, RecordView, TimelineEvent
+
+
+def timeline_record(*, household: Household, kind: str, summary: str, on, actor=None, subject=None) -> TimelineEvent:
+    """Add one event to a household's timeline; `subject` is the record it is about, if any."""
+    event = TimelineEvent(household=household, kind=kind, summary=summary[:300], occurred_on=on, actor=actor)
+    if subject is not None:
+        event.content_type = ContentType.objects.get_for_model(subject)
+        event.object_id = subject.pk
+    event.save()
+    return event
+
+
+def record_view_log(*, user, household: Household, what: str, person=None) -> RecordView:
+    """Innsynslogg: note that `user` opened a household's or a person's record."""
+    return RecordView.objects.create(user=user, household=household, person=person, what=what)

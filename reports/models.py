@@ -1,0 +1,92 @@
+"""Funding grants and the archive of generated funder reports."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from boveileder.models import Municipality
+from cases.models import MunicipalityQuerySet
+
+
+class Funder(models.TextChoices):
+    HUSBANKEN = "husbanken", _("Husbanken")
+    STATSFORVALTEREN = "statsforvalteren", _("Statsforvalteren")
+
+
+class FundingGrant(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="grants")
+    funder = models.CharField(_("funder"), max_length=20, choices=Funder.choices)
+    amount_nok = models.PositiveIntegerField(_("amount (kr)"))
+    period_from = models.DateField(_("from"))
+    period_to = models.DateField(_("to"))
+    purpose = models.CharField(_("purpose"), max_length=300)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_from"]
+        verbose_name = _("funding grant")
+        verbose_name_plural = _("funding grants")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_to__gte=models.F("period_from")), name="grant_period_ordered"
+            )
+        ]
+
+
+class ReportNarrative(models.Model):
+    """The manager's words for one funder's report for one period."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    funder = models.CharField(max_length=20, choices=Funder.choices)
+    period_from = models.DateField()
+    period_to = models.DateField()
+    goal_attainment = models.TextField(_("goal attainment"), blank=True)
+    deviations = models.TextField(_("deviations"), blank=True)
+    methods = models.TextField(_("methods"), blank=True)
+    challenges = models.TextField(_("challenges"), blank=True)
+    next_quarter = models.TextField(_("next quarter"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "funder", "period_from", "period_to"], name="narrative_unique_period"
+            )
+        ]
+
+
+class FunderReport(models.Model):
+    """One generated report, kept as it was: the figures and the file do not change afterwards."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="reports")
+    funder = models.CharField(_("funder"), max_length=20, choices=Funder.choices)
+    period_from = models.DateField(_("from"))
+    period_to = models.DateField(_("to"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    narrative = models.JSONField(default=dict, blank=True)
+    pdf = models.FileField(upload_to="reports/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("funder report")
+        verbose_name_plural = _("funder reports")

@@ -1,0 +1,77 @@
+import os
+
+import pytest
+
+from tests.factories import (
+    CounsellorFactory,
+    HouseholdFactory,
+    ManagerFactory,
+    MunicipalityFactory,
+    OfficerFactory,
+)
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `services` need the real PostgreSQL and Redis: skip them on the embedded default."""
+    from django.conf import settings
+
+    has_services = bool(settings.REDIS_URL) and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if has_services:
+        return
+    skip = pytest.mark.skip(reason="needs DATABASE_URL on PostgreSQL and REDIS_URL (as in .ci/run)")
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(name="Ålesund", slug="alesund")
+
+
+@pytest.fixture
+def other_municipality(db):
+    return MunicipalityFactory(name="Molde", slug="molde")
+
+
+@pytest.fixture
+def counsellor(municipality):
+    return CounsellorFactory(municipality=municipality, username="kari")
+
+
+@pytest.fixture
+def officer(municipality):
+    return OfficerFactory(municipality=municipality, username="ola")
+
+
+@pytest.fixture
+def manager(municipality):
+    return ManagerFactory(municipality=municipality, username="lise")
+
+
+@pytest.fixture
+def other_counsellor(other_municipality):
+    return CounsellorFactory(municipality=other_municipality, username="per")
+
+
+@pytest.fixture
+def other_manager(other_municipality):
+    return ManagerFactory(municipality=other_municipality, username="molde-leder")
+
+
+@pytest.fixture
+def household(municipality, counsellor):
+    return HouseholdFactory(municipality=municipality, counsellor=counsellor)
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a given user: `client_for(counsellor).get(...)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

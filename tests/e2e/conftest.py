@@ -1,0 +1,99 @@
+"""Browser journeys: Playwright driving Debian's Chromium against the live test server.
+
+Every page a journey visits is checked with axe-core; a serious or critical violation fails the
+test, and so does a page that was loaded but never checked."""
+
+import os
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import TEST_PASSWORD
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "nb-NO", "timezone_id": "Europe/Oslo"}
+
+
+class Accessibility:
+    """Runs axe-core on the current page and remembers which pages were loaded and checked."""
+
+    serious = ("serious", "critical")
+
+    def __init__(self):
+        self.axe = Axe()
+        self.loaded: list[str] = []
+        self.checked: set[str] = set()
+
+    def watch(self, page):
+        page.on("load", lambda p: self.loaded.append(urlparse(p.url).path))
+        return page
+
+    def check(self, page):
+        page.wait_for_load_state("load")
+        results = self.axe.run(page, options={"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+        bad = [v for v in results.response["violations"] if v.get("impact") in self.serious]
+        self.checked.add(urlparse(page.url).path)
+        assert not bad, f"axe-core on {page.url}:\n" + "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad
+        )
+
+    def unchecked(self):
+        return [path for path in self.loaded if path not in self.checked and not path.endswith(".pdf")]
+
+
+@pytest.fixture
+def a11y(page):
+    accessibility = Accessibility()
+    accessibility.watch(page)
+    yield accessibility
+    missed = accessibility.unchecked()
+    assert not missed, f"pages loaded but never checked with axe-core: {missed}"
+
+
+@pytest.fixture
+def login(page, live_server, a11y):
+    """Log in through the real form; returns the page on the user's landing page."""
+
+    def do_login(user, password=TEST_PASSWORD):
+        page.goto(f"{live_server.url}/login/")
+        a11y.check(page)
+        page.get_by_label("Brukernavn").fill(user.username)
+        page.get_by_label("Passord").fill(password)
+        page.get_by_role("button", name="Logg inn").click()
+        page.wait_for_load_state("load")
+        a11y.check(page)
+        return page
+
+    return do_login
