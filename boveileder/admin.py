@@ -13,8 +13,27 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class StaffAdmin(UserAdmin):
-    list_display = ["username", "first_name", "last_name", "municipality", "is_counsellor", "is_officer", "is_manager"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "municipality",
+        "is_counsellor",
+        "is_officer",
+        "is_manager",
+    ]
     list_filter = ["municipality", "is_counsellor", "is_officer", "is_manager", "is_active"]
     fieldsets = UserAdmin.fieldsets + (
-        (_("Municipality and roles"), {"fields": ["municipality", "is_counsellor", "is_officer", "is_manager", "can_approve_decisions"]}),
+        (
+            _("Municipality and roles"),
+            {
+                "fields": [
+                    "municipality",
+                    "is_counsellor",
+                    "is_officer",
+                    "is_manager",
+                    "can_approve_decisions",
+                ]
+            },
+        ),
     )

@@ -62,9 +62,7 @@ def validate_national_id(value: str) -> None:
     """Model and form validator: 11 digits with valid check digits."""
     cleaned = normalise(value)
     if not re.fullmatch(r"\d{11}", cleaned):
-        raise ValidationError(
-            _("A national ID number has exactly 11 digits."), code="national_id_length"
-        )
+        raise ValidationError(_("A national ID number has exactly 11 digits."), code="national_id_length")
     if not is_valid(cleaned):
         raise ValidationError(
             _("This is not a valid national ID number or D-number: check the digits."),

@@ -101,7 +101,9 @@ class Household(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
+    )
     restricted = models.BooleanField(
         _("restricted (sperret)"),
         default=False,
@@ -274,7 +276,8 @@ class ConsentQuerySet(MunicipalityQuerySet):
 
     def in_force_on(self, on):
         return self.filter(given_on__lte=on).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=on), Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on),
         )
 
 
@@ -283,14 +286,21 @@ class Consent(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents")
     person = models.ForeignKey(
-        Person, verbose_name=_("given by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
+        Person,
+        verbose_name=_("given by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
     )
     agency = models.ForeignKey(PartnerAgency, verbose_name=_("partner agency"), on_delete=models.PROTECT)
     purpose = models.CharField(_("what may be shared, and why"), max_length=300)
     given_on = models.DateField(_("given on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     history = HistoricalRecords()
     objects = ConsentQuerySet.as_manager()
@@ -349,12 +359,16 @@ class StartLoanApplication(models.Model):
     loan_amount_nok = models.PositiveIntegerField(_("loan amount (kr)"), null=True, blank=True)
     grant_amount_nok = models.PositiveIntegerField(_("grant amount (kr)"), null=True, blank=True)
     purchase_price_nok = models.PositiveIntegerField(_("purchase price (kr)"), null=True, blank=True)
-    income_after_tax_nok = models.PositiveIntegerField(_("yearly income after tax (kr)"), null=True, blank=True)
+    income_after_tax_nok = models.PositiveIntegerField(
+        _("yearly income after tax (kr)"), null=True, blank=True
+    )
     debts_nok = models.PositiveIntegerField(_("debts (kr)"), null=True, blank=True)
     equity_nok = models.PositiveIntegerField(_("equity (kr)"), null=True, blank=True)
     documents_received = models.JSONField(_("documents received"), default=list, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    approval_kind = models.CharField(_("approved as"), max_length=20, choices=ApprovalKind.choices, blank=True)
+    approval_kind = models.CharField(
+        _("approved as"), max_length=20, choices=ApprovalKind.choices, blank=True
+    )
     certificate_valid_until = models.DateField(_("certificate valid until"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     appealed_on = models.DateField(_("appealed on"), null=True, blank=True)
@@ -385,7 +399,9 @@ class StartLoanApplication(models.Model):
 
 
 class StartLoanStatusChange(models.Model):
-    application = models.ForeignKey(StartLoanApplication, on_delete=models.CASCADE, related_name="status_changes")
+    application = models.ForeignKey(
+        StartLoanApplication, on_delete=models.CASCADE, related_name="status_changes"
+    )
     from_status = models.CharField(max_length=20, choices=StartLoanApplication.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=StartLoanApplication.Status.choices)
     on = models.DateField(_("date"))
@@ -395,6 +411,9 @@ class StartLoanStatusChange(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self):
+        return f"{self.from_status or '–'} → {self.to_status}"
 
 
 # --- individual decisions (enkeltvedtak, boligsosial lov § 6) ---------------------------------
@@ -473,6 +492,9 @@ class DecisionLetter(models.Model):
     archive_ref = models.CharField(_("archive reference"), max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return f"{self.decision} ({self.created_at:%d.%m.%Y})"
+
 
 class Appeal(models.Model):
     class SecondLook(models.TextChoices):
@@ -487,18 +509,27 @@ class Appeal(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="appeals")
     received_on = models.DateField(_("received on"))
     within_deadline = models.BooleanField(_("received within the deadline"))
-    second_look = models.CharField(_("the municipality's second look"), max_length=20, choices=SecondLook.choices, blank=True)
+    second_look = models.CharField(
+        _("the municipality's second look"), max_length=20, choices=SecondLook.choices, blank=True
+    )
     second_look_on = models.DateField(null=True, blank=True)
     forwarded_on = models.DateField(_("forwarded to Statsforvalteren on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome at Statsforvalteren"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        _("outcome at Statsforvalteren"), max_length=20, choices=Outcome.choices, blank=True
+    )
     outcome_on = models.DateField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_on"]
+
+    def __str__(self):
+        return f"{self.decision} – {self.received_on:%d.%m.%Y}"
 
 
 # --- the household's timeline and the access log ----------------------------------------------
@@ -513,7 +544,9 @@ class TimelineEvent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=40)
     summary = models.CharField(max_length=300)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
@@ -522,16 +555,24 @@ class TimelineEvent(models.Model):
         ordering = ["-occurred_on", "-recorded_at", "-id"]
         indexes = [models.Index(fields=["household", "-occurred_on", "-recorded_at"], name="timeline_idx")]
 
+    def __str__(self):
+        return self.summary
+
 
 class RecordView(models.Model):
     """Innsynslogg: who looked at a household or a person's record, and when."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="record_views")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="record_views")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="record_views"
+    )
     viewed_at = models.DateTimeField(auto_now_add=True)
     what = models.CharField(max_length=60)
 
     class Meta:
         ordering = ["-viewed_at"]
         indexes = [models.Index(fields=["household", "-viewed_at"], name="recordview_household_idx")]
+
+    def __str__(self):
+        return f"{self.user} {self.what} {self.viewed_at:%d.%m.%Y %H:%M}"

@@ -112,7 +112,12 @@ def seed_municipality(*, name="Ålesund", slug="alesund", households=40, seed=20
         if i % 4 == 0:  # a quarter of them have moved on
             tenancy.moved_out_on = min(today, enrolled + timedelta(days=rng.randint(90, 700)))
             tenancy.move_out_reason = rng.choice(
-                [MoveOutReason.BOUGHT, MoveOutReason.BOUGHT, MoveOutReason.PRIVATE_RENTAL, MoveOutReason.OTHER]
+                [
+                    MoveOutReason.BOUGHT,
+                    MoveOutReason.BOUGHT,
+                    MoveOutReason.PRIVATE_RENTAL,
+                    MoveOutReason.OTHER,
+                ]
             )
         tenancy.save()
         day = enrolled

@@ -33,7 +33,9 @@ class RentalUnit(models.Model):
         ordering = ["address", "reference"]
         verbose_name = _("rental unit")
         verbose_name_plural = _("rental units")
-        constraints = [models.UniqueConstraint(fields=["municipality", "reference"], name="unit_unique_reference")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "reference"], name="unit_unique_reference")
+        ]
 
     def __str__(self):
         return self.address
@@ -56,14 +58,18 @@ class TenancyQuerySet(MunicipalityQuerySet):
 
 class Tenancy(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="tenancies")
-    unit = models.ForeignKey(RentalUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="tenancies")
+    unit = models.ForeignKey(
+        RentalUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="tenancies"
+    )
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="tenancies"
     )
     start_date = models.DateField(_("moved in on"))
     contract_end_date = models.DateField(_("contract ends on"), null=True, blank=True)
     moved_out_on = models.DateField(_("moved out on"), null=True, blank=True)
-    move_out_reason = models.CharField(_("reason for moving out"), max_length=20, choices=MoveOutReason.choices, blank=True)
+    move_out_reason = models.CharField(
+        _("reason for moving out"), max_length=20, choices=MoveOutReason.choices, blank=True
+    )
     move_out_note = models.CharField(_("note on the move-out"), max_length=300, blank=True)
     startloan = models.ForeignKey(
         StartLoanApplication,
@@ -92,7 +98,8 @@ class Tenancy(models.Model):
                 name="tenancy_moveout_has_reason",
             ),
             models.CheckConstraint(
-                condition=Q(contract_end_date__isnull=True) | Q(contract_end_date__gte=models.F("start_date")),
+                condition=Q(contract_end_date__isnull=True)
+                | Q(contract_end_date__gte=models.F("start_date")),
                 name="tenancy_contract_end_after_start",
             ),
             # No two running tenancies in one unit; overlap of date ranges is refused by an
@@ -149,6 +156,9 @@ class TenancyRenewal(models.Model):
     class Meta:
         ordering = ["-renewed_on"]
 
+    def __str__(self):
+        return f"{self.tenancy} → {self.new_end_date:%d.%m.%Y}"
+
 
 class FlagQuerySet(MunicipalityQuerySet):
     def unresolved(self):
@@ -177,7 +187,11 @@ class LongTenureFlag(models.Model):
     contract_end_date = models.DateField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.OPEN)
     referred_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="referred_flags"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred_flags",
     )
     sleep_until = models.DateField(_("look again on"), null=True, blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
@@ -190,13 +204,18 @@ class LongTenureFlag(models.Model):
         verbose_name_plural = _("long-tenure flags")
         constraints = [
             models.UniqueConstraint(
-                fields=["tenancy"], condition=Q(resolved_on__isnull=True), name="flag_one_unresolved_per_tenancy"
+                fields=["tenancy"],
+                condition=Q(resolved_on__isnull=True),
+                name="flag_one_unresolved_per_tenancy",
             )
         ]
         indexes = [
             models.Index(fields=["municipality", "resolved_on"], name="flag_muni_resolved_idx"),
             models.Index(fields=["raised_on"], name="flag_raised_idx"),
         ]
+
+    def __str__(self):
+        return f"{self.tenancy} ({self.raised_on:%d.%m.%Y})"
 
 
 class FlagDecision(models.Model):
@@ -209,3 +228,6 @@ class FlagDecision(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self):
+        return f"{self.flag}: {self.get_decision_display()}"

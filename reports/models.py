@@ -34,6 +34,9 @@ class FundingGrant(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.get_funder_display()} {self.period_from:%Y}: {self.amount_nok} kr"
+
 
 class ReportNarrative(models.Model):
     """The manager's words for one funder's report for one period."""
@@ -49,7 +52,9 @@ class ReportNarrative(models.Model):
     next_quarter = models.TextField(_("next quarter"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -57,6 +62,9 @@ class ReportNarrative(models.Model):
                 fields=["municipality", "funder", "period_from", "period_to"], name="narrative_unique_period"
             )
         ]
+
+    def __str__(self):
+        return f"{self.get_funder_display()} {self.period_from:%d.%m.%Y}–{self.period_to:%d.%m.%Y}"
 
 
 class FunderReport(models.Model):
@@ -90,3 +98,6 @@ class FunderReport(models.Model):
         ordering = ["-requested_at"]
         verbose_name = _("funder report")
         verbose_name_plural = _("funder reports")
+
+    def __str__(self):
+        return f"{self.get_funder_display()} {self.period_from:%d.%m.%Y}–{self.period_to:%d.%m.%Y}"

@@ -67,9 +67,7 @@ class HouseholdFactory(DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     reference = factory.Sequence(lambda n: f"H-{n:05d}")
-    counsellor = factory.SubFactory(
-        CounsellorFactory, municipality=factory.SelfAttribute("..municipality")
-    )
+    counsellor = factory.SubFactory(CounsellorFactory, municipality=factory.SelfAttribute("..municipality"))
     enrolled_on = factory.LazyFunction(lambda: date.today() - timedelta(days=400))
 
 
@@ -107,7 +105,9 @@ class ConsentFactory(DjangoModelFactory):
         model = Consent
 
     household = factory.SubFactory(HouseholdFactory)
-    agency = factory.SubFactory(PartnerAgencyFactory, municipality=factory.SelfAttribute("..household.municipality"))
+    agency = factory.SubFactory(
+        PartnerAgencyFactory, municipality=factory.SelfAttribute("..household.municipality")
+    )
     purpose = "Opplysninger om økonomi"
     given_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
 

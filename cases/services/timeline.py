@@ -5,7 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from cases.models import Household, RecordView, TimelineEvent
 
 
-def timeline_record(*, household: Household, kind: str, summary: str, on, actor=None, subject=None) -> TimelineEvent:
+def timeline_record(
+    *, household: Household, kind: str, summary: str, on, actor=None, subject=None
+) -> TimelineEvent:
     """Add one event to a household's timeline; `subject` is the record it is about, if any."""
     event = TimelineEvent(household=household, kind=kind, summary=summary[:300], occurred_on=on, actor=actor)
     if subject is not None:

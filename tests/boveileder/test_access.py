@@ -16,7 +16,10 @@ FORBIDDEN = {
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role,expected", [("counsellor", "cases:caseload"), ("officer", "housing:flag_queue"), ("manager", "reports:dashboard")])
+@pytest.mark.parametrize(
+    "role,expected",
+    [("counsellor", "cases:caseload"), ("officer", "housing:flag_queue"), ("manager", "reports:dashboard")],
+)
 def test_each_role_lands_on_its_page(request, client_for, role, expected):
     user = request.getfixturevalue(role)
     response = client_for(user).get(reverse("home"))
@@ -49,7 +52,9 @@ def test_anonymous_goes_to_login(client):
 
 
 @pytest.mark.django_db
-def test_another_municipality_gets_404_for_a_household(client_for, household, other_counsellor, other_manager):
+def test_another_municipality_gets_404_for_a_household(
+    client_for, household, other_counsellor, other_manager
+):
     url = reverse("cases:household_detail", args=[household.pk])
     assert client_for(other_counsellor).get(url).status_code == 404
     assert client_for(other_manager).get(url).status_code == 404

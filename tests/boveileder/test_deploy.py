@@ -7,7 +7,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -31,6 +35,8 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _manage("check", env_extra={"DJANGO_SETTINGS_MODULE": "boveileder.settings.production", "SECRET_KEY": ""})
+    result = _manage(
+        "check", env_extra={"DJANGO_SETTINGS_MODULE": "boveileder.settings.production", "SECRET_KEY": ""}
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

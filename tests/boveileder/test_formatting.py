@@ -14,5 +14,7 @@ def test_amounts_are_formatted_the_norwegian_way():
 
 def test_dates_are_dd_mm_yyyy_in_norwegian():
     with translation.override("nb"):
-        rendered = Template('{{ d|date:"SHORT_DATE_FORMAT" }} {{ d }}').render(Context({"d": date(2013, 4, 1)}))
+        rendered = Template('{{ d|date:"SHORT_DATE_FORMAT" }} {{ d }}').render(
+            Context({"d": date(2013, 4, 1)})
+        )
     assert rendered == "01.04.2013 01.04.2013"

@@ -62,11 +62,21 @@ class Accessibility:
 
     def check(self, page):
         page.wait_for_load_state("load")
-        results = self.axe.run(page, options={"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+        results = self.axe.run(
+            page,
+            options={
+                "resultTypes": ["violations"],
+                "runOnly": {
+                    "type": "tag",
+                    "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+                },
+            },
+        )
         bad = [v for v in results.response["violations"] if v.get("impact") in self.serious]
         self.checked.add(urlparse(page.url).path)
         assert not bad, f"axe-core on {page.url}:\n" + "\n".join(
-            f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad
+            f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in bad
         )
 
     def unchecked(self):

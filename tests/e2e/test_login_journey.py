@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
         (ManagerFactory, "/reports/", "Tall og rapporter"),
     ],
 )
-def test_each_role_logs_in_lands_on_its_page_and_logs_out(page, live_server, login, a11y, factory, landing, heading):
+def test_each_role_logs_in_lands_on_its_page_and_logs_out(
+    page, live_server, login, a11y, factory, landing, heading
+):
     user = factory(municipality=MunicipalityFactory(name="Ålesund", slug="alesund"))
     login(user)
     expect(page).to_have_url(re.compile(re.escape(landing) + "$"))

@@ -32,7 +32,9 @@ def test_tenancy_after_the_previous_move_out_is_accepted(tenancy):
     tenancy.full_clean()
     tenancy.save()
     other = HouseholdFactory(municipality=tenancy.municipality)
-    after = Tenancy(municipality=tenancy.municipality, unit=tenancy.unit, household=other, start_date=date(2022, 3, 31))
+    after = Tenancy(
+        municipality=tenancy.municipality, unit=tenancy.unit, household=other, start_date=date(2022, 3, 31)
+    )
     after.full_clean()
     after.save()
 
@@ -42,8 +44,14 @@ def test_tenancy_starting_before_an_ended_one_ends_is_refused(tenancy):
     tenancy.moved_out_on, tenancy.move_out_reason = date(2022, 3, 31), "bought"
     tenancy.save()
     other = HouseholdFactory(municipality=tenancy.municipality)
-    clash = Tenancy(municipality=tenancy.municipality, unit=tenancy.unit, household=other, start_date=date(2019, 1, 1),
-                    moved_out_on=date(2020, 6, 1), move_out_reason="other")
+    clash = Tenancy(
+        municipality=tenancy.municipality,
+        unit=tenancy.unit,
+        household=other,
+        start_date=date(2019, 1, 1),
+        moved_out_on=date(2020, 6, 1),
+        move_out_reason="other",
+    )
     with pytest.raises(ValidationError):
         clash.full_clean()
 
@@ -90,6 +98,10 @@ def test_postgresql_refuses_overlapping_date_ranges(tenancy):
     other = HouseholdFactory(municipality=tenancy.municipality)
     with pytest.raises(IntegrityError), transaction.atomic():
         Tenancy.objects.create(
-            municipality=tenancy.municipality, unit=tenancy.unit, household=other,
-            start_date=date(2021, 1, 1), moved_out_on=date(2021, 2, 1), move_out_reason="other",
+            municipality=tenancy.municipality,
+            unit=tenancy.unit,
+            household=other,
+            start_date=date(2021, 1, 1),
+            moved_out_on=date(2021, 2, 1),
+            move_out_reason="other",
         )

@@ -8,4 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         municipality = seed_municipality()
-        self.stdout.write(f"Demo data ready for {municipality} ({municipality.households.count()} households).")
+        self.stdout.write(
+            f"Demo data ready for {municipality} ({municipality.households.count()} households)."
+        )
