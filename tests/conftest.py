@@ -75,3 +75,15 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real Celery worker in its own process on the test database and Redis (services tests only)."""
+    from boveileder.celery import app
+    from tests.services import CeleryWorker
+
+    app.control.purge()
+    worker = CeleryWorker(tmp_path).start()
+    yield worker
+    worker.stop()

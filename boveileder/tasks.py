@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.db import connection
+
+
+@shared_task(name="boveileder.tasks.ping_database")
+def ping_database() -> str:
+    """Health of the worker's own database connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"

@@ -1,0 +1,27 @@
+"""Deadlines in sight for a counsellor's caseload, gathered from every subject of the cases app.
+
+Each source is a function `(user, households_qs, today) -> list[Deadline]`; add new sources to
+SOURCES. The caseload shows them sorted by date, overdue first."""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date
+    household_id: int
+    household_reference: str
+    text: str
+    url: str
+
+    def overdue(self, today: date) -> bool:
+        return self.due < today
+
+
+SOURCES: list = []
+
+
+def deadlines_for(user, households, today: date) -> list[Deadline]:
+    found = [deadline for source in SOURCES for deadline in source(user, households, today)]
+    return sorted(found, key=lambda d: (d.due, d.household_reference))

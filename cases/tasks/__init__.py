@@ -1,0 +1,1 @@
+"""Celery tasks of the cases app, one module per subject; import each here so Celery finds it."""
