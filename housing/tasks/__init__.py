@@ -1,0 +1,1 @@
+"""Celery tasks of the housing app, one module per subject; import each here so Celery finds it."""
