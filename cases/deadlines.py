@@ -25,3 +25,13 @@ SOURCES: list = []
 def deadlines_for(user, households, today: date) -> list[Deadline]:
     found = [deadline for source in SOURCES for deadline in source(user, households, today)]
     return sorted(found, key=lambda d: (d.due, d.household_reference))
+
+
+def _decision_deadlines(user, households, today: date) -> list[Deadline]:
+    """Individual decisions (issue 8): appeal deadlines, second looks, renewals. Imported late."""
+    from cases.services.decisions import decision_deadlines
+
+    return decision_deadlines(user, households, today)
+
+
+SOURCES.append(_decision_deadlines)
