@@ -1,0 +1,492 @@
+"""Individual decisions (enkeltvedtak) under the boligsosial lov § 6: the draft, the second person's
+approval, the letter, appeals and renewal. Each write validates, runs in one transaction and records
+an event on the household's timeline (never with a national ID)."""
+
+import hashlib
+import logging
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from boveileder.pdf import render_pdf
+from cases.deadlines import Deadline
+from cases.models import Appeal, Decision, DecisionLetter, Household, Person
+from cases.services.timeline import timeline_record
+
+logger = logging.getLogger(__name__)
+
+# Forvaltningsloven § 29: three weeks from when the notice reached the party. We count from the
+# approval date, the earliest the letter can reach anyone, so the deadline shown is never too late.
+APPEAL_WEEKS = 3
+# Forvaltningsloven § 11 a: a case not dealt with within a month needs a preliminary answer.
+SECOND_LOOK_DAYS = 30
+RENEWAL_WINDOW_DAYS = 30
+
+DEFAULT_LEGAL_BASIS = gettext_lazy(
+    "Act on the municipalities' responsibility in the social housing field (lov om kommunenes "
+    "ansvar på det boligsosiale feltet) § 6, individually adapted help; the Public Administration "
+    "Act (forvaltningsloven) chapters IV–VI on case handling, individual decisions and appeals."
+)
+EDITABLE_FIELDS = (
+    "person",
+    "outcome",
+    "assessment",
+    "main_content",
+    "period_from",
+    "period_to",
+    "participation",
+    "legal_basis",
+    "reasons",
+)
+
+
+def appeal_deadline(decision: Decision) -> date | None:
+    """The last day to appeal: three weeks after the decision was made."""
+    if decision.approved_on is None:
+        return None
+    return decision.approved_on + timedelta(weeks=APPEAL_WEEKS)
+
+
+def decision_may_approve(user, decision: Decision) -> bool:
+    """A manager or staff a manager authorised, of the same municipality, who did not draft it."""
+    return (
+        user.municipality_id is not None
+        and user.municipality_id == decision.household.municipality_id
+        and (user.is_manager or user.can_approve_decisions)
+        and user.pk != decision.drafted_by_id
+    )
+
+
+def decision_missing(decision: Decision) -> list[str]:
+    """What a decision lacks before it can be submitted or approved, in the user's language."""
+    missing = []
+    if decision.outcome == Decision.Outcome.GRANTED and not decision.main_content.strip():
+        missing.append(_("A decision granting help must state the main content of the help."))
+    if decision.outcome == Decision.Outcome.REFUSED and not decision.reasons.strip():
+        missing.append(_("A refusal must give its reasons."))
+    if not decision.legal_basis.strip():
+        missing.append(_("State the rules the decision rests on."))
+    if decision.outcome == Decision.Outcome.GRANTED and not decision.period_from:
+        missing.append(_("State from when the help is given."))
+    return missing
+
+
+def _check_person(household: Household, person: Person) -> None:
+    if person.household_id != household.pk:
+        raise ValidationError({"person": _("Choose a member of this household.")})
+
+
+def _outcome_text(decision: Decision) -> str:
+    return str(decision.get_outcome_display()).lower()
+
+
+@transaction.atomic
+def decision_draft(*, household: Household, person: Person, by, **fields) -> Decision:
+    """Start a decision for a household; a refusal is a decision too."""
+    _check_person(household, person)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown decision fields: {sorted(unknown)}")
+    fields.setdefault("legal_basis", str(DEFAULT_LEGAL_BASIS))
+    decision = Decision(household=household, person=person, drafted_by=by, **fields)
+    decision.full_clean()
+    decision.save()
+    timeline_record(
+        household=household,
+        kind="decision_drafted",
+        summary=_("Decision drafted (%(outcome)s)") % {"outcome": _outcome_text(decision)},
+        on=timezone.localdate(),
+        actor=by,
+        subject=decision,
+    )
+    return decision
+
+
+def _locked(decision: Decision) -> Decision:
+    return Decision.objects.select_for_update().select_related("household").get(pk=decision.pk)
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, by, **fields) -> Decision:
+    """Change a draft. Whoever writes in it last counts as its drafter, so cannot approve it."""
+    decision = _locked(decision)
+    if decision.status != Decision.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be changed."))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown decision fields: {sorted(unknown)}")
+    if "person" in fields:
+        _check_person(decision.household, fields["person"])
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    decision.drafted_by = by
+    decision.full_clean()
+    decision.save()
+    timeline_record(
+        household=decision.household,
+        kind="decision_updated",
+        summary=_("Decision draft changed"),
+        on=timezone.localdate(),
+        actor=by,
+        subject=decision,
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_submit(*, decision: Decision, by) -> Decision:
+    """Send a complete draft to someone else for approval."""
+    decision = _locked(decision)
+    if decision.status != Decision.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted for approval."))
+    missing = decision_missing(decision)
+    if missing:
+        raise ValidationError(missing)
+    decision.status = Decision.Status.SUBMITTED
+    decision.save(update_fields=["status"])
+    timeline_record(
+        household=decision.household,
+        kind="decision_submitted",
+        summary=_("Decision submitted for approval"),
+        on=timezone.localdate(),
+        actor=by,
+        subject=decision,
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_approve(*, decision: Decision, by, on: date | None = None) -> Decision:
+    """Approve a submitted decision (never one's own draft) and queue its letter."""
+    decision = _locked(decision)
+    if not decision_may_approve(by, decision):
+        raise PermissionDenied(_("You may not approve this decision."))
+    if decision.status != Decision.Status.SUBMITTED:
+        raise ValidationError(_("Only a decision awaiting approval can be approved."))
+    missing = decision_missing(decision)
+    if missing:
+        raise ValidationError(missing)
+    decision.status = Decision.Status.APPROVED
+    decision.approved_by = by
+    decision.approved_on = on or timezone.localdate()
+    decision.save(update_fields=["status", "approved_by", "approved_on"])
+    letter = DecisionLetter.objects.create(decision=decision)
+    timeline_record(
+        household=decision.household,
+        kind="decision_approved",
+        summary=_("Decision approved (%(outcome)s); appeal deadline %(deadline)s")
+        % {"outcome": _outcome_text(decision), "deadline": f"{appeal_deadline(decision):%d.%m.%Y}"},
+        on=decision.approved_on,
+        actor=by,
+        subject=decision,
+    )
+    _queue_letter(letter)
+    return decision
+
+
+def _queue_letter(letter: DecisionLetter) -> None:
+    from cases.tasks.letters import decision_letter_render
+
+    letter_id = letter.pk
+    transaction.on_commit(lambda: decision_letter_render.delay(letter_id))
+
+
+@transaction.atomic
+def decision_renew(*, decision: Decision, by) -> Decision:
+    """A new draft that replaces an approved decision whose period ends or whose help changes."""
+    old = _locked(decision)
+    if old.status != Decision.Status.APPROVED:
+        raise ValidationError(_("Only an approved decision can be renewed."))
+    if Decision.objects.filter(replaces=old).exists():
+        raise ValidationError(_("This decision has already been replaced."))
+    period_from = old.period_to + timedelta(days=1) if old.period_to else timezone.localdate()
+    new = Decision.objects.create(
+        household=old.household,
+        person=old.person,
+        outcome=Decision.Outcome.GRANTED,
+        assessment=old.assessment,
+        main_content=old.main_content,
+        period_from=period_from,
+        participation=old.participation,
+        legal_basis=old.legal_basis,
+        reasons=old.reasons,
+        replaces=old,
+        drafted_by=by,
+    )
+    timeline_record(
+        household=old.household,
+        kind="decision_renewal_drafted",
+        summary=_("New decision drafted to replace the one of %(date)s")
+        % {"date": f"{old.approved_on:%d.%m.%Y}"},
+        on=timezone.localdate(),
+        actor=by,
+        subject=new,
+    )
+    return new
+
+
+# --- the letter -------------------------------------------------------------------------------
+
+
+def letter_context(decision: Decision) -> dict:
+    """What the letter says: forvaltningsloven §§ 24–25 and 27. Name, address, birth date; no ID."""
+    household = decision.household
+    # The current tenancy through the reverse relation: cases never imports housing.
+    tenancy = household.tenancies.filter(moved_out_on__isnull=True).select_related("unit").first()
+    return {
+        "decision": decision,
+        "household": household,
+        "municipality": household.municipality,
+        "person": decision.person,
+        "address": tenancy.unit.address if tenancy else "",
+        "appeal_deadline": appeal_deadline(decision),
+        "appeal_weeks": APPEAL_WEEKS,
+        "pdf_language": "nb",
+    }
+
+
+def letter_render(*, letter: DecisionLetter) -> DecisionLetter:
+    """Render and keep the letter's PDF once; running it again changes nothing."""
+    with transaction.atomic():
+        letter = (
+            DecisionLetter.objects.select_for_update()
+            .select_related("decision__household__municipality", "decision__person", "decision__approved_by")
+            .get(pk=letter.pk)
+        )
+        if letter.rendered_at and letter.pdf:
+            return letter
+        decision = letter.decision
+        try:
+            with translation.override("nb"):
+                data = render_pdf("cases/decisions/letter_pdf.html", letter_context(decision))
+        except Exception as error:  # noqa: BLE001 - kept on the letter, shown to staff, retried by hand
+            logger.exception("decision letter %s failed to render", letter.pk)
+            letter.error = f"{type(error).__name__}: {error}"[:2000]
+            letter.save(update_fields=["error"])
+            return letter
+        letter.pdf.save(f"vedtak-{decision.pk}-{letter.pk}.pdf", ContentFile(data), save=False)
+        letter.sha256 = hashlib.sha256(data).hexdigest()
+        letter.rendered_at = timezone.now()
+        letter.error = ""
+        letter.save(update_fields=["pdf", "sha256", "rendered_at", "error"])
+    return letter
+
+
+@transaction.atomic
+def letter_archive(*, letter: DecisionLetter, archived_on: date, archive_ref: str, by) -> DecisionLetter:
+    """Mark a letter as filed in the municipality's archive (sak/arkiv)."""
+    letter = (
+        DecisionLetter.objects.select_for_update().select_related("decision__household").get(pk=letter.pk)
+    )
+    if not letter.rendered_at:
+        raise ValidationError(_("The letter has not been made yet."))
+    if not archive_ref.strip():
+        raise ValidationError({"archive_ref": _("Give the archive reference.")})
+    letter.archived_on = archived_on
+    letter.archive_ref = archive_ref.strip()
+    letter.save(update_fields=["archived_on", "archive_ref"])
+    timeline_record(
+        household=letter.decision.household,
+        kind="decision_letter_archived",
+        summary=_("Decision letter filed in the archive (%(ref)s)") % {"ref": letter.archive_ref},
+        on=archived_on,
+        actor=by,
+        subject=letter.decision,
+    )
+    return letter
+
+
+# --- appeals ----------------------------------------------------------------------------------
+
+
+def _locked_appeal(appeal: Appeal) -> Appeal:
+    return Appeal.objects.select_for_update().select_related("decision__household").get(pk=appeal.pk)
+
+
+@transaction.atomic
+def appeal_register(*, decision: Decision, received_on: date, by, note: str = "") -> Appeal:
+    """Register an appeal; whether it came within the three weeks is computed, not typed."""
+    decision = _locked(decision)
+    if decision.status != Decision.Status.APPROVED:
+        raise ValidationError(_("Only an approved decision can be appealed."))
+    if received_on < decision.approved_on:
+        raise ValidationError({"received_on": _("An appeal cannot arrive before the decision was made.")})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("The date cannot be in the future.")})
+    within = received_on <= appeal_deadline(decision)
+    appeal = Appeal.objects.create(
+        decision=decision, received_on=received_on, within_deadline=within, note=note, recorded_by=by
+    )
+    summary = _("Appeal received") + " – " + (_("within the deadline") if within else _("after the deadline"))
+    timeline_record(
+        household=decision.household,
+        kind="appeal_registered",
+        summary=summary,
+        on=received_on,
+        actor=by,
+        subject=decision,
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_second_look(*, appeal: Appeal, result: str, on: date, by, note: str = "") -> Appeal:
+    """The municipality's second look (fvl. § 33): it changes its decision or keeps it."""
+    appeal = _locked_appeal(appeal)
+    if appeal.second_look:
+        raise ValidationError(_("The second look has already been recorded."))
+    if result not in Appeal.SecondLook.values:
+        raise ValidationError({"second_look": _("Choose whether the decision is changed or kept.")})
+    if on < appeal.received_on:
+        raise ValidationError({"on": _("The second look cannot come before the appeal was received.")})
+    appeal.second_look = result
+    appeal.second_look_on = on
+    if note:
+        appeal.note = f"{appeal.note}\n{note}".strip()
+    appeal.save(update_fields=["second_look", "second_look_on", "note"])
+    summary = (
+        _("Appeal: the municipality changed its decision")
+        if result == Appeal.SecondLook.CHANGED
+        else _("Appeal: the municipality kept its decision")
+    )
+    timeline_record(
+        household=appeal.decision.household,
+        kind="appeal_second_look",
+        summary=summary,
+        on=on,
+        actor=by,
+        subject=appeal.decision,
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_forward(*, appeal: Appeal, on: date, by) -> Appeal:
+    """Send a kept appeal on to Statsforvalteren."""
+    appeal = _locked_appeal(appeal)
+    if appeal.second_look != Appeal.SecondLook.KEPT:
+        raise ValidationError(_("Only an appeal where the municipality kept its decision is forwarded."))
+    if appeal.forwarded_on:
+        raise ValidationError(_("The appeal has already been forwarded."))
+    if on < appeal.second_look_on:
+        raise ValidationError({"on": _("The appeal cannot be forwarded before the second look.")})
+    appeal.forwarded_on = on
+    appeal.save(update_fields=["forwarded_on"])
+    timeline_record(
+        household=appeal.decision.household,
+        kind="appeal_forwarded",
+        summary=_("Appeal forwarded to Statsforvalteren"),
+        on=on,
+        actor=by,
+        subject=appeal.decision,
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_outcome(*, appeal: Appeal, outcome: str, on: date, by) -> Appeal:
+    """Record what Statsforvalteren decided."""
+    appeal = _locked_appeal(appeal)
+    if not appeal.forwarded_on:
+        raise ValidationError(_("The appeal has not been forwarded to Statsforvalteren."))
+    if appeal.outcome:
+        raise ValidationError(_("The outcome has already been recorded."))
+    if outcome not in Appeal.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    if on < appeal.forwarded_on:
+        raise ValidationError({"on": _("The outcome cannot come before the appeal was forwarded.")})
+    appeal.outcome = outcome
+    appeal.outcome_on = on
+    appeal.save(update_fields=["outcome", "outcome_on"])
+    timeline_record(
+        household=appeal.decision.household,
+        kind="appeal_outcome",
+        summary=_("Statsforvalteren: %(outcome)s") % {"outcome": appeal.get_outcome_display()},
+        on=on,
+        actor=by,
+        subject=appeal.decision,
+    )
+    return appeal
+
+
+# --- who may approve --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approver_set(*, staff, allowed: bool, by):
+    """A manager authorises (or stops authorising) a staff member of their municipality to approve."""
+    if not by.is_manager or staff.municipality_id != by.municipality_id:
+        raise PermissionDenied
+    staff.can_approve_decisions = allowed
+    staff.save(update_fields=["can_approve_decisions"])
+    logger.info("user %s set can_approve_decisions=%s for user %s", by.pk, allowed, staff.pk)
+    return staff
+
+
+# --- deadlines in sight on the caseload (a read: registered in cases.deadlines.SOURCES) ---------
+
+
+def decision_deadlines(user, households, today: date) -> list[Deadline]:
+    """Appeal deadlines running, appeals awaiting the second look or forwarding, decisions to renew."""
+    found = []
+    approved = Decision.objects.filter(household__in=households, status=Decision.Status.APPROVED)
+    running = (
+        approved.filter(approved_on__gte=today - timedelta(weeks=APPEAL_WEEKS))
+        .annotate(appealed=Exists(Appeal.objects.filter(decision=OuterRef("pk"))))
+        .filter(appealed=False)
+        .select_related("household")
+    )
+    for decision in running:
+        found.append(
+            Deadline(
+                due=appeal_deadline(decision),
+                household_id=decision.household_id,
+                household_reference=decision.household.reference,
+                text=_("Appeal deadline for the decision of %(date)s")
+                % {"date": f"{decision.approved_on:%d.%m.%Y}"},
+                url=reverse("cases:decision_detail", args=[decision.pk]),
+            )
+        )
+    waiting = Appeal.objects.filter(decision__household__in=households, outcome="").select_related(
+        "decision__household"
+    )
+    for appeal in waiting:
+        if not appeal.second_look:
+            text = _("Appeal awaiting the municipality's second look")
+        elif appeal.second_look == Appeal.SecondLook.KEPT and not appeal.forwarded_on:
+            text = _("Appeal to be forwarded to Statsforvalteren")
+        else:
+            continue
+        found.append(
+            Deadline(
+                due=appeal.received_on + timedelta(days=SECOND_LOOK_DAYS),
+                household_id=appeal.decision.household_id,
+                household_reference=appeal.decision.household.reference,
+                text=text,
+                url=reverse("cases:decision_detail", args=[appeal.decision_id]),
+            )
+        )
+    lapsing = (
+        approved.filter(period_to__gte=today, period_to__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS))
+        .annotate(replaced=Exists(Decision.objects.filter(replaces=OuterRef("pk"))))
+        .filter(replaced=False)
+        .select_related("household")
+    )
+    for decision in lapsing:
+        found.append(
+            Deadline(
+                due=decision.period_to,
+                household_id=decision.household_id,
+                household_reference=decision.household.reference,
+                text=_("Decision period ends: consider a new decision"),
+                url=reverse("cases:decision_detail", args=[decision.pk]),
+            )
+        )
+    return found
