@@ -35,3 +35,20 @@ def _decision_deadlines(user, households, today: date) -> list[Deadline]:
 
 
 SOURCES.append(_decision_deadlines)
+
+
+def _followup_deadlines(user, households, today: date) -> list[Deadline]:
+    """Next steps overdue or due soon (issue 3). Imported late."""
+    from cases.services.followups import followup_deadlines
+
+    return followup_deadlines(user, households, today)
+
+
+def _consent_deadlines(user, households, today: date) -> list[Deadline]:
+    """Consents lapsing within 30 days (issue 3). Imported late."""
+    from cases.services.consents import consent_deadlines
+
+    return consent_deadlines(user, households, today)
+
+
+SOURCES.extend([_followup_deadlines, _consent_deadlines])
