@@ -10,6 +10,26 @@ from django.shortcuts import get_object_or_404
 from .models import Role
 
 ALL_ROLES = (Role.COUNSELLOR, Role.OFFICER, Role.MANAGER)
+# `access_roles` of a view any signed-in user may open (the landing page, the two-factor steps).
+ANY_SIGNED_IN = ("*signed-in*",)
+
+
+def login_only(view):
+    """Declare a view open to any signed-in user, role or not (login itself is enforced by middleware).
+
+    Declared so that the access test walking every URL knows it was meant, not forgotten.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapped.access_roles = ANY_SIGNED_IN
+    return wrapped
 
 
 def role_required(*roles):

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from .access import login_only
 from .models import Role
 
 LANDING = (
@@ -14,6 +15,7 @@ LANDING = (
 
 
 @require_GET
+@login_only
 def home(request):
     """Each role lands on what it does first; a counsellor who also manages lands on the caseload."""
     user = request.user

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "boveileder.middleware.OTPRequiredMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -184,6 +186,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job, one entry each (synced into django-celery-beat by its scheduler).
 CELERY_BEAT_SCHEDULE: dict = {}
+# Issue 4: raise the long-tenure flags every night (Europe/Oslo).
+CELERY_BEAT_SCHEDULE["housing-flags-raise-nightly"] = {
+    "task": "housing.flags_raise_nightly",
+    "schedule": crontab(hour=2, minute=30),
+}
 
 CACHES = {
     "default": (
