@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cases.views import decisions as decision_views  # issue 8
 from cases.views import households
 
 app_name = "cases"
@@ -10,4 +11,42 @@ urlpatterns = [
     path("households/<int:pk>/", households.household_detail, name="household_detail"),
     # --- start-up loans (issue 5)
     # --- individual decisions (issue 8)
+    path("decisions/", decision_views.decision_queue, name="decision_queue"),
+    path("decisions/approvers/", decision_views.decision_approvers, name="decision_approvers"),
+    path(
+        "households/<int:household_pk>/decisions/new/",
+        decision_views.decision_create,
+        name="decision_create",
+    ),
+    path("decisions/<int:pk>/", decision_views.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/edit/", decision_views.decision_edit, name="decision_edit"),
+    path("decisions/<int:pk>/submit/", decision_views.decision_submit, name="decision_submit"),
+    path("decisions/<int:pk>/approve/", decision_views.decision_approve, name="decision_approve"),
+    path("decisions/<int:pk>/renew/", decision_views.decision_renew, name="decision_renew"),
+    path(
+        "decisions/<int:pk>/letters/<int:letter_pk>/pdf/",
+        decision_views.letter_download,
+        name="letter_download",
+    ),
+    path(
+        "decisions/<int:pk>/letters/<int:letter_pk>/archive/",
+        decision_views.letter_archive,
+        name="letter_archive",
+    ),
+    path("decisions/<int:pk>/appeals/new/", decision_views.appeal_register, name="appeal_register"),
+    path(
+        "decisions/<int:pk>/appeals/<int:appeal_pk>/second-look/",
+        decision_views.appeal_second_look,
+        name="appeal_second_look",
+    ),
+    path(
+        "decisions/<int:pk>/appeals/<int:appeal_pk>/forward/",
+        decision_views.appeal_forward,
+        name="appeal_forward",
+    ),
+    path(
+        "decisions/<int:pk>/appeals/<int:appeal_pk>/outcome/",
+        decision_views.appeal_outcome,
+        name="appeal_outcome",
+    ),
 ]

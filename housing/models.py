@@ -36,6 +36,8 @@ class RentalUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "reference"], name="unit_unique_reference")
         ]
+        # The unit list pages by (address, id) within a municipality: keyset, no OFFSET.
+        indexes = [models.Index(fields=["municipality", "address", "id"], name="unit_muni_address_idx")]
 
     def __str__(self):
         return self.address
@@ -179,6 +181,15 @@ class LongTenureFlag(models.Model):
         SLEEPING = "sleeping", _("Look again later")
         RESOLVED = "resolved", _("Resolved")
 
+    class Decision(models.TextChoices):
+        """What an officer decides on a flag; each maps to the flag's next status (services.flags)."""
+
+        REFERRED = "referred", _("Refer to a counsellor")
+        STARTLOAN_ENCOURAGED = "startloan_encouraged", _("Start-up loan encouraged")
+        CONTRACT_RENEWED = "contract_renewed", _("Contract renewed")
+        SLEEPING = "sleeping", _("Not realistic now: look again later")
+        RESOLVED = "resolved", _("Resolved")
+
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="flags")
     tenancy = models.ForeignKey(Tenancy, on_delete=models.CASCADE, related_name="flags")
     raised_on = models.DateField(_("raised on"))
@@ -220,8 +231,12 @@ class LongTenureFlag(models.Model):
 
 class FlagDecision(models.Model):
     flag = models.ForeignKey(LongTenureFlag, on_delete=models.CASCADE, related_name="decisions")
-    decision = models.CharField(max_length=30, choices=LongTenureFlag.Status.choices)
-    decided_on = models.DateField()
+    decision = models.CharField(_("decision"), max_length=30, choices=LongTenureFlag.Decision.choices)
+    decided_on = models.DateField(_("decided on"))
+    sleep_until = models.DateField(_("look again on"), null=True, blank=True)
+    referred_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     note = models.TextField(_("note"), blank=True)

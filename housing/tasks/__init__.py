@@ -1,1 +1,3 @@
 """Celery tasks of the housing app, one module per subject; import each here so Celery finds it."""
+
+from housing.tasks import flags  # noqa: F401, E402

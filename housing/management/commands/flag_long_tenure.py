@@ -1,0 +1,35 @@
+"""Raise the due long-tenure flags now, as the nightly job does."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from boveileder.models import Municipality
+from housing.services.flags import flags_raise_due
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--as-of takes a date as YYYY-MM-DD, not {value!r}") from error
+
+
+class Command(BaseCommand):
+    help = "Raise long-tenure flags for tenancies due on a date (default today), and print how many."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--municipality", metavar="SLUG", help="only this municipality")
+
+    def handle(self, *args, as_of=None, municipality=None, **options):
+        day = as_of or timezone.localdate()
+        municipalities = Municipality.objects.order_by("pk")
+        if municipality:
+            municipalities = municipalities.filter(slug=municipality)
+            if not municipalities.exists():
+                raise CommandError(f"No municipality with the short name {municipality!r}.")
+        raised = sum(flags_raise_due(municipality=m, as_of=day) for m in municipalities)
+        self.stdout.write(f"Raised {raised} long-tenure flag(s) as of {day:%Y-%m-%d}.")
+        return None

@@ -1,0 +1,193 @@
+"""The long-tenure flag: raising the due flags of a municipality in one set, and the officers'
+decisions on them. A flag invites a conversation about the household's next step."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boveileder.models import Municipality
+from cases.services.timeline import timeline_record
+from housing.models import FlagDecision, LongTenureFlag, Tenancy
+from housing.services.tenancies import tenancy_renew
+
+Reason = LongTenureFlag.Reason
+Status = LongTenureFlag.Status
+Decision = LongTenureFlag.Decision
+
+
+def tenure_cutoff(*, municipality: Municipality, as_of: date) -> date:
+    """A start date on or before this has reached the tenure threshold by `as_of`.
+
+    Counted back from `as_of`, so a tenancy begun on 29 February reaches it on 1 March in a common
+    year (as Person.is_child_on counts birthdays)."""
+    return as_of - relativedelta(years=municipality.tenure_threshold_years)
+
+
+def expiry_horizon(*, municipality: Municipality, as_of: date) -> date:
+    """A contract ending on or before this is inside the expiry window (expired ones included)."""
+    return as_of + relativedelta(months=municipality.expiry_window_months)
+
+
+def flags_due(*, municipality: Municipality, as_of: date):
+    """The tenancies of `municipality` running on `as_of` that should get a new flag, as one queryset
+    annotated with `tenure_due` and `expiry_due`.
+
+    A tenancy with an unresolved flag gets none. After a resolved flag, a reason counts only when it
+    is new: a contract end other than the one the last flag was raised for, or the tenure reason
+    when the last flag lacked it or was decided a whole tenure period ago."""
+    cutoff = tenure_cutoff(municipality=municipality, as_of=as_of)
+    horizon = expiry_horizon(municipality=municipality, as_of=as_of)
+    last = LongTenureFlag.objects.filter(tenancy=OuterRef("pk")).order_by("-id")
+    tenure_due = Q(start_date__lte=cutoff)
+    expiry_due = Q(contract_end_date__lte=horizon)
+    first_flag = Q(last_id__isnull=True)
+    tenure_new = (
+        first_flag | ~Q(last_reasons__contains=f'"{Reason.TENURE}"') | Q(last_resolved_on__lte=cutoff)
+    )
+    expiry_new = first_flag | Q(last_contract_end__isnull=True) | ~Q(last_contract_end=F("contract_end_date"))
+    return (
+        Tenancy.objects.for_municipality(municipality)
+        .running_on(as_of)
+        .filter(tenure_due | expiry_due)
+        .exclude(Exists(LongTenureFlag.objects.filter(tenancy=OuterRef("pk"), resolved_on__isnull=True)))
+        .annotate(
+            last_id=Subquery(last.values("id")[:1]),
+            last_reasons=Subquery(last.annotate(text=Cast("reasons", TextField())).values("text")[:1]),
+            last_resolved_on=Subquery(last.values("resolved_on")[:1]),
+            last_contract_end=Subquery(last.values("contract_end_date")[:1]),
+            tenure_due=Case(
+                When(tenure_due, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            expiry_due=Case(
+                When(expiry_due, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .filter((tenure_due & tenure_new) | (expiry_due & expiry_new))
+    )
+
+
+def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:
+    """Raise one flag for every tenancy of `municipality` that is due on `as_of`; return how many.
+
+    Works in sets: one locking read, one read of the due tenancies, batched inserts. Runs for one
+    municipality are serialised by a row lock so the count is exact; the partial unique constraint
+    `flag_one_unresolved_per_tenancy` is what keeps a tenancy to one unresolved flag regardless."""
+    with transaction.atomic():
+        Municipality.objects.select_for_update().only("id").get(pk=municipality.pk)
+        due = flags_due(municipality=municipality, as_of=as_of).values_list(
+            "pk", "contract_end_date", "tenure_due", "expiry_due"
+        )
+        flags = [
+            LongTenureFlag(
+                municipality_id=municipality.pk,
+                tenancy_id=tenancy_id,
+                raised_on=as_of,
+                reasons=[r for r, on in ((Reason.TENURE, tenure), (Reason.CONTRACT_EXPIRY, expiry)) if on],
+                contract_end_date=contract_end if expiry else None,
+            )
+            for tenancy_id, contract_end, tenure, expiry in due
+        ]
+        LongTenureFlag.objects.bulk_create(flags, batch_size=1000, ignore_conflicts=True)
+    return len(flags)
+
+
+DECISION_STATUS = {
+    Decision.REFERRED: Status.REFERRED,
+    Decision.STARTLOAN_ENCOURAGED: Status.STARTLOAN_ENCOURAGED,
+    Decision.CONTRACT_RENEWED: Status.RESOLVED,
+    Decision.SLEEPING: Status.SLEEPING,
+    Decision.RESOLVED: Status.RESOLVED,
+}
+
+
+def _summary(decision: str, *, referred_to=None, sleep_until=None, new_end_date=None) -> str:
+    if decision == Decision.REFERRED:
+        return _("Next step: a conversation with %(name)s, housing counsellor") % {"name": referred_to}
+    if decision == Decision.STARTLOAN_ENCOURAGED:
+        return _("Next step: talked about applying for a start-up loan")
+    if decision == Decision.CONTRACT_RENEWED:
+        if new_end_date:
+            return _("Next step: the contract was renewed until %(date)s") % {
+                "date": f"{new_end_date:%d.%m.%Y}"
+            }
+        return _("Next step: the contract was renewed")
+    if decision == Decision.SLEEPING:
+        return _("Next step: not realistic now; we look at it again on %(date)s") % {
+            "date": f"{sleep_until:%d.%m.%Y}"
+        }
+    return _("Next step: the conversation about moving on is closed for now")
+
+
+@transaction.atomic
+def flag_decide(
+    *, flag: LongTenureFlag, decision: str, by, note="", sleep_until=None, referred_to=None, new_end_date=None
+) -> FlagDecision:
+    """Record an officer's decision on an unresolved flag, move the flag on, and note it on the
+    household's timeline. `contract_renewed` with `new_end_date` also renews the tenancy."""
+    flag = LongTenureFlag.objects.select_for_update().select_related("tenancy__household").get(pk=flag.pk)
+    today = timezone.localdate()
+    if flag.resolved_on is not None:
+        raise ValidationError(_("This flag has already been resolved."))
+    if decision not in DECISION_STATUS:
+        raise ValidationError({"decision": _("Choose a decision.")})
+    errors = {}
+    if decision == Decision.SLEEPING:
+        if sleep_until is None:
+            errors["sleep_until"] = _("Give the date to look at it again.")
+        elif sleep_until <= today:
+            errors["sleep_until"] = _("The date to look again must be after today.")
+        if not note.strip():
+            errors["note"] = _("Say briefly why it is not realistic now.")
+    if decision == Decision.REFERRED:
+        if referred_to is None:
+            errors["referred_to"] = _("Choose the counsellor.")
+        elif not referred_to.is_counsellor or referred_to.municipality_id != flag.municipality_id:
+            errors["referred_to"] = _("Choose a housing counsellor of your municipality.")
+    if errors:
+        raise ValidationError(errors)
+    if decision == Decision.CONTRACT_RENEWED and new_end_date:
+        tenancy_renew(tenancy=flag.tenancy, new_end_date=new_end_date, renewed_on=today, by=by, note=note)
+
+    flag.status = DECISION_STATUS[decision]
+    flag.referred_to = referred_to if decision == Decision.REFERRED else None
+    flag.sleep_until = sleep_until if decision == Decision.SLEEPING else None
+    if flag.status == Status.RESOLVED:
+        flag.resolved_on = today
+    flag.save(update_fields=["status", "referred_to", "sleep_until", "resolved_on"])
+    made = FlagDecision.objects.create(
+        flag=flag,
+        decision=decision,
+        decided_on=today,
+        by=by,
+        note=note,
+        sleep_until=flag.sleep_until,
+        referred_to=flag.referred_to,
+    )
+    timeline_record(
+        household=flag.tenancy.household,
+        kind="flag_decided",
+        summary=_summary(
+            decision, referred_to=referred_to, sleep_until=sleep_until, new_end_date=new_end_date
+        ),
+        on=today,
+        actor=by,
+        subject=flag,
+    )
+    return made
+
+
+@transaction.atomic
+def flag_thresholds_set(
+    *, municipality: Municipality, tenure_threshold_years: int, expiry_window_months: int, by
+):
+    """A manager sets the municipality's thresholds for the nightly job."""
+    municipality.tenure_threshold_years = tenure_threshold_years
+    municipality.expiry_window_months = expiry_window_months
+    municipality.save(update_fields=["tenure_threshold_years", "expiry_window_months"])
+    return municipality

@@ -1,0 +1,175 @@
+"""The nightly rule, on hand-made data with its edges: tenure threshold, expiry window, expired and
+ended tenancies, and when a resolved flag may come back."""
+
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+
+from housing.models import LongTenureFlag
+from housing.services.flags import flags_raise_due
+from tests.factories import LongTenureFlagFactory, TenancyFactory
+
+AS_OF = date(2026, 3, 1)  # threshold 3 years → started on or before 01.03.2023; window 6 months → 01.09.2026
+TENURE, EXPIRY = LongTenureFlag.Reason.TENURE, LongTenureFlag.Reason.CONTRACT_EXPIRY
+
+
+def tenancy(municipality, start, end=None, **kw):
+    return TenancyFactory(household__municipality=municipality, start_date=start, contract_end_date=end, **kw)
+
+
+def moved_out(municipality, start, on):
+    return tenancy(municipality, start, None, moved_out_on=on, move_out_reason="bought")
+
+
+@pytest.fixture
+def edges(municipality):
+    m = municipality
+    return {
+        "exactly_three_years": tenancy(m, date(2023, 3, 1), date(2029, 1, 1)),
+        "one_day_short": tenancy(m, date(2023, 3, 2), date(2027, 1, 1)),
+        "ends_at_window_edge": tenancy(m, date(2024, 1, 1), date(2026, 9, 1)),
+        "ends_day_after_edge": tenancy(m, date(2024, 1, 1), date(2026, 9, 2)),
+        "expired": tenancy(m, date(2024, 1, 1), date(2025, 12, 31)),
+        "both": tenancy(m, date(2020, 1, 1), date(2026, 6, 1)),
+        "no_contract_end": tenancy(m, date(2019, 5, 5)),
+        "ended": moved_out(m, date(2019, 1, 1), date(2026, 2, 1)),
+        "moves_out_on_as_of": moved_out(m, date(2019, 1, 1), AS_OF),
+        "not_yet_started": tenancy(m, date(2026, 4, 1), date(2026, 5, 1)),
+        "already_flagged": tenancy(m, date(2019, 1, 1)),
+    }
+
+
+def open_flags(municipality):
+    return {f.tenancy_id: f for f in LongTenureFlag.objects.for_municipality(municipality).unresolved()}
+
+
+@pytest.mark.django_db
+def test_raises_exactly_the_due_flags_with_their_reasons(municipality, edges):
+    LongTenureFlagFactory(tenancy=edges["already_flagged"], raised_on=date(2025, 1, 1))
+    assert flags_raise_due(municipality=municipality, as_of=AS_OF) == 5
+    flags = open_flags(municipality)
+    raised = {name for name, t in edges.items() if t.pk in flags} - {"already_flagged"}
+    assert raised == {"exactly_three_years", "ends_at_window_edge", "expired", "both", "no_contract_end"}
+    reasons = {name: flags[edges[name].pk].reasons for name in raised}
+    assert reasons == {
+        "exactly_three_years": [TENURE],
+        "ends_at_window_edge": [EXPIRY],
+        "expired": [EXPIRY],
+        "both": [TENURE, EXPIRY],
+        "no_contract_end": [TENURE],
+    }
+    assert all(flags[edges[name].pk].raised_on == AS_OF for name in raised)
+    assert flags[edges["expired"].pk].contract_end_date == date(2025, 12, 31)
+    assert flags[edges["exactly_three_years"].pk].contract_end_date is None  # not raised for its contract
+    assert LongTenureFlag.objects.filter(tenancy=edges["already_flagged"]).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_second_run_raises_none(municipality, edges):
+    assert flags_raise_due(municipality=municipality, as_of=AS_OF) == 6
+    assert flags_raise_due(municipality=municipality, as_of=AS_OF) == 0
+    assert LongTenureFlag.objects.count() == 6
+    # The next night the two that were a day short are due, and only they.
+    assert flags_raise_due(municipality=municipality, as_of=date(2026, 3, 2)) == 2
+    assert set(open_flags(municipality)) >= {edges["one_day_short"].pk, edges["ends_day_after_edge"].pk}
+    assert flags_raise_due(municipality=municipality, as_of=date(2026, 3, 2)) == 0
+
+
+@pytest.mark.django_db
+def test_other_municipalities_are_left_alone(municipality, other_municipality):
+    tenancy(other_municipality, date(2015, 1, 1))
+    assert flags_raise_due(municipality=municipality, as_of=AS_OF) == 0
+    assert flags_raise_due(municipality=other_municipality, as_of=AS_OF) == 1
+
+
+@pytest.mark.django_db
+def test_thresholds_are_the_municipalitys(municipality):
+    municipality.tenure_threshold_years, municipality.expiry_window_months = 5, 1
+    municipality.save()
+    tenancy(municipality, date(2022, 1, 1), date(2026, 5, 1))  # 4 years, ends in 2 months: not yet
+    due = tenancy(municipality, date(2021, 3, 1))
+    assert flags_raise_due(municipality=municipality, as_of=AS_OF) == 1
+    assert set(open_flags(municipality)) == {due.pk}
+
+
+def resolve(flag, on):
+    LongTenureFlag.objects.filter(pk=flag.pk).update(status="resolved", resolved_on=on)
+
+
+@pytest.mark.django_db
+def test_a_resolved_tenure_flag_comes_back_only_after_another_full_period(municipality):
+    t = tenancy(municipality, date(2020, 1, 1))
+    flags_raise_due(municipality=municipality, as_of=AS_OF)
+    resolve(t.flags.get(), date(2026, 3, 10))
+    assert flags_raise_due(municipality=municipality, as_of=date(2026, 3, 11)) == 0
+    assert flags_raise_due(municipality=municipality, as_of=date(2029, 3, 9)) == 0
+    assert flags_raise_due(municipality=municipality, as_of=date(2029, 3, 10)) == 1
+    assert t.flags.unresolved().get().reasons == [TENURE]
+
+
+@pytest.mark.django_db
+def test_a_resolved_expiry_flag_comes_back_for_a_renewed_contract_inside_the_window(municipality):
+    t = tenancy(municipality, date(2024, 1, 1), date(2026, 6, 1))
+    flags_raise_due(municipality=municipality, as_of=AS_OF)
+    resolve(t.flags.get(), date(2026, 3, 5))
+    # Same contract end, still inside the window (and later expired): nothing new is due.
+    assert flags_raise_due(municipality=municipality, as_of=date(2026, 3, 6)) == 0
+    assert flags_raise_due(municipality=municipality, as_of=date(2026, 7, 1)) == 0
+    t.contract_end_date = date(2027, 6, 1)
+    t.save()
+    assert flags_raise_due(municipality=municipality, as_of=date(2026, 11, 30)) == 0
+    assert flags_raise_due(municipality=municipality, as_of=date(2026, 12, 1)) == 1  # 01.06.2027 at the edge
+    flag = t.flags.unresolved().get()
+    assert (flag.reasons, flag.contract_end_date) == ([EXPIRY], date(2027, 6, 1))
+
+
+@pytest.mark.django_db
+def test_tenure_reaching_the_threshold_after_an_expiry_flag_is_new(municipality):
+    t = tenancy(municipality, date(2023, 6, 1), date(2026, 6, 1))
+    flags_raise_due(municipality=municipality, as_of=AS_OF)
+    assert t.flags.get().reasons == [EXPIRY]
+    resolve(t.flags.get(), date(2026, 3, 5))
+    assert flags_raise_due(municipality=municipality, as_of=date(2026, 5, 31)) == 0
+    assert flags_raise_due(municipality=municipality, as_of=date(2026, 6, 1)) == 1
+    assert t.flags.unresolved().get().reasons == [TENURE, EXPIRY]
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_unresolved_flag(municipality):
+    t = tenancy(municipality, date(2020, 1, 1))
+    LongTenureFlagFactory(tenancy=t)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LongTenureFlagFactory(tenancy=t)
+
+
+@pytest.mark.django_db
+def test_the_job_works_in_sets_its_query_count_does_not_grow(municipality, django_assert_num_queries):
+    tenancy(municipality, date(2020, 1, 1))
+    with django_assert_num_queries(5) as one:
+        assert flags_raise_due(municipality=municipality, as_of=AS_OF) == 1
+    for _ in range(20):
+        tenancy(municipality, date(2020, 1, 1), date(2026, 4, 1))
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert flags_raise_due(municipality=municipality, as_of=AS_OF) == 20
+
+
+@pytest.mark.django_db
+def test_the_command_prints_how_many_it_raised(municipality, other_municipality, capsys):
+    tenancy(municipality, date(2020, 1, 1))
+    tenancy(other_municipality, date(2020, 1, 1))
+    call_command("flag_long_tenure", "--as-of", "2026-03-01", "--municipality", "alesund")
+    assert "Raised 1 long-tenure flag(s) as of 2026-03-01." in capsys.readouterr().out
+    call_command("flag_long_tenure", "--as-of", "2026-03-01")
+    assert "Raised 1 " in capsys.readouterr().out
+    call_command("flag_long_tenure", "--as-of", "2026-03-01")
+    assert "Raised 0 " in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_bad_input(municipality):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("flag_long_tenure", "--as-of", "01.03.2026")
+    with pytest.raises(CommandError, match="nowhere"):
+        call_command("flag_long_tenure", "--municipality", "nowhere")
