@@ -1,0 +1,533 @@
+"""The report indicators: one function per key of DOMAIN.md's table, each exactly its definition.
+
+Every screen, PDF, JSON and CSV figure comes from here. An indicator is a condition on the rows of
+a *source* (the follow-ups of the period, the exits of the period, …) and what is counted or summed
+of the rows meeting it. `figures()` batches the indicators by source, so a whole report is a few
+aggregate queries however many rows there are; `records()` gives the rows behind one figure.
+
+Choices the definitions leave open (said here and in the PDF appendix):
+- *members* of a household on a date are its Person rows with `left_on` empty or after that date;
+  for `persons_assisted` the date is the period's last day, for `persons_moved_out` the move-out date.
+- persons are counted once each, even when their household had two exits in one period.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import GreaterThan
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from cases.models import Appeal, Decision, FollowUp, Household, Person, StartLoanApplication
+from housing.models import LongTenureFlag, MoveOutReason, Tenancy
+
+# --- the shared vocabulary of the definitions -----------------------------------------------------
+
+
+def _scoped(queryset: QuerySet, path: str, municipality) -> QuerySet:
+    return queryset if municipality is None else queryset.filter(**{path: municipality})
+
+
+def _day_number(expression) -> "F":
+    """A date as the integer YYYYMMDD, so dates from different rows compare in SQL on any backend."""
+    return ExtractYear(expression) * 10000 + ExtractMonth(expression) * 100 + ExtractDay(expression)
+
+
+def is_child_on(birth_date_path: str, on) -> Q:
+    """A *child* on a date: the 18th birthday is after that date. No birth date: an adult.
+
+    `on` is a date or an expression (the household's move-out date). Comparing YYYYMMDD numbers
+    makes someone born 29 February an adult on 1 March of their 18th year, as `Person.is_child_on`.
+    """
+    if isinstance(on, date):
+        on_number = Value(on.year * 10000 + on.month * 100 + on.day, output_field=IntegerField())
+    else:
+        on_number = _day_number(on)
+    eighteenth = _day_number(birth_date_path) + 18 * 10000
+    return Q(**{f"{birth_date_path}__isnull": False}) & Q(GreaterThan(eighteenth, on_number))
+
+
+def is_member_on(prefix: str, on) -> Q:
+    """Members of a household on a date: Person rows not removed from it on or before that date."""
+    return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on})
+
+
+# --- sources: the rows each indicator looks at ----------------------------------------------------
+
+
+def followups_in_period(municipality, first, last) -> QuerySet:
+    return _scoped(
+        FollowUp.objects.filter(date__gte=first, date__lte=last), "household__municipality", municipality
+    )
+
+
+def members_of_assisted_households(municipality, first, last) -> QuerySet:
+    """Members on the period's last day of the households with at least one follow-up in the period."""
+    assisted = FollowUp.objects.filter(date__gte=first, date__lte=last).values("household_id")
+    return _scoped(
+        Person.objects.filter(is_member_on("", last), household_id__in=assisted), "municipality", municipality
+    )
+
+
+def exits_in_period(municipality, first, last) -> QuerySet:
+    """An *exit*: a tenancy whose move-out date lies in the period, whose reason is not `transfer`,
+    and whose household had at least one follow-up on or before the move-out date."""
+    followed_up = FollowUp.objects.filter(
+        household_id=OuterRef("household_id"), date__lte=OuterRef("moved_out_on")
+    )
+    return _scoped(
+        Tenancy.objects.filter(moved_out_on__gte=first, moved_out_on__lte=last)
+        .exclude(move_out_reason=MoveOutReason.TRANSFER)
+        .filter(Exists(followed_up)),
+        "municipality",
+        municipality,
+    )
+
+
+def startloans_in_period(municipality, first, last) -> QuerySet:
+    return _scoped(
+        StartLoanApplication.objects.filter(
+            Q(received_on__gte=first, received_on__lte=last) | Q(decided_on__gte=first, decided_on__lte=last)
+        ),
+        "household__municipality",
+        municipality,
+    )
+
+
+def flags_in_period(municipality, first, last) -> QuerySet:
+    return _scoped(
+        LongTenureFlag.objects.filter(
+            Q(raised_on__gte=first, raised_on__lte=last) | Q(resolved_on__gte=first, resolved_on__lte=last)
+        ),
+        "municipality",
+        municipality,
+    )
+
+
+def decisions_in_period(municipality, first, last) -> QuerySet:
+    return _scoped(
+        Decision.objects.filter(
+            status=Decision.Status.APPROVED, approved_on__gte=first, approved_on__lte=last
+        ),
+        "household__municipality",
+        municipality,
+    )
+
+
+def appeals_in_period(municipality, first, last) -> QuerySet:
+    in_period = Q()
+    for field in ("received_on", "forwarded_on", "second_look_on", "outcome_on"):
+        in_period |= Q(**{f"{field}__gte": first, f"{field}__lte": last})
+    return _scoped(Appeal.objects.filter(in_period), "decision__household__municipality", municipality)
+
+
+SOURCES: dict[str, Callable] = {
+    "followups": followups_in_period,
+    "assisted_members": members_of_assisted_households,
+    "exits": exits_in_period,
+    "startloans": startloans_in_period,
+    "flags": flags_in_period,
+    "decisions": decisions_in_period,
+    "appeals": appeals_in_period,
+}
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    source: str
+    label: str
+    definition: str  # DOMAIN.md's wording, English; translated in the PDF and on screen
+    condition: Callable  # (first, last) -> Q on the source's rows
+    counts: str = "pk"  # what is counted (distinct) in the rows meeting the condition
+    sums: str | None = None  # or: which field is summed
+    finish: Callable = int
+    records_model: type | None = None  # the model of `counts` when it is not the source's own rows
+
+    def aggregate(self, first, last):
+        condition = self.condition(first, last)
+        if self.sums:
+            return Sum(self.sums, filter=condition or None)
+        return Count(self.counts, distinct=True, filter=condition or None)
+
+    def __call__(self, municipality, first: date, last: date):
+        """The figure for one municipality (None: all of them) and one period, both days included."""
+        rows = SOURCES[self.source](municipality, first, last)
+        return self.finish(rows.aggregate(value=self.aggregate(first, last))["value"])
+
+    def records(self, municipality, first: date, last: date) -> QuerySet:
+        """The rows behind the figure: households, persons, tenancies, follow-ups, … of the period."""
+        rows = SOURCES[self.source](municipality, first, last).filter(self.condition(first, last))
+        if self.records_model is None:
+            return rows
+        return self.records_model.objects.filter(pk__in=rows.values(self.counts))
+
+    @property
+    def __doc__(self):  # help(indicators.households_assisted) reads the definition
+        return self.definition
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def indicator(source, *, label, definition, **options):
+    """Register the function below as the indicator of its name. It returns the condition (a Q)."""
+
+    def register(condition):
+        item = Indicator(
+            key=condition.__name__,
+            source=source,
+            label=label,
+            definition=definition,
+            condition=condition,
+            **options,
+        )
+        INDICATORS[item.key] = item
+        return item
+
+    return register
+
+
+def _hours(minutes) -> float:
+    """Minutes as hours, one decimal, rounded half up."""
+    hours = Decimal(minutes or 0) / Decimal(60)
+    return float(hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _kroner(amount) -> int:
+    return int(amount or 0)
+
+
+# --- DOMAIN.md's table ---------------------------------------------------------------------------
+
+
+@indicator(
+    "followups",
+    counts="household",
+    records_model=Household,
+    label=_("Households assisted"),
+    definition=gettext_noop("households with at least one follow-up dated in the period"),
+)
+def households_assisted(first, last):
+    return Q()
+
+
+@indicator(
+    "assisted_members",
+    label=_("Persons assisted"),
+    definition=gettext_noop("members of those households"),
+)
+def persons_assisted(first, last):
+    return Q()
+
+
+@indicator(
+    "assisted_members",
+    label=_("Children assisted"),
+    definition=gettext_noop("of those persons, children on the period's last day"),
+)
+def children_assisted(first, last):
+    return is_child_on("birth_date", last)
+
+
+@indicator(
+    "exits",
+    label=_("Households that bought a home"),
+    definition=gettext_noop("exits with reason `bought`"),
+)
+def households_bought_home(first, last):
+    return Q(move_out_reason=MoveOutReason.BOUGHT)
+
+
+@indicator(
+    "exits",
+    label=_("Households that moved to private rental"),
+    definition=gettext_noop("exits with reason `private_rental`"),
+)
+def households_moved_to_private_rental(first, last):
+    return Q(move_out_reason=MoveOutReason.PRIVATE_RENTAL)
+
+
+@indicator(
+    "exits",
+    label=_("Municipal units freed"),
+    definition=gettext_noop("all exits (`bought`, `private_rental`, `other`)"),
+)
+def municipal_units_freed(first, last):
+    return Q()
+
+
+@indicator(
+    "exits",
+    counts="household__members",
+    records_model=Person,
+    label=_("Persons moved out"),
+    definition=gettext_noop("members of the households of those exits"),
+)
+def persons_moved_out(first, last):
+    return Q(household__members__isnull=False) & is_member_on("household__members__", F("moved_out_on"))
+
+
+@indicator(
+    "exits",
+    counts="household__members",
+    records_model=Person,
+    label=_("Children moved out"),
+    definition=gettext_noop("of those persons, children on their household's move-out date"),
+)
+def children_moved_out(first, last):
+    return is_member_on("household__members__", F("moved_out_on")) & is_child_on(
+        "household__members__birth_date", F("moved_out_on")
+    )
+
+
+@indicator(
+    "startloans",
+    label=_("Start-up loan applications received"),
+    definition=gettext_noop("applications received in the period"),
+)
+def startloan_applications_received(first, last):
+    return Q(received_on__gte=first, received_on__lte=last)
+
+
+def _approved_in(first, last) -> Q:
+    return Q(
+        decided_on__gte=first,
+        decided_on__lte=last,
+        status__in=[StartLoanApplication.Status.APPROVED, StartLoanApplication.Status.DISBURSED],
+    )
+
+
+@indicator(
+    "startloans",
+    label=_("Start-up loan applications approved"),
+    definition=gettext_noop("applications decided in the period and approved (approved or disbursed)"),
+)
+def startloan_applications_approved(first, last):
+    return _approved_in(first, last)
+
+
+@indicator(
+    "startloans",
+    sums="loan_amount_nok",
+    finish=_kroner,
+    label=_("Start-up loans approved (kr)"),
+    definition=gettext_noop("sum of the loan amounts of those, whole kroner"),
+)
+def startloan_amount_approved_nok(first, last):
+    return _approved_in(first, last)
+
+
+@indicator("followups", label=_("Follow-ups"), definition=gettext_noop("follow-ups dated in the period"))
+def followups(first, last):
+    return Q()
+
+
+@indicator(
+    "followups",
+    sums="minutes",
+    finish=_hours,
+    label=_("Follow-up hours"),
+    definition=gettext_noop("their minutes summed, in hours, one decimal"),
+)
+def followup_hours(first, last):
+    return Q()
+
+
+@indicator(
+    "flags",
+    label=_("Long-tenure flags raised"),
+    definition=gettext_noop("flags raised in the period"),
+)
+def long_tenure_flags_raised(first, last):
+    return Q(raised_on__gte=first, raised_on__lte=last)
+
+
+@indicator(
+    "flags",
+    label=_("Long-tenure flags resolved"),
+    definition=gettext_noop("flags resolved in the period"),
+)
+def long_tenure_flags_resolved(first, last):
+    return Q(resolved_on__gte=first, resolved_on__lte=last)
+
+
+# The keys of DOMAIN.md's table, in its order: the JSON and CSV carry exactly these.
+DOMAIN_KEYS = tuple(INDICATORS)
+
+# --- individual decisions and appeals (boligsosial lov § 6; issue 8) ----------------------------
+
+
+@indicator(
+    "decisions",
+    label=_("Decisions granting help"),
+    definition=gettext_noop("individual decisions approved in the period granting help"),
+)
+def decisions_granted(first, last):
+    return Q(outcome=Decision.Outcome.GRANTED)
+
+
+@indicator(
+    "decisions",
+    label=_("Decisions refusing help"),
+    definition=gettext_noop("individual decisions approved in the period refusing help"),
+)
+def decisions_refused(first, last):
+    return Q(outcome=Decision.Outcome.REFUSED)
+
+
+@indicator(
+    "appeals",
+    label=_("Appeals received"),
+    definition=gettext_noop("appeals against individual decisions received in the period"),
+)
+def appeals_received(first, last):
+    return Q(received_on__gte=first, received_on__lte=last)
+
+
+@indicator(
+    "appeals",
+    label=_("Appeals forwarded to Statsforvalteren"),
+    definition=gettext_noop("appeals forwarded to Statsforvalteren in the period"),
+)
+def appeals_forwarded(first, last):
+    return Q(forwarded_on__gte=first, forwarded_on__lte=last)
+
+
+@indicator(
+    "appeals",
+    label=_("Decisions changed after appeal"),
+    definition=gettext_noop(
+        "appeals where the municipality changed its decision on its second look in the period"
+    ),
+)
+def appeals_decision_changed(first, last):
+    return Q(second_look=Appeal.SecondLook.CHANGED, second_look_on__gte=first, second_look_on__lte=last)
+
+
+@indicator(
+    "appeals",
+    label=_("Appeals: decision upheld"),
+    definition=gettext_noop("appeals Statsforvalteren decided in the period upholding the decision"),
+)
+def appeals_upheld(first, last):
+    return Q(outcome=Appeal.Outcome.UPHELD, outcome_on__gte=first, outcome_on__lte=last)
+
+
+@indicator(
+    "appeals",
+    label=_("Appeals: decision reversed"),
+    definition=gettext_noop("appeals Statsforvalteren decided in the period reversing the decision"),
+)
+def appeals_reversed(first, last):
+    return Q(outcome=Appeal.Outcome.REVERSED, outcome_on__gte=first, outcome_on__lte=last)
+
+
+DECISION_KEYS = tuple(key for key in INDICATORS if key not in DOMAIN_KEYS)
+ALL_KEYS = tuple(INDICATORS)
+
+
+# --- all figures at once ---------------------------------------------------------------------
+
+
+def figures(municipality, first: date, last: date, keys=ALL_KEYS) -> dict:
+    """Every indicator for one municipality (None: all municipalities, the national benchmark) and
+    one period, both days included: one aggregate query per source, in the order of `keys`."""
+    by_source: dict[str, list[Indicator]] = {}
+    for key in keys:
+        by_source.setdefault(INDICATORS[key].source, []).append(INDICATORS[key])
+    values = {}
+    for source, items in by_source.items():
+        rows = SOURCES[source](municipality, first, last)
+        result = rows.aggregate(**{item.key: item.aggregate(first, last) for item in items})
+        values.update({item.key: item.finish(result[item.key]) for item in items})
+    return {key: values[key] for key in keys}
+
+
+def records(key: str, municipality, first: date, last: date) -> QuerySet:
+    """The records behind one figure."""
+    return INDICATORS[key].records(municipality, first, last)
+
+
+# --- breakdowns for the funders' sections (aggregates only) -------------------------------------
+
+
+def followups_by_kind(municipality, first, last) -> list[dict]:
+    """Follow-ups of the period by kind: how many, and their hours (as `followup_hours`)."""
+    rows = (
+        followups_in_period(municipality, first, last)
+        .order_by()
+        .values("kind")
+        .annotate(count=Count("pk"), minutes=Sum("minutes"))
+    )
+    labels = dict(FollowUp.Kind.choices)
+    found = {row["kind"]: row for row in rows}
+    return [
+        {
+            "kind": kind,
+            "label": labels[kind],
+            "count": found[kind]["count"],
+            "hours": _hours(found[kind]["minutes"]),
+        }
+        for kind in FollowUp.Kind.values
+        if kind in found
+    ]
+
+
+def followups_with_partner_agencies(municipality, first, last) -> list[dict]:
+    """Follow-ups of the period in which a partner agency took part, by kind of agency."""
+    from cases.models import PartnerAgency
+
+    rows = (
+        followups_in_period(municipality, first, last)
+        .filter(partner_agencies__isnull=False)
+        .order_by()
+        .values("partner_agencies__kind")
+        .annotate(followups=Count("pk", distinct=True), households=Count("household", distinct=True))
+    )
+    labels = dict(PartnerAgency.Kind.choices)
+    return sorted(
+        (
+            {
+                "kind": row["partner_agencies__kind"],
+                "label": labels.get(row["partner_agencies__kind"], row["partner_agencies__kind"]),
+                "followups": row["followups"],
+                "households": row["households"],
+            }
+            for row in rows
+        ),
+        key=lambda row: -row["followups"],
+    )
+
+
+def housing_at_start(municipality, first, last) -> list[dict]:
+    """The households assisted in the period (as `households_assisted`) by where they lived at the start."""
+    assisted = INDICATORS["households_assisted"].records(municipality, first, last)
+    rows = assisted.order_by().values("housing_at_start").annotate(households=Count("pk"))
+    labels = dict(Household.HousingAtStart.choices)
+    found = {row["housing_at_start"]: row["households"] for row in rows}
+    return [
+        {"kind": kind, "label": labels[kind], "households": found[kind]}
+        for kind in Household.HousingAtStart.values
+        if kind in found
+    ]
+
+
+def exits_by_reason(municipality, first, last) -> list[dict]:
+    """Exits of the period (as `municipal_units_freed`) by move-out reason."""
+    rows = (
+        exits_in_period(municipality, first, last)
+        .order_by()
+        .values("move_out_reason")
+        .annotate(n=Count("pk"))
+    )
+    labels = dict(MoveOutReason.choices)
+    found = {row["move_out_reason"]: row["n"] for row in rows}
+    return [{"reason": r, "label": labels[r], "exits": found[r]} for r in MoveOutReason.values if r in found]
