@@ -1,0 +1,92 @@
+"""Forms for individual decisions, their letters and appeals."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Appeal, Decision, Person
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label, **kwargs):
+    return forms.DateField(label=label, widget=DATE_INPUT, **kwargs)
+
+
+class DecisionForm(forms.ModelForm):
+    """The draft: a draft may be saved incomplete; what is missing is named when it is submitted."""
+
+    class Meta:
+        model = Decision
+        fields = [
+            "person",
+            "outcome",
+            "assessment",
+            "main_content",
+            "period_from",
+            "period_to",
+            "participation",
+            "legal_basis",
+            "reasons",
+        ]
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "assessment": forms.Textarea(attrs={"rows": 4}),
+            "main_content": forms.Textarea(attrs={"rows": 4}),
+            "participation": forms.Textarea(attrs={"rows": 3}),
+            "legal_basis": forms.Textarea(attrs={"rows": 3}),
+            "reasons": forms.Textarea(attrs={"rows": 4}),
+            "period_from": DATE_INPUT,
+            "period_to": DATE_INPUT,
+        }
+        help_texts = {
+            "main_content": _(
+                "For example: follow-up visits twice a month, help applying for a start-up loan, "
+                "help finding a private rental."
+            ),
+            "reasons": _(
+                "The facts and the main considerations the decision rests on. Required for a refusal."
+            ),
+        }
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(household=household).members()
+        self.fields["person"].empty_label = None
+        self.fields["person"].label = _("Addressed to")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_from"), cleaned.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("The period cannot end before it starts."))
+        return cleaned
+
+
+class LetterArchiveForm(forms.Form):
+    archived_on = _date_field(_("Filed in the archive on"), initial=timezone.localdate)
+    archive_ref = forms.CharField(label=_("Archive reference"), max_length=60)
+
+
+class AppealRegisterForm(forms.Form):
+    received_on = _date_field(_("Appeal received on"), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppealSecondLookForm(forms.Form):
+    second_look = forms.ChoiceField(
+        label=_("The municipality's second look"), choices=Appeal.SecondLook.choices, widget=forms.RadioSelect
+    )
+    on = _date_field(_("Date"), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppealForwardForm(forms.Form):
+    on = _date_field(_("Forwarded to Statsforvalteren on"), initial=timezone.localdate)
+
+
+class AppealOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome at Statsforvalteren"), choices=Appeal.Outcome.choices, widget=forms.RadioSelect
+    )
+    on = _date_field(_("Date"), initial=timezone.localdate)
