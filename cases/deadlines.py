@@ -52,3 +52,13 @@ def _consent_deadlines(user, households, today: date) -> list[Deadline]:
 
 
 SOURCES.extend([_followup_deadlines, _consent_deadlines])
+
+
+def _startloan_deadlines(user, households, today: date) -> list[Deadline]:
+    """Start-up loans (issue 5): appeal windows, certificate expiry, waiting for a decision. Imported late."""
+    from cases.services.startloans import startloan_deadlines
+
+    return startloan_deadlines(households=households, today=today)
+
+
+SOURCES.append(_startloan_deadlines)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from cases.views import decisions as decision_views  # issue 8
 from cases.views import households
+from cases.views import startloans as startloan_views  # issue 5
 
 app_name = "cases"
 
@@ -10,6 +11,19 @@ urlpatterns = [
     path("", households.caseload, name="caseload"),
     path("households/<int:pk>/", households.household_detail, name="household_detail"),
     # --- start-up loans (issue 5)
+    path("startloans/", startloan_views.startloan_pipeline, name="startloan_pipeline"),
+    path(
+        "households/<int:household_pk>/startloans/new/",
+        startloan_views.startloan_create,
+        name="startloan_create",
+    ),
+    path("startloans/<int:pk>/", startloan_views.startloan_detail, name="startloan_detail"),
+    path("startloans/<int:pk>/edit/", startloan_views.startloan_update, name="startloan_update"),
+    path(
+        "startloans/<int:pk>/status/<str:to_status>/",
+        startloan_views.startloan_transition,
+        name="startloan_transition",
+    ),
     # --- individual decisions (issue 8)
     path("decisions/", decision_views.decision_queue, name="decision_queue"),
     path("decisions/approvers/", decision_views.decision_approvers, name="decision_approvers"),
