@@ -22,7 +22,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from cases.models import Appeal, Decision, FollowUp, Household, Person, StartLoanApplication
+from cases.models import Appeal, Decision, FollowUp, Household, PartnerAgency, Person, StartLoanApplication
 from housing.models import LongTenureFlag, MoveOutReason, Tenancy
 
 # --- the shared vocabulary of the definitions -----------------------------------------------------
@@ -456,7 +456,7 @@ def records(key: str, municipality, first: date, last: date) -> QuerySet:
     return INDICATORS[key].records(municipality, first, last)
 
 
-# --- breakdowns for the funders' sections (aggregates only) -------------------------------------
+# --- breakdowns for the funders' sections (aggregates only, keyed by choice values) --------------
 
 
 def followups_by_kind(municipality, first, last) -> list[dict]:
@@ -467,15 +467,9 @@ def followups_by_kind(municipality, first, last) -> list[dict]:
         .values("kind")
         .annotate(count=Count("pk"), minutes=Sum("minutes"))
     )
-    labels = dict(FollowUp.Kind.choices)
     found = {row["kind"]: row for row in rows}
     return [
-        {
-            "kind": kind,
-            "label": labels[kind],
-            "count": found[kind]["count"],
-            "hours": _hours(found[kind]["minutes"]),
-        }
+        {"kind": kind, "followups": found[kind]["count"], "hours": _hours(found[kind]["minutes"])}
         for kind in FollowUp.Kind.values
         if kind in found
     ]
@@ -483,8 +477,6 @@ def followups_by_kind(municipality, first, last) -> list[dict]:
 
 def followups_with_partner_agencies(municipality, first, last) -> list[dict]:
     """Follow-ups of the period in which a partner agency took part, by kind of agency."""
-    from cases.models import PartnerAgency
-
     rows = (
         followups_in_period(municipality, first, last)
         .filter(partner_agencies__isnull=False)
@@ -492,31 +484,21 @@ def followups_with_partner_agencies(municipality, first, last) -> list[dict]:
         .values("partner_agencies__kind")
         .annotate(followups=Count("pk", distinct=True), households=Count("household", distinct=True))
     )
-    labels = dict(PartnerAgency.Kind.choices)
-    return sorted(
-        (
-            {
-                "kind": row["partner_agencies__kind"],
-                "label": labels.get(row["partner_agencies__kind"], row["partner_agencies__kind"]),
-                "followups": row["followups"],
-                "households": row["households"],
-            }
-            for row in rows
-        ),
-        key=lambda row: -row["followups"],
-    )
+    found = {row["partner_agencies__kind"]: row for row in rows}
+    return [
+        {"kind": kind, "followups": found[kind]["followups"], "households": found[kind]["households"]}
+        for kind in PartnerAgency.Kind.values
+        if kind in found
+    ]
 
 
 def housing_at_start(municipality, first, last) -> list[dict]:
     """The households assisted in the period (as `households_assisted`) by where they lived at the start."""
     assisted = INDICATORS["households_assisted"].records(municipality, first, last)
     rows = assisted.order_by().values("housing_at_start").annotate(households=Count("pk"))
-    labels = dict(Household.HousingAtStart.choices)
     found = {row["housing_at_start"]: row["households"] for row in rows}
     return [
-        {"kind": kind, "label": labels[kind], "households": found[kind]}
-        for kind in Household.HousingAtStart.values
-        if kind in found
+        {"kind": kind, "households": found[kind]} for kind in Household.HousingAtStart.values if kind in found
     ]
 
 
@@ -528,6 +510,14 @@ def exits_by_reason(municipality, first, last) -> list[dict]:
         .values("move_out_reason")
         .annotate(n=Count("pk"))
     )
-    labels = dict(MoveOutReason.choices)
     found = {row["move_out_reason"]: row["n"] for row in rows}
-    return [{"reason": r, "label": labels[r], "exits": found[r]} for r in MoveOutReason.values if r in found]
+    return [{"kind": reason, "exits": found[reason]} for reason in MoveOutReason.values if reason in found]
+
+
+# Labels of the breakdown keys, for the screen and the PDF.
+BREAKDOWN_LABELS = {
+    "followups_by_kind": FollowUp.Kind,
+    "partner_agencies": PartnerAgency.Kind,
+    "housing_at_start": Household.HousingAtStart,
+    "exits_by_reason": MoveOutReason,
+}

@@ -22,6 +22,7 @@ from tests.factories import (
 )
 
 FIRST, LAST = date(2026, 1, 1), date(2026, 3, 31)
+FEB_1 = date(2026, 2, 1)
 D = date
 
 
@@ -136,7 +137,7 @@ def quarter(municipality, other_municipality):
     drafter, approver = CounsellorFactory(municipality=m), ManagerFactory(municipality=m)
     person = PersonFactory(household=h)
 
-    def decision(outcome, status=Decision.Status.APPROVED, approved_on=D(2026, 2, 1)):
+    def decision(outcome, status=Decision.Status.APPROVED, approved_on=FEB_1):
         return Decision.objects.create(
             household=h,
             person=person,
@@ -229,7 +230,7 @@ def test_figures_are_a_few_queries(quarter, municipality, django_assert_max_num_
 
 
 def test_every_domain_key_and_definition_is_the_table_of_domain_md():
-    assert indicators.DOMAIN_KEYS == tuple(list(EXPECTED)[:15])
+    assert tuple(list(EXPECTED)[:15]) == indicators.DOMAIN_KEYS
     for key in indicators.ALL_KEYS:
         assert indicators.INDICATORS[key].definition
         assert getattr(indicators, key).__doc__ == indicators.INDICATORS[key].definition

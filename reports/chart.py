@@ -1,0 +1,32 @@
+"""The trend chart of a funder report: matplotlib to SVG, embedded as a data URI."""
+
+import base64
+import io
+
+
+def trend_chart_svg(trend: list[dict], series: list[tuple[str, str]]) -> str:
+    """A small line chart of `series` ((key, label), …) by quarter; returns a data: URI with SVG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    matplotlib.rcParams["svg.hashsalt"] = "boveileder"  # stable ids in the SVG
+    matplotlib.rcParams["font.family"] = "DejaVu Sans"
+    figure = Figure(figsize=(6.6, 2.8), dpi=100)
+    axes = figure.add_subplot()
+    quarters = [row["label"] for row in trend]
+    styles = ["-o", "--s", "-.^", ":D"]
+    for (key, label), style in zip(series, styles, strict=False):
+        axes.plot(quarters, [row[key] for row in trend], style, label=label, linewidth=1.5, markersize=4)
+    axes.set_ylim(bottom=0)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.grid(axis="y", linewidth=0.4, alpha=0.6)
+    axes.tick_params(labelsize=7)
+    axes.legend(fontsize=7, frameon=False, loc="upper left")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
