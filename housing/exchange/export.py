@@ -1,0 +1,189 @@
+"""Export of a municipality in the exchange format, as an .xlsx workbook, a .zip of .csv files or a
+folder of them. Text that a spreadsheet would take for a formula is neutralised; national ID numbers
+are left out unless asked for."""
+
+import csv
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from cases.models import FollowUp, Household, Person, StartLoanApplication
+from housing.models import RentalUnit, Tenancy
+
+from .cells import DANGEROUS_FIRST
+from .schema import SHEETS
+
+
+def neutralise(value):
+    """A cell a spreadsheet would run as a formula gets a leading «'»; the import takes it off again."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_FIRST):
+        return "'" + value
+    return value
+
+
+def _username(user, municipality_id) -> str:
+    return user.username if user is not None and user.municipality_id == municipality_id else ""
+
+
+def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[list]]:
+    """Every sheet as a list of rows, the header row first, values neutralised."""
+    m = municipality.pk
+    households = (
+        Household.objects.filter(municipality_id=m).select_related("counsellor").order_by("reference")
+    )
+    persons = (
+        Person.objects.filter(municipality_id=m)
+        .select_related("household")
+        .order_by("household__reference", "pk")
+    )
+    units = RentalUnit.objects.filter(municipality_id=m).order_by("reference")
+    tenancies = (
+        Tenancy.objects.filter(municipality_id=m)
+        .select_related("unit", "household")
+        .order_by("unit__reference", "start_date")
+    )
+    startloans = (
+        StartLoanApplication.objects.filter(household__municipality_id=m)
+        .select_related("household")
+        .order_by("household__reference", "received_on")
+    )
+    followups = (
+        FollowUp.objects.filter(household__municipality_id=m)
+        .select_related("household", "by")
+        .order_by("household__reference", "date", "pk")
+    )
+    data = {
+        "households": [
+            [h.reference, h.enrolled_on, _username(h.counsellor, m), h.notes, h.housing_at_start]
+            for h in households
+        ],
+        "persons": [
+            [
+                p.household.reference,
+                p.first_name,
+                p.last_name,
+                p.birth_date,
+                p.national_id if national_ids else "",
+                p.phone,
+                p.left_on,
+            ]
+            for p in persons
+        ],
+        "units": [
+            [
+                u.reference,
+                u.address,
+                u.postcode,
+                u.city,
+                u.rooms,
+                u.area_m2,
+                u.monthly_rent_nok,
+                u.kobo_id,
+                u.bruksenhetsnummer,
+            ]
+            for u in units
+        ],
+        "tenancies": [
+            [
+                t.unit.reference,
+                t.household.reference,
+                t.start_date,
+                t.contract_end_date,
+                t.moved_out_on,
+                t.move_out_reason,
+            ]
+            for t in tenancies
+        ],
+        "startloans": [
+            [
+                s.household.reference,
+                s.received_on,
+                s.status,
+                s.decided_on,
+                s.loan_amount_nok,
+                s.grant_amount_nok,
+                s.purchase_price_nok,
+                s.startskudd_ref,
+            ]
+            for s in startloans
+        ],
+        "followups": [
+            [f.household.reference, f.date, f.kind, f.minutes, _username(f.by, m), f.note] for f in followups
+        ],
+    }
+    return {
+        sheet.name: [[c.name for c in sheet.columns]]
+        + [[neutralise(v) for v in row] for row in data[sheet.name]]
+        for sheet in SHEETS
+    }
+
+
+def to_xlsx(sheets: dict[str, list[list]]) -> bytes:
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook(write_only=True)
+    for name, rows in sheets.items():
+        worksheet = workbook.create_sheet(name)
+        worksheet.freeze_panes = "A2"
+        header = []
+        for title in rows[0]:
+            cell = WriteOnlyCell(worksheet, value=title)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        worksheet.append(header)
+        for row in rows[1:]:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(worksheet, value=value)
+                if isinstance(value, date):
+                    cell.number_format = "yyyy-mm-dd"
+                elif isinstance(value, str):
+                    cell.data_type = "s"  # never a formula
+                cells.append(cell)
+            worksheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _csv_text(rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, date) else v) for v in row])
+    return out.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads it as UTF-8
+
+
+def to_zip(sheets: dict[str, list[list]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in sheets.items():
+            archive.writestr(f"{name}.csv", _csv_text(rows))
+    return out.getvalue()
+
+
+def to_folder(sheets: dict[str, list[list]], folder) -> None:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in sheets.items():
+        (folder / f"{name}.csv").write_bytes(_csv_text(rows))
+
+
+def template_xlsx() -> bytes:
+    """The template workbook: the six sheets, their columns and one example row each."""
+    example = {
+        sheet.name: [[c.name for c in sheet.columns], [_example(c) for c in sheet.columns]]
+        for sheet in SHEETS
+    }
+    return to_xlsx(example)
+
+
+def _example(column):
+    if column.kind == "date" and column.example:
+        return date.fromisoformat(column.example)
+    if column.kind == "decimal" and column.example:
+        return float(column.example)
+    return column.example if column.example != "" else None

@@ -1,0 +1,524 @@
+"""The import: all or nothing, idempotent, writing through the models' own validation.
+
+`cases_import` checks every row first (types, choices, references, duplicate keys, national IDs) and
+writes nothing if anything is wrong; then it writes inside one transaction, where the models' own
+`full_clean` (tenancy overlaps, move-out reasons, ...) may still find problems, and again rolls back
+everything if so. Rows are matched by the keys in `schema.SHEETS`; a matched row whose values are the
+same is left alone, so importing the same file twice changes nothing.
+
+Timeline: a created household gets «registered through an import», a created tenancy its move-in
+and move-out, a created start-up loan application its receipt, a created follow-up its own event,
+each on the date it happened; updates write no timeline events (django-simple-history keeps them),
+except a tenancy that the file ends, which goes through `tenancy_end` like any move-out.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+
+from boveileder.models import User
+from cases.models import FollowUp, Household, Person, StartLoanApplication, StartLoanStatusChange
+from cases.services.timeline import timeline_record
+from housing.models import MoveOutReason, RentalUnit, Tenancy
+from housing.services.tenancies import tenancy_end
+
+from . import cells
+from .problems import ImportRejected, Problem
+from .reader import Table
+from .schema import DECIDED_STATUSES, SHEETS, Column
+
+Progress = Callable[[int, int], None]
+# Model field -> column, where the names differ, to place a model's own validation error.
+FIELD_COLUMNS = {"reference": "", "by": "counsellor", "household": "household_ref", "unit": "unit_ref"}
+
+
+def _parse(column: Column, value, staff: dict):
+    kind = column.kind
+    if kind in ("text", "ref"):
+        return cells.parse_text(value, column.max_length)
+    if kind == "date":
+        return cells.parse_date(value)
+    if kind == "int":
+        return cells.parse_int(value)
+    if kind == "decimal":
+        return cells.parse_decimal(value)
+    if kind == "choice":
+        return cells.parse_choice(value, column.choices)
+    if kind == "postcode":
+        return cells.parse_postcode(value)
+    if kind == "national_id":
+        return cells.parse_national_id(value)
+    if kind == "staff":
+        username = cells.text(value)
+        if not username:
+            return None
+        user = staff.get(username) or staff.get(username.lower())
+        if user is None:
+            raise cells.CellError(
+                _("«%(value)s» is not the username of a staff member of the municipality.")
+                % {"value": cells.shown(username)}
+            )
+        return user
+    raise AssertionError(kind)
+
+
+class _Import:
+    def __init__(self, municipality, tables: dict[str, Table], by, progress: Progress | None):
+        self.municipality = municipality
+        self.tables = tables
+        self.by = by
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.rows: dict[str, list[tuple[int, dict]]] = {}
+        self.counts = {sheet.name: {"created": 0, "updated": 0, "unchanged": 0} for sheet in SHEETS}
+        self.done = 0
+        self.file_ids: dict[str, tuple] = {}
+        self.file_refs: dict[str, set] = defaultdict(set)
+        self.total = sum(len(t.rows) for t in tables.values())
+
+    def problem(self, sheet, row, column, message):
+        self.problems.append(Problem(sheet=sheet, row=row, column=column, message=str(message)))
+
+    # --- what is there already ------------------------------------------------------------
+
+    def load_existing(self):
+        m = self.municipality.pk
+        self.staff = {}
+        if m:
+            for user in User.objects.filter(municipality_id=m):
+                self.staff.setdefault(user.username, user)
+                self.staff.setdefault(user.username.lower(), user)
+        self.households = {h.reference: h for h in Household.objects.filter(municipality_id=m)} if m else {}
+        self.units = {u.reference: u for u in RentalUnit.objects.filter(municipality_id=m)} if m else {}
+        by_id = {h.pk: h for h in self.households.values()}
+        units_by_id = {u.pk: u for u in self.units.values()}
+        self.persons, self.national_ids = {}, {}
+        self.tenancies, self.startloans, self.followups = {}, {}, {}
+        if not m:
+            return
+        for p in Person.objects.filter(municipality_id=m):
+            key = (by_id[p.household_id].reference, p.first_name, p.last_name, p.birth_date)
+            self.persons.setdefault(key, p)
+            if p.national_id:
+                self.national_ids[p.national_id] = key
+        for t in Tenancy.objects.filter(municipality_id=m):
+            self.tenancies.setdefault((units_by_id[t.unit_id].reference, t.start_date), t)
+        for s in StartLoanApplication.objects.filter(household__municipality_id=m):
+            self.startloans.setdefault((by_id[s.household_id].reference, s.received_on), s)
+        for f in FollowUp.objects.filter(household__municipality_id=m).order_by("pk"):
+            key = (by_id[f.household_id].reference, f.date, f.kind, f.minutes, f.note)
+            self.followups.setdefault(key, f)
+
+    # --- checking -------------------------------------------------------------------------
+
+    def check(self):
+        for sheet in SHEETS:
+            table = self.tables.get(sheet.name)
+            if table is None:
+                continue
+            present = [c for c in sheet.columns if c.name in table.headers]
+            keyed = all(k in table.headers for k in sheet.key)
+            parsed, seen = [], {}
+            for number, raw in table.rows:
+                values, ok = {}, True
+                for column in present:
+                    try:
+                        values[column.name] = _parse(column, raw.get(column.name), self.staff)
+                    except cells.CellError as error:
+                        self.problem(sheet.name, number, column.name, error)
+                        ok = False
+                        continue
+                    if column.required and values[column.name] in ("", None):
+                        self.problem(sheet.name, number, column.name, _("A value is required."))
+                        ok = False
+                if sheet.name in ("households", "units") and values.get(sheet.key[0]):
+                    self.file_refs[sheet.name].add(values[sheet.key[0]])
+                self.check_row(sheet.name, number, values)
+                if ok and keyed:
+                    key = tuple(values.get(k) for k in sheet.key)
+                    if key in seen:
+                        self.problem(
+                            sheet.name,
+                            number,
+                            ", ".join(sheet.key),
+                            _("The same key as row %(row)s: each row must be unique by %(key)s.")
+                            % {"row": seen[key], "key": ", ".join(sheet.key)},
+                        )
+                    else:
+                        seen[key] = number
+                        parsed.append((number, values))
+            self.rows[sheet.name] = parsed
+
+    def known(self, sheet, ref) -> bool:
+        return ref in self.file_refs[sheet] or ref in (
+            self.households if sheet == "households" else self.units
+        )
+
+    def check_row(self, sheet, number, v):
+        if (
+            sheet != "households"
+            and v.get("household_ref")
+            and not self.known("households", v["household_ref"])
+        ):
+            self.problem(
+                sheet,
+                number,
+                "household_ref",
+                _("No household «%(ref)s» in the households sheet or in the municipality.")
+                % {"ref": cells.shown(v["household_ref"])},
+            )
+        if sheet == "tenancies":
+            if v.get("unit_ref") and not self.known("units", v["unit_ref"]):
+                self.problem(
+                    sheet,
+                    number,
+                    "unit_ref",
+                    _("No unit «%(ref)s» in the units sheet or in the municipality.")
+                    % {"ref": cells.shown(v["unit_ref"])},
+                )
+            start, out = v.get("start_date"), v.get("moved_out_on")
+            if out and not v.get("move_out_reason"):
+                self.problem(sheet, number, "move_out_reason", _("Give the reason for moving out."))
+            if v.get("move_out_reason") and not out and "moved_out_on" in v:
+                self.problem(
+                    sheet, number, "moved_out_on", _("Give the move-out date, or leave the reason empty.")
+                )
+            if start and out and out < start:
+                self.problem(
+                    sheet, number, "moved_out_on", _("The move-out date is before the move-in date.")
+                )
+            end = v.get("contract_end_date")
+            if start and end and end < start:
+                self.problem(
+                    sheet, number, "contract_end_date", _("The contract ends before the move-in date.")
+                )
+        if sheet == "startloans":
+            received, decided = v.get("received_on"), v.get("decided_on")
+            if received and decided and decided < received:
+                self.problem(sheet, number, "decided_on", _("The decision date is before the date received."))
+            if decided and v.get("status") in ("", "received", "in_review"):
+                self.problem(
+                    sheet,
+                    number,
+                    "status",
+                    _("An application with a decision date is %(statuses)s.")
+                    % {"statuses": ", ".join(DECIDED_STATUSES)},
+                )
+        if sheet == "persons" and v.get("national_id"):
+            key = (v.get("household_ref"), v.get("first_name"), v.get("last_name"), v.get("birth_date"))
+            in_file = self.file_ids.get(v["national_id"])
+            if in_file is not None and in_file[0] != key:
+                self.problem(
+                    sheet,
+                    number,
+                    "national_id",
+                    _("invalid: the same number as in row %(row)s") % {"row": in_file[1]},
+                )
+            elif self.national_ids.get(v["national_id"], key) != key:
+                self.problem(
+                    sheet,
+                    number,
+                    "national_id",
+                    _("invalid: the number belongs to another person in the municipality"),
+                )
+            self.file_ids.setdefault(v["national_id"], (key, number))
+
+    # --- writing --------------------------------------------------------------------------
+
+    def tick(self):
+        self.done += 1
+        if self.progress and (self.done % 100 == 0 or self.done == self.total):
+            self.progress(self.done, self.total)
+
+    def save(self, sheet, number, instance) -> bool:
+        """The model's own validation, then save, in a savepoint: a problem, never an error."""
+        # A follow-up's `by` may be unknown (null) although the form requires it.
+        exclude = ["by"] if isinstance(instance, FollowUp) else None
+        try:
+            with transaction.atomic():
+                instance.full_clean(exclude=exclude)
+                instance.save()
+            return True
+        except ValidationError as error:
+            self.validation_problems(sheet, number, error)
+        except DatabaseError:
+            self.problem(sheet, number, "", _("The row could not be saved: it conflicts with other records."))
+        return False
+
+    def validation_problems(self, sheet, number, error: ValidationError):
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                column = "" if field == "__all__" else FIELD_COLUMNS.get(field, field)
+                for message in messages:
+                    self.problem(sheet, number, column, message)
+        else:
+            for message in error.messages:
+                self.problem(sheet, number, "", message)
+
+    def apply(self, sheet, number, instance, values: dict, created: bool) -> bool:
+        """Set `values` on `instance` and save it if anything changed; count what happened."""
+        self.tick()
+        if not created and all(getattr(instance, f) == v for f, v in values.items()):
+            self.counts[sheet]["unchanged"] += 1
+            return False
+        for field, value in values.items():
+            setattr(instance, field, value)
+        if self.save(sheet, number, instance):
+            self.counts[sheet]["created" if created else "updated"] += 1
+            return True
+        return False
+
+    @staticmethod
+    def fields(v: dict, mapping: dict) -> dict:
+        """Model field -> value, for the columns present in the file."""
+        return {
+            field: (v[column].pk if isinstance(v[column], User) else v[column])
+            for column, field in mapping.items()
+            if column in v
+        }
+
+    def write_households(self):
+        for number, v in self.rows.get("households", []):
+            ref = v["household_ref"]
+            household = self.households.get(ref)
+            created = household is None
+            if created:
+                household = Household(municipality=self.municipality, reference=ref)
+            values = self.fields(
+                v, {"enrolled_on": "enrolled_on", "counsellor": "counsellor_id", "notes": "notes"}
+            )
+            if v.get("housing_at_start"):
+                values["housing_at_start"] = v["housing_at_start"]
+            if self.apply("households", number, household, values, created) and created:
+                self.households[ref] = household
+                timeline_record(
+                    household=household,
+                    kind="household_imported",
+                    summary=_("Registered through a spreadsheet import"),
+                    on=household.enrolled_on or household.created_at.date(),
+                    actor=self.by,
+                    subject=household,
+                )
+
+    def write_units(self):
+        mapping = {
+            c: c
+            for c in (
+                "address",
+                "postcode",
+                "city",
+                "rooms",
+                "area_m2",
+                "monthly_rent_nok",
+                "kobo_id",
+                "bruksenhetsnummer",
+            )
+        }
+        for number, v in self.rows.get("units", []):
+            ref = v["unit_ref"]
+            unit = self.units.get(ref)
+            created = unit is None
+            if created:
+                unit = RentalUnit(municipality=self.municipality, reference=ref)
+            if self.apply("units", number, unit, self.fields(v, mapping), created) and created:
+                self.units[ref] = unit
+
+    def write_persons(self):
+        for number, v in self.rows.get("persons", []):
+            household = self.households[v["household_ref"]]
+            key = (v["household_ref"], v["first_name"], v["last_name"], v.get("birth_date"))
+            person = self.persons.get(key)
+            created = person is None
+            if created:
+                person = Person(
+                    municipality=self.municipality,
+                    household=household,
+                    first_name=v["first_name"],
+                    last_name=v["last_name"],
+                    birth_date=v.get("birth_date"),
+                )
+            values = self.fields(v, {"phone": "phone", "left_on": "left_on"})
+            if v.get("national_id"):  # empty is unknown: a stored number is kept
+                values["national_id"] = v["national_id"]
+            if self.apply("persons", number, person, values, created) and created:
+                self.persons[key] = person
+
+    def write_tenancies(self):
+        rows = self.rows.get("tenancies", [])
+        keyed = [((v["unit_ref"], v["start_date"]), number, v) for number, v in rows]
+        # Changes to known tenancies first (a move-out frees the unit), then new ones in date order.
+        keyed.sort(key=lambda item: (item[0] not in self.tenancies, item[0][1]))
+        for key, number, v in keyed:
+            unit, household = self.units[v["unit_ref"]], self.households[v["household_ref"]]
+            tenancy = self.tenancies.get(key)
+            values = {
+                "household_id": household.pk,
+                "contract_end_date": v.get("contract_end_date"),
+                "moved_out_on": v.get("moved_out_on"),
+                "move_out_reason": v.get("move_out_reason") or "",
+            }
+            if tenancy is None:
+                tenancy = Tenancy(municipality=self.municipality, unit=unit, start_date=v["start_date"])
+                if self.apply("tenancies", number, tenancy, values, created=True):
+                    self.tenancies[key] = tenancy
+                    self.tenancy_events(tenancy, unit, household)
+            elif tenancy.moved_out_on is None and values["moved_out_on"]:
+                self.tenancy_move_out(number, tenancy, values)
+            else:
+                self.apply("tenancies", number, tenancy, values, created=False)
+
+    def tenancy_events(self, tenancy, unit, household):
+        timeline_record(
+            household=household,
+            kind="tenancy_started",
+            summary=_("Moved in to %(address)s") % {"address": unit.address},
+            on=tenancy.start_date,
+            actor=self.by,
+            subject=tenancy,
+        )
+        if tenancy.moved_out_on:
+            timeline_record(
+                household=household,
+                kind="tenancy_ended",
+                summary=_("Moved out of %(address)s: %(reason)s")
+                % {"address": unit.address, "reason": MoveOutReason(tenancy.move_out_reason).label},
+                on=tenancy.moved_out_on,
+                actor=self.by,
+                subject=tenancy,
+            )
+
+    def tenancy_move_out(self, number, tenancy, values):
+        """The file ends a running tenancy: a move-out like any other, through `tenancy_end`."""
+        before = {f: values[f] for f in ("household_id", "contract_end_date")}
+        if any(getattr(tenancy, f) != v for f, v in before.items()):
+            for field, value in before.items():
+                setattr(tenancy, field, value)
+            if not self.save("tenancies", number, tenancy):
+                self.tick()
+                return
+        try:
+            with transaction.atomic():
+                tenancy_end(
+                    tenancy=tenancy, on=values["moved_out_on"], reason=values["move_out_reason"], by=self.by
+                )
+        except ValidationError as error:
+            self.validation_problems("tenancies", number, error)
+        else:
+            self.counts["tenancies"]["updated"] += 1
+        self.tick()
+
+    def write_startloans(self):
+        mapping = {
+            c: c
+            for c in (
+                "decided_on",
+                "loan_amount_nok",
+                "grant_amount_nok",
+                "purchase_price_nok",
+                "startskudd_ref",
+            )
+        }
+        for number, v in self.rows.get("startloans", []):
+            household = self.households[v["household_ref"]]
+            key = (v["household_ref"], v["received_on"])
+            application = self.startloans.get(key)
+            created = application is None
+            previous = "" if created else application.status
+            if created:
+                application = StartLoanApplication(household=household, received_on=v["received_on"])
+            values = self.fields(v, mapping)
+            values["status"] = v.get("status") or StartLoanApplication.Status.RECEIVED
+            if not self.apply("startloans", number, application, values, created):
+                continue
+            self.startloans[key] = application
+            if previous != application.status:
+                # The state as it is in the file: history, not a step through the live pipeline.
+                StartLoanStatusChange.objects.create(
+                    application=application,
+                    from_status=previous,
+                    to_status=application.status,
+                    on=application.decided_on or application.received_on,
+                    by=self.by,
+                    note=_("Imported from a spreadsheet"),
+                )
+            if created:
+                timeline_record(
+                    household=household,
+                    kind="startloan_received",
+                    summary=_("Start-up loan application received"),
+                    on=application.received_on,
+                    actor=self.by,
+                    subject=application,
+                )
+
+    def write_followups(self):
+        for number, v in self.rows.get("followups", []):
+            household = self.households[v["household_ref"]]
+            key = (v["household_ref"], v["date"], v["kind"], v.get("minutes"), v.get("note", ""))
+            followup = self.followups.get(key)
+            created = followup is None
+            if created:
+                followup = FollowUp(
+                    household=household,
+                    date=v["date"],
+                    kind=v["kind"],
+                    minutes=v.get("minutes"),
+                    note=v.get("note", ""),
+                )
+            values = self.fields(v, {"counsellor": "by_id"})
+            if self.apply("followups", number, followup, values, created) and created:
+                self.followups[key] = followup
+                timeline_record(
+                    household=household,
+                    kind="followup",
+                    summary=str(FollowUp.Kind(followup.kind).label),
+                    on=followup.date,
+                    actor=followup.by,
+                    subject=followup,
+                )
+
+    def write(self):
+        if self.progress:
+            self.progress(0, self.total)
+        self.write_households()
+        self.write_units()
+        self.write_persons()
+        self.write_tenancies()
+        self.write_startloans()
+        self.write_followups()
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    order = {sheet.name: i for i, sheet in enumerate(SHEETS)}
+    return sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0, p.column))
+
+
+def cases_import(
+    *, municipality, workbook, dry_run: bool = False, by=None, progress: Progress | None = None
+) -> dict:
+    """Import a read workbook into `municipality` (saved here if new): all or nothing.
+
+    Returns {sheet: {"created": n, "updated": n, "unchanged": n}}; raises `ImportRejected` with every
+    problem found, having written nothing. With `dry_run` everything is checked and then rolled back.
+    """
+    job = _Import(municipality, workbook.tables, by, progress)
+    job.problems.extend(workbook.problems)
+    job.load_existing()
+    job.check()
+    if job.problems:
+        raise ImportRejected(_sorted(job.problems))
+    was_new = municipality.pk is None
+    with transaction.atomic():
+        if was_new:
+            municipality.save()
+        job.write()
+        if job.problems or dry_run:
+            transaction.set_rollback(True)
+    if was_new and (job.problems or dry_run):
+        municipality.pk = None
+    if job.problems:
+        raise ImportRejected(_sorted(job.problems))
+    return job.counts

@@ -1,0 +1,130 @@
+"""The exchange format: six sheets, their columns and the key each row is matched by.
+
+One definition used by the reader, the import, the export and the template workbook.
+"""
+
+from dataclasses import dataclass
+
+from cases.models import FollowUp, Household, StartLoanApplication
+from housing.models import MoveOutReason
+
+# Statuses an import may set: the issue's list (no `appealed`: an appeal is recorded in the app).
+STARTLOAN_STATUSES = ("received", "in_review", "approved", "rejected", "withdrawn", "disbursed")
+DECIDED_STATUSES = ("approved", "rejected", "disbursed")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, ref, date, int, decimal, choice, staff, national_id, postcode
+    required: bool = False  # a value is required in every row
+    optional: bool = False  # the column itself may be left out of the file
+    max_length: int = 0
+    choices: tuple[str, ...] = ()
+    example: object = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required_names(self) -> list[str]:
+        return [c.name for c in self.columns if not c.optional]
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "households",
+        (
+            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
+            Column("enrolled_on", "date", example="2024-01-15"),
+            Column("counsellor", "staff", example=""),
+            Column("notes", "text", example="Ønsker å kjøpe egen bolig"),
+            Column(
+                "housing_at_start",
+                "choice",
+                optional=True,
+                choices=tuple(Household.HousingAtStart.values),
+                example="municipal_rental",
+            ),
+        ),
+        key=("household_ref",),
+    ),
+    Sheet(
+        "persons",
+        (
+            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
+            Column("first_name", "text", required=True, max_length=100, example="Kari"),
+            Column("last_name", "text", required=True, max_length=100, example="Nordmann"),
+            Column("birth_date", "date", example="1985-03-12"),
+            Column("national_id", "national_id", example=""),
+            Column("phone", "text", max_length=30, example="+47 912 34 567"),
+            Column("left_on", "date", optional=True, example=""),
+        ),
+        key=("household_ref", "first_name", "last_name", "birth_date"),
+    ),
+    Sheet(
+        "units",
+        (
+            Column("unit_ref", "ref", required=True, max_length=40, example="U-0001"),
+            Column("address", "text", required=True, max_length=200, example="Storgata 1"),
+            Column("postcode", "postcode", example="6002"),
+            Column("city", "text", max_length=80, example="Ålesund"),
+            Column("rooms", "int", example=3),
+            Column("area_m2", "decimal", example="64.5"),
+            Column("monthly_rent_nok", "int", example=9500),
+            Column("kobo_id", "text", optional=True, max_length=40, example=""),
+            Column("bruksenhetsnummer", "text", optional=True, max_length=20, example="H0101"),
+        ),
+        key=("unit_ref",),
+    ),
+    Sheet(
+        "tenancies",
+        (
+            Column("unit_ref", "ref", required=True, max_length=40, example="U-0001"),
+            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
+            Column("start_date", "date", required=True, example="2021-02-01"),
+            Column("contract_end_date", "date", example="2024-01-31"),
+            Column("moved_out_on", "date", example="2024-06-30"),
+            Column("move_out_reason", "choice", choices=tuple(MoveOutReason.values), example="bought"),
+        ),
+        key=("unit_ref", "start_date"),
+    ),
+    Sheet(
+        "startloans",
+        (
+            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
+            Column("received_on", "date", required=True, example="2024-03-01"),
+            Column("status", "choice", choices=STARTLOAN_STATUSES, example="disbursed"),
+            Column("decided_on", "date", example="2024-04-10"),
+            Column("loan_amount_nok", "int", example=2800000),
+            Column("grant_amount_nok", "int", example=150000),
+            Column("purchase_price_nok", "int", example=3200000),
+            Column("startskudd_ref", "text", optional=True, max_length=40, example=""),
+        ),
+        key=("household_ref", "received_on"),
+    ),
+    Sheet(
+        "followups",
+        (
+            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
+            Column("date", "date", required=True, example="2024-02-20"),
+            Column(
+                "kind", "choice", required=True, choices=tuple(FollowUp.Kind.values), example="home_visit"
+            ),
+            Column("minutes", "int", example=60),
+            Column("counsellor", "staff", example=""),
+            Column("note", "text", example="Gikk gjennom budsjett og egenkapital"),
+        ),
+        key=("household_ref", "date", "kind", "minutes", "note"),
+    ),
+)
+
+SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
+assert set(StartLoanApplication.Status.values) >= set(STARTLOAN_STATUSES)
