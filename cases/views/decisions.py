@@ -152,7 +152,7 @@ def decision_submit(request, pk):
 
 
 @require_POST
-@role_required(*DECISION_ROLES)
+@role_required(Role.MANAGER, Role.COUNSELLOR)  # counsellors only when a manager authorised them
 def decision_approve(request, pk):
     """The approver is always the signed-in user; nothing posted can name another one."""
     decision = _decision(request, pk)
@@ -182,11 +182,12 @@ def decision_renew(request, pk):
 
 @require_GET
 @role_required(*DECISION_ROLES)
-def letter_download(request, pk, letter_pk):
-    decision = _decision(request, pk)
+def letter_download(request, decision_pk, letter_pk):
+    decision = _decision(request, decision_pk)
     letter = get_object_or_404(decision.letters.all(), pk=letter_pk)
     if not letter.pdf:
-        raise Http404
+        messages.info(request, _("The letter is being made. Reload the page in a moment."))
+        return redirect("cases:decision_detail", decision.pk)
     name = f"vedtak-{decision.household.reference}-{decision.approved_on:%Y-%m-%d}.pdf"
     return FileResponse(
         letter.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
@@ -195,8 +196,8 @@ def letter_download(request, pk, letter_pk):
 
 @require_POST
 @role_required(*DECISION_ROLES)
-def letter_archive(request, pk, letter_pk):
-    decision = _decision(request, pk)
+def letter_archive(request, decision_pk, letter_pk):
+    decision = _decision(request, decision_pk)
     letter = get_object_or_404(decision.letters.all(), pk=letter_pk)
     prefix = f"letter-{letter.pk}"
     form = LetterArchiveForm(request.POST, prefix=prefix)
@@ -213,8 +214,8 @@ def letter_archive(request, pk, letter_pk):
 
 @require_POST
 @role_required(*DECISION_ROLES)
-def appeal_register(request, pk):
-    decision = _decision(request, pk)
+def appeal_register(request, decision_pk):
+    decision = _decision(request, decision_pk)
     form = AppealRegisterForm(request.POST, prefix="appeal")
     if form.is_valid():
         try:
@@ -230,8 +231,8 @@ def appeal_register(request, pk):
     return _detail(request, decision, status=400, appeal=form)
 
 
-def _appeal_step(request, pk, appeal_pk, form_class, step, success):
-    decision = _decision(request, pk)
+def _appeal_step(request, decision_pk, appeal_pk, form_class, step, success):
+    decision = _decision(request, decision_pk)
     appeal = _appeal(decision, appeal_pk)
     prefix = f"appeal-{appeal.pk}"
     form = form_class(request.POST, prefix=prefix)
@@ -248,10 +249,10 @@ def _appeal_step(request, pk, appeal_pk, form_class, step, success):
 
 @require_POST
 @role_required(*DECISION_ROLES)
-def appeal_second_look(request, pk, appeal_pk):
+def appeal_second_look(request, decision_pk, appeal_pk):
     return _appeal_step(
         request,
-        pk,
+        decision_pk,
         appeal_pk,
         AppealSecondLookForm,
         lambda appeal, data: services.appeal_second_look(
@@ -263,10 +264,10 @@ def appeal_second_look(request, pk, appeal_pk):
 
 @require_POST
 @role_required(*DECISION_ROLES)
-def appeal_forward(request, pk, appeal_pk):
+def appeal_forward(request, decision_pk, appeal_pk):
     return _appeal_step(
         request,
-        pk,
+        decision_pk,
         appeal_pk,
         AppealForwardForm,
         lambda appeal, data: services.appeal_forward(appeal=appeal, on=data["on"], by=request.user),
@@ -276,10 +277,10 @@ def appeal_forward(request, pk, appeal_pk):
 
 @require_POST
 @role_required(*DECISION_ROLES)
-def appeal_outcome(request, pk, appeal_pk):
+def appeal_outcome(request, decision_pk, appeal_pk):
     return _appeal_step(
         request,
-        pk,
+        decision_pk,
         appeal_pk,
         AppealOutcomeForm,
         lambda appeal, data: services.appeal_outcome(
