@@ -66,6 +66,67 @@ class HouseholdQuerySet(MunicipalityQuerySet):
             qs = qs.filter(Q(restricted=False) | Q(counsellor=user))
         return qs
 
+    # --- the caseload's facts, one correlated subquery each, so a list costs one query (issue 3)
+
+    def with_contact_facts(self):
+        """Last contact, and the next step as planned at the latest follow-up (blank: none planned)."""
+        latest = FollowUp.objects.filter(household=models.OuterRef("pk")).order_by(
+            "-date", "-created_at", "-id"
+        )
+        return self.annotate(
+            last_contact=models.Subquery(latest.values("date")[:1]),
+            next_step=models.Subquery(latest.values("next_step")[:1]),
+            next_step_due=models.Subquery(latest.values("next_step_due")[:1]),
+        )
+
+    def with_housing_facts(self, user):
+        """Current unit and move-in date; open long-tenure flags, and whether one is referred to `user`.
+        Read through the reverse relations only: cases never imports housing."""
+        current = self.model.objects.filter(
+            pk=models.OuterRef("pk"), tenancies__moved_out_on__isnull=True
+        ).order_by("-tenancies__start_date")
+        flagged = self.model.objects.filter(
+            pk=models.OuterRef("pk"), tenancies__flags__resolved_on__isnull=True
+        )
+        referred = self.model.objects.filter(
+            pk=models.OuterRef("pk"),
+            tenancies__flags__resolved_on__isnull=True,
+            tenancies__flags__status="referred",
+            tenancies__flags__referred_to=user,
+        )
+        return self.annotate(
+            unit_address=models.Subquery(current.values("tenancies__unit__address")[:1]),
+            tenancy_start=models.Subquery(current.values("tenancies__start_date")[:1]),
+            has_open_flag=models.Exists(flagged),
+            flag_referred_to_me=models.Exists(referred),
+        )
+
+    def with_startloan_status(self):
+        """The status of the household's latest start-up loan application, if any."""
+        latest = StartLoanApplication.objects.filter(household=models.OuterRef("pk")).order_by(
+            "-received_on", "-created_at", "-id"
+        )
+        return self.annotate(startloan_status=models.Subquery(latest.values("status")[:1]))
+
+    def with_caseload_facts(self, user):
+        return self.with_contact_facts().with_housing_facts(user).with_startloan_status()
+
+    def search(self, text: str):
+        """Every word must match a reference, a current or former member's name, or a unit address."""
+        qs = self
+        for word in text.split()[:5]:
+            named = Person.objects.filter(household=models.OuterRef("pk")).filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            )
+            housed = self.model.objects.filter(
+                pk=models.OuterRef("pk"), tenancies__unit__address__icontains=word
+            )
+            qs = qs.filter(Q(reference__icontains=word) | models.Exists(named) | models.Exists(housed))
+        return qs
+
+    def with_national_id(self, national_id: str):
+        return self.filter(members__national_id=national_id).distinct()
+
 
 class Household(models.Model):
     class HousingAtStart(models.TextChoices):
@@ -279,6 +340,12 @@ class ConsentQuerySet(MunicipalityQuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gte=on),
             Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on),
         )
+
+    def lapsing_within(self, on, days: int):
+        """In force on `on` and ending within `days` after it."""
+        from datetime import timedelta
+
+        return self.in_force_on(on).filter(valid_until__lte=on + timedelta(days=days))
 
 
 class Consent(models.Model):

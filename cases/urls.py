@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cases.views import decisions as decision_views  # issue 8
-from cases.views import households
+from cases.views import access_log, consents, followups, households, persons, search  # issue 3
 from cases.views import startloans as startloan_views  # issue 5
 
 app_name = "cases"
@@ -10,6 +10,19 @@ urlpatterns = [
     # --- households, caseload, follow-ups, consents (issue 3)
     path("", households.caseload, name="caseload"),
     path("households/<int:pk>/", households.household_detail, name="household_detail"),
+    path("team/", households.team, name="team"),
+    path("search/", search.search, name="search"),
+    path("households/new/", households.household_register, name="household_register"),
+    path("households/<int:pk>/close/", households.household_close, name="household_close"),
+    path("households/<int:pk>/reopen/", households.household_reopen, name="household_reopen"),
+    path("households/<int:pk>/access-log/", access_log.household_access_log, name="household_access_log"),
+    path("households/<int:pk>/followups/new/", followups.followup_new, name="followup_log"),
+    path("followups/<int:pk>/", followups.followup_edit, name="followup_edit"),
+    path("households/<int:pk>/members/new/", persons.person_add, name="person_add"),
+    path("persons/<int:pk>/", persons.person_detail, name="person_detail"),
+    path("persons/<int:pk>/remove/", persons.person_remove, name="person_remove"),
+    path("households/<int:pk>/consents/new/", consents.consent_new, name="consent_add"),
+    path("consents/<int:pk>/withdraw/", consents.consent_withdraw_view, name="consent_withdraw"),
     # --- start-up loans (issue 5)
     path("startloans/", startloan_views.startloan_pipeline, name="startloan_pipeline"),
     path(

@@ -1,31 +1,227 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""The counsellor's caseload, the team's view, and the household page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
 from boveileder.models import Role
-from cases.models import Household
+from cases.deadlines import deadlines_for
+from cases.forms.households import CaseloadFilterForm, CloseForm, HouseholdForm, PersonForm, TeamFilter
+from cases.models import Consent, FollowUp, Household, PartnerAgency, Person, StartLoanApplication
+from cases.services.households import household_close as close_service
+from cases.services.households import household_register as register_service
+from cases.services.households import household_reopen as reopen_service
+from cases.services.households import person_link
 from cases.services.timeline import record_view_log
+from cases.views.paging import keyset_page
+from cases.views.persons import resolve_duplicates
+
+CASELOAD_PAGE_SIZE = 50
+STARTLOAN_LABELS = dict(StartLoanApplication.Status.choices)
+
+
+def _with_members(households):
+    return households.prefetch_related(
+        Prefetch("members", queryset=Person.objects.members(), to_attr="current_members")
+    )
+
+
+def _label_rows(rows):
+    for row in rows:
+        row.startloan_label = STARTLOAN_LABELS.get(row.startloan_status, "")
+    return rows
+
+
+def household_for(user, pk, queryset=None):
+    """The one door to a household: 404 outside the user's municipality or a restricted household."""
+    return get_for_user(user, (queryset or Household.objects).visible_to(user), pk=pk)
 
 
 @require_GET
 @role_required(Role.COUNSELLOR, Role.MANAGER)
 def caseload(request):
-    households = (
-        Household.objects.visible_to(request.user)
-        .open()
-        .filter(counsellor=request.user)
-        .prefetch_related("members")
+    """The households I follow, with what needs doing next."""
+    user, today = request.user, timezone.localdate()
+    mine = Household.objects.visible_to(user).open().filter(counsellor=user)
+    form = CaseloadFilterForm(request.GET or None)
+    show, sort = "", "due"
+    if form.is_valid():
+        show, sort = form.cleaned_data["show"], form.cleaned_data["sort"] or "due"
+    rows = _with_members(mine.with_caseload_facts(user))
+    if show == "overdue":
+        rows = rows.filter(next_step_due__lt=today).exclude(next_step="")
+    elif show == "flagged":
+        rows = rows.filter(has_open_flag=True)
+    ordering = {
+        "due": [F("next_step_due").asc(nulls_last=True), "reference"],
+        "contact": [F("last_contact").asc(nulls_first=True), "reference"],
+        "tenure": [F("tenancy_start").asc(nulls_last=True), "reference"],
+        "reference": ["reference"],
+    }[sort]
+    page = Paginator(rows.order_by(*ordering), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    _label_rows(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "page": page,
+            "households": page.object_list,
+            "form": form,
+            "today": today,
+            "deadlines": deadlines_for(user, mine, today),
+            "query": query.urlencode(),
+        },
     )
-    return render(request, "cases/caseload.html", {"households": households})
+
+
+@require_GET
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def team(request):
+    """Every household of the municipality, by counsellor; read-only, keyset-paginated by reference."""
+    user = request.user
+    households = Household.objects.visible_to(user).select_related("counsellor")
+    filters = TeamFilter(request.GET or None, queryset=households, user=user)
+    filtered = filters.qs if filters.is_valid() else households
+    rows, next_after = keyset_page(
+        _with_members(filtered.with_caseload_facts(user)), key="reference", after=request.GET.get("after")
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "cases/team.html",
+        {
+            "filter": filters,
+            "households": _label_rows(rows),
+            "next_after": next_after,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "first_page": not request.GET.get("after"),
+        },
+    )
 
 
 @require_GET
 @role_required(*ALL_ROLES)
 def household_detail(request, pk):
-    household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
-    record_view_log(user=request.user, household=household, what="household")
-    events = household.events.select_related("actor")[:100]
-    members = household.members.members()
-    return render(
-        request, "cases/household_detail.html", {"household": household, "members": members, "events": events}
+    """Members, tenancies, consents, partner agencies and one timeline, newest first."""
+    user, today = request.user, timezone.localdate()
+    household = household_for(user, pk, Household.objects.select_related("counsellor"))
+    record_view_log(user=user, household=household, what="household")
+    people = list(household.members.all())
+    members = [p for p in people if p.left_on is None]
+    former_members = [p for p in people if p.left_on is not None]
+    open_flag = household.tenancies.model.objects.filter(pk=OuterRef("pk"), flags__resolved_on__isnull=True)
+    tenancies = household.tenancies.select_related("unit").annotate(
+        open_flag_status=Subquery(open_flag.values("flags__status")[:1]),
+        open_flag_referred_to=Subquery(open_flag.values("flags__referred_to")[:1]),
     )
+    consents = list(
+        household.consents.select_related("agency", "person").annotate(
+            in_force=Exists(Consent.objects.in_force_on(today).filter(pk=OuterRef("pk")))
+        )
+    )
+    agencies = PartnerAgency.objects.filter(
+        Q(followups__household=household) | Q(consent__household=household)
+    ).distinct()
+    events = list(household.events.select_related("actor")[:100])
+    followup_ids = [e.object_id for e in events if e.kind == "followup" and e.object_id]
+    followups = FollowUp.objects.in_bulk(followup_ids)
+    topic_labels = dict(FollowUp.Topic.choices)
+    for followup in followups.values():
+        followup.topics_display = ", ".join(str(topic_labels.get(t, t)) for t in followup.topics)
+    for event in events:
+        event.followup = followups.get(event.object_id) if event.kind == "followup" else None
+    return render(
+        request,
+        "cases/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "former_members": former_members,
+            "tenancies": tenancies,
+            "consents_in_force": [c for c in consents if c.in_force],
+            "consents_other": [c for c in consents if not c.in_force],
+            "agencies": agencies,
+            "events": events,
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def household_register(request):
+    """Register a household and its main person, checking first whether the person already exists."""
+    user = request.user
+    form = HouseholdForm(request.POST or None, user=user)
+    person_form = PersonForm(request.POST or None, prefix="member")
+    duplicates = None
+    if request.method == "POST" and form.is_valid() and person_form.is_valid():
+        outcome = resolve_duplicates(request, person_form, municipality=user.municipality)
+        if outcome.show:
+            duplicates = outcome
+        else:
+            fields = {k: form.cleaned_data[k] for k in ("reference", "counsellor", "enrolled_on", "notes")}
+            try:
+                household = register_service(
+                    municipality=user.municipality,
+                    by=user,
+                    housing_at_start=form.cleaned_data["housing_at_start"],
+                    members=[] if outcome.link else [person_form.person_fields()],
+                    **fields,
+                )
+                if outcome.link:
+                    person_link(household=household, person=outcome.link, by=user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The household is registered."))
+                return redirect("cases:household_detail", household.pk)
+    return render(
+        request,
+        "cases/household_form.html",
+        {"form": form, "person_form": person_form, "duplicates": duplicates},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def household_close(request, pk):
+    household = household_for(request.user, pk)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            close_service(
+                household=household,
+                by=request.user,
+                on=form.cleaned_data["closed_on"],
+                reason=form.cleaned_data["close_reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The case is closed."))
+            return redirect("cases:household_detail", household.pk)
+    return render(request, "cases/household_close.html", {"household": household, "form": form})
+
+
+@require_POST
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def household_reopen(request, pk):
+    household = household_for(request.user, pk)
+    try:
+        reopen_service(household=household, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The case is reopened."))
+    return redirect("cases:household_detail", household.pk)

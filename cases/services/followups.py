@@ -1,0 +1,128 @@
+"""Follow-ups (oppfølging): logging a contact with a household and correcting one's own entries.
+
+Corrections keep the earlier version (django-simple-history on FollowUp); each write is an event on
+the household's timeline."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.deadlines import Deadline
+from cases.models import FollowUp
+from cases.services.timeline import timeline_record
+
+FIELDS = ("date", "kind", "minutes", "topics", "note", "next_step", "next_step_due")
+DEADLINE_HORIZON_DAYS = 14
+
+
+def _summary(followup: FollowUp) -> str:
+    """Kind and minutes only: the note stays on the follow-up, never in the timeline's text."""
+    if followup.minutes:
+        return _("%(kind)s, %(minutes)s min") % {
+            "kind": followup.get_kind_display(),
+            "minutes": followup.minutes,
+        }
+    return str(followup.get_kind_display())
+
+
+def _validate(followup: FollowUp) -> None:
+    errors = {}
+    today = timezone.localdate()
+    if followup.date and followup.date > today:
+        errors["date"] = _("The date cannot be in the future.")
+    if followup.next_step_due and followup.date and followup.next_step_due < followup.date:
+        errors["next_step_due"] = _("The next step cannot be due before the follow-up itself.")
+    if followup.next_step_due and not followup.next_step:
+        errors["next_step"] = _("Say what the next step is when you give it a due date.")
+    if errors:
+        raise ValidationError(errors)
+    followup.full_clean(exclude=["household", "by", "topics"])
+
+
+@transaction.atomic
+def followup_log(
+    *,
+    household,
+    by,
+    date,
+    kind,
+    minutes=None,
+    topics=(),
+    note="",
+    partner_agencies=(),
+    next_step="",
+    next_step_due=None,
+) -> FollowUp:
+    """Log a visit, call or meeting with a household, and put it on the household's timeline."""
+    if not household.is_open:
+        raise ValidationError(_("The case is closed: reopen it before logging a follow-up."))
+    followup = FollowUp(
+        household=household,
+        by=by,
+        date=date,
+        kind=kind,
+        minutes=minutes,
+        topics=list(topics),
+        note=note,
+        next_step=next_step,
+        next_step_due=next_step_due,
+    )
+    _validate(followup)
+    followup.save()
+    followup.partner_agencies.set(partner_agencies)
+    timeline_record(
+        household=household, kind="followup", summary=_summary(followup), on=date, actor=by, subject=followup
+    )
+    return followup
+
+
+@transaction.atomic
+def followup_correct(*, followup: FollowUp, by, partner_agencies=None, **changes) -> FollowUp:
+    """Correct one's own follow-up; the earlier version stays in its history."""
+    if followup.by_id != by.pk:
+        raise PermissionDenied(_("Only the one who logged a follow-up may correct it."))
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"followup_correct got unknown fields: {sorted(unknown)}")
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    for field, value in changes.items():
+        setattr(followup, field, list(value) if field == "topics" else value)
+    _validate(followup)
+    followup._change_reason = "correction"
+    followup.save()
+    if partner_agencies is not None:
+        followup.partner_agencies.set(partner_agencies)
+    timeline_record(
+        household=followup.household,
+        kind="followup_corrected",
+        summary=_("Corrected: %(summary)s") % {"summary": _summary(followup)},
+        on=followup.date,
+        actor=by,
+        subject=followup,
+    )
+    return followup
+
+
+def followup_deadlines(user, households, today) -> list[Deadline]:
+    """Deadline source: next steps overdue or due within two weeks, one per household."""
+    due = (
+        households.model.objects.filter(pk__in=households.values("pk"))
+        .with_contact_facts()
+        .filter(next_step_due__lte=today + timedelta(days=DEADLINE_HORIZON_DAYS))
+        .exclude(next_step="")
+        .values_list("pk", "reference", "next_step", "next_step_due")
+    )
+    return [
+        Deadline(
+            due=step_due,
+            household_id=pk,
+            household_reference=reference,
+            text=_("Next step: %(step)s") % {"step": step},
+            url=reverse("cases:household_detail", args=[pk]),
+        )
+        for pk, reference, step, step_due in due
+    ]

@@ -1,0 +1,199 @@
+"""Households and their members: register, close and reopen a case; add, link and remove members.
+
+Each write keeps its history (django-simple-history) and is an event on the household's timeline."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boveileder.national_id import normalise
+from cases.models import Household, Person
+from cases.services.timeline import timeline_record
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "national_id",
+    "household_role",
+    "phone",
+    "email",
+    "needs_interpreter",
+    "interpreter_language",
+)
+
+
+def person_possible_duplicates(*, municipality, national_id="", first_name="", last_name="", birth_date=None):
+    """Persons of the municipality who may be the same: same national ID, or same name and birth date."""
+    match = Q(pk__in=[])
+    national_id = normalise(national_id)
+    if national_id:
+        match |= Q(national_id=national_id)
+    if first_name and last_name and birth_date:
+        match |= Q(
+            first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), birth_date=birth_date
+        )
+    return Person.objects.filter(municipality=municipality).filter(match).select_related("household")
+
+
+def _check_birth_date(birth_date):
+    if birth_date and birth_date > timezone.localdate():
+        raise ValidationError({"birth_date": _("The birth date cannot be after today.")})
+
+
+@transaction.atomic
+def person_add(*, household: Household, by, **fields) -> Person:
+    """Register a new member of a household."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"person_add got unknown fields: {sorted(unknown)}")
+    _check_birth_date(fields.get("birth_date"))
+    fields["national_id"] = normalise(fields.get("national_id", ""))
+    person = Person(household=household, municipality_id=household.municipality_id, **fields)
+    person.full_clean()
+    person.save()
+    timeline_record(
+        household=household,
+        kind="member_added",
+        summary=_("%(name)s joined the household") % {"name": person},
+        on=timezone.localdate(),
+        actor=by,
+        subject=person,
+    )
+    return person
+
+
+@transaction.atomic
+def person_link(*, household: Household, person: Person, by) -> Person:
+    """Move a person already registered in the municipality into this household instead of a duplicate."""
+    if person.municipality_id != household.municipality_id:
+        raise ValidationError(_("The person belongs to another municipality."))
+    if person.household_id == household.pk and person.left_on is None:
+        raise ValidationError(_("The person is already a member of this household."))
+    today = timezone.localdate()
+    previous = person.household
+    if person.left_on is None and previous.pk != household.pk:
+        timeline_record(
+            household=previous,
+            kind="member_removed",
+            summary=_("%(name)s moved to another household") % {"name": person},
+            on=today,
+            actor=by,
+            subject=person,
+        )
+    person.household = household
+    person.left_on = None
+    person.save()
+    timeline_record(
+        household=household,
+        kind="member_added",
+        summary=_("%(name)s joined the household") % {"name": person},
+        on=today,
+        actor=by,
+        subject=person,
+    )
+    return person
+
+
+@transaction.atomic
+def person_remove(*, person: Person, by, on=None) -> Person:
+    """A member leaves the household; the person and their history are kept."""
+    on = on or timezone.localdate()
+    if person.left_on:
+        raise ValidationError(_("This person has already left the household."))
+    if on > timezone.localdate():
+        raise ValidationError({"left_on": _("The date cannot be in the future.")})
+    person.left_on = on
+    person.save(update_fields=["left_on"])
+    timeline_record(
+        household=person.household,
+        kind="member_removed",
+        summary=_("%(name)s left the household") % {"name": person},
+        on=on,
+        actor=by,
+        subject=person,
+    )
+    return person
+
+
+@transaction.atomic
+def household_register(
+    *,
+    municipality,
+    by,
+    reference,
+    counsellor=None,
+    enrolled_on=None,
+    housing_at_start="",
+    notes="",
+    members=(),
+) -> Household:
+    """Register a household and its first members; the registering counsellor follows it by default."""
+    if counsellor is not None and counsellor.municipality_id != municipality.pk:
+        raise ValidationError({"counsellor": _("Choose a counsellor of your municipality.")})
+    household = Household(
+        municipality=municipality,
+        reference=reference.strip(),
+        counsellor=counsellor,
+        enrolled_on=enrolled_on or timezone.localdate(),
+        notes=notes,
+    )
+    if housing_at_start:
+        household.housing_at_start = housing_at_start
+    household.full_clean()
+    household.save()
+    timeline_record(
+        household=household,
+        kind="household_registered",
+        summary=_("Household registered"),
+        on=household.enrolled_on,
+        actor=by,
+        subject=household,
+    )
+    for member in members:
+        person_add(household=household, by=by, **member)
+    return household
+
+
+@transaction.atomic
+def household_close(*, household: Household, by, on, reason: str) -> Household:
+    """Close a case with a reason; it leaves the caseload but keeps its story."""
+    if household.closed_on:
+        raise ValidationError(_("The case is already closed."))
+    if reason not in Household.CloseReason.values:
+        raise ValidationError({"close_reason": _("Choose why the case is closed.")})
+    if on > timezone.localdate():
+        raise ValidationError({"closed_on": _("The date cannot be in the future.")})
+    household.closed_on = on
+    household.close_reason = reason
+    household.save(update_fields=["closed_on", "close_reason"])
+    timeline_record(
+        household=household,
+        kind="household_closed",
+        summary=_("Case closed: %(reason)s") % {"reason": Household.CloseReason(reason).label},
+        on=on,
+        actor=by,
+        subject=household,
+    )
+    return household
+
+
+@transaction.atomic
+def household_reopen(*, household: Household, by) -> Household:
+    """Reopen a closed case."""
+    if not household.closed_on:
+        raise ValidationError(_("The case is open."))
+    household.closed_on = None
+    household.close_reason = ""
+    household.save(update_fields=["closed_on", "close_reason"])
+    timeline_record(
+        household=household,
+        kind="household_reopened",
+        summary=_("Case reopened"),
+        on=timezone.localdate(),
+        actor=by,
+        subject=household,
+    )
+    return household

@@ -1,0 +1,27 @@
+"""Innsynslogg for managers: who opened a household's or its members' records, and when."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from boveileder.access import get_for_user, role_required
+from boveileder.models import Role
+from cases.models import Household
+from cases.views.paging import keyset_page
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def household_access_log(request, pk):
+    household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
+    after = request.GET.get("before", "")
+    views, next_before = keyset_page(
+        household.record_views.select_related("user", "person"),
+        key="id",
+        after=int(after) if after.isdigit() else None,
+        descending=True,
+    )
+    return render(
+        request,
+        "cases/access_log.html",
+        {"household": household, "views": views, "next_before": next_before},
+    )
