@@ -110,7 +110,9 @@ def test_a_refusal_needs_reasons_but_no_main_content(household, person, counsell
     )
     with pytest.raises(ValidationError):
         services.decision_submit(decision=refusal, by=counsellor)
-    services.decision_update(decision=refusal, by=counsellor, reasons="Husstanden har ikke behov for bistand.")
+    services.decision_update(
+        decision=refusal, by=counsellor, reasons="Husstanden har ikke behov for bistand."
+    )
     services.decision_submit(decision=refusal, by=counsellor)
     assert services.decision_approve(decision=refusal, by=manager).status == Decision.Status.APPROVED
 
@@ -243,7 +245,9 @@ def test_caseload_deadlines_show_the_running_appeal_deadline_then_the_second_loo
 
 
 @pytest.mark.django_db
-def test_caseload_deadlines_show_a_decision_about_to_lapse_until_it_is_renewed(submitted, manager, counsellor):
+def test_caseload_deadlines_show_a_decision_about_to_lapse_until_it_is_renewed(
+    submitted, manager, counsellor
+):
     Decision.objects.filter(pk=submitted.pk).update(period_to=TODAY + timedelta(days=20))
     submitted.refresh_from_db()
     services.decision_approve(decision=submitted, by=manager, on=TODAY - timedelta(days=200))
