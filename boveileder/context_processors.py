@@ -15,6 +15,7 @@ def navigation(request):
     if user.has_role(Role.OFFICER, Role.MANAGER):
         items.append((_("Flags"), reverse("housing:flag_queue")))
         items.append((_("Units"), reverse("housing:unit_list")))
+    items.append((_("Start-up loans"), reverse("cases:startloan_pipeline")))  # issue 5: every role
     if user.has_role(Role.MANAGER):
         items.append((_("Figures"), reverse("reports:dashboard")))
     return {"nav_items": items}
