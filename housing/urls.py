@@ -1,13 +1,22 @@
 from django.urls import path
 
-from housing.views import flags, units
+from housing.views import flags, tenancies, units
 from housing.views import purchase as purchase_views  # issue 5
 
 app_name = "housing"
 
 urlpatterns = [
+    # issue 4: units, tenancies, the long-tenure flags
     path("units/", units.unit_list, name="unit_list"),
+    path("units/new/", units.unit_create_view, name="unit_create"),
+    path("units/<int:pk>/", units.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", units.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/move-in/", tenancies.tenancy_move_in, name="tenancy_move_in"),
+    path("tenancies/<int:pk>/renew/", tenancies.tenancy_renew_view, name="tenancy_renew"),
+    path("tenancies/<int:pk>/move-out/", tenancies.tenancy_move_out, name="tenancy_move_out"),
     path("flags/", flags.flag_queue, name="flag_queue"),
+    path("flags/<int:pk>/", flags.flag_detail, name="flag_detail"),
+    path("flags/thresholds/", flags.flag_thresholds, name="flag_thresholds"),
     # issue 5: the move-out after a purchase with a start-up loan
     path("startloans/<int:pk>/purchase/", purchase_views.startloan_purchase, name="startloan_purchase"),
 ]

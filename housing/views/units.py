@@ -1,15 +1,125 @@
-from django.db.models import Exists, OuterRef
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Rental units and their tenancies, for tenancy officers and managers."""
 
-from boveileder.access import role_required
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
-from housing.models import RentalUnit, Tenancy
+from cases.models import Household
+from housing.forms import UnitFilterForm, UnitForm
+from housing.models import LongTenureFlag, RentalUnit, Tenancy, TenancyRenewal
+from housing.services.units import unit_create, unit_update
+
+PAGE_SIZE = 50
+
+
+def add_form_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where the field exists."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 @require_GET
 @role_required(Role.OFFICER, Role.MANAGER)
 def unit_list(request):
+    """Units by address, searchable, filtered by state; keyset pages on (address, id): no OFFSET, no COUNT."""
+    form = UnitFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
     running = Tenancy.objects.active().filter(unit=OuterRef("pk"))
     units = RentalUnit.objects.for_municipality(request.user.municipality_id).annotate(is_let=Exists(running))
-    return render(request, "housing/unit_list.html", {"units": units[:200]})
+    if q := (filters.get("q") or "").strip():
+        units = units.filter(
+            Q(address__icontains=q)
+            | Q(reference__iexact=q)
+            | Q(kobo_id__iexact=q)
+            | Q(bruksenhetsnummer__iexact=q)
+            | Q(postcode=q)
+        )
+    if filters.get("state") == "let":
+        units = units.filter(is_let=True)
+    elif filters.get("state") == "vacant":
+        units = units.filter(is_let=False)
+    if after := filters.get("after"):
+        # The cursor is a unit id; its address is read in the same query as the page.
+        cursor = RentalUnit.objects.filter(pk=after, municipality_id=request.user.municipality_id)
+        cursor_address = Subquery(cursor.values("address")[:1])
+        units = units.filter(Q(address__gt=cursor_address) | Q(address=cursor_address, pk__gt=after))
+    page = list(units.order_by("address", "pk")[: PAGE_SIZE + 1])
+    has_next = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    next_query = None
+    if has_next:
+        params = request.GET.copy()
+        params["after"] = page[-1].pk
+        next_query = params.urlencode()
+    first_query = None
+    if after:
+        params = request.GET.copy()
+        params.pop("after", None)
+        first_query = params.urlencode() or "-"
+    return render(
+        request,
+        "housing/unit_list.html",
+        {"units": page, "form": form, "next_query": next_query, "first_query": first_query},
+    )
+
+
+@require_GET
+@role_required(Role.OFFICER, Role.MANAGER)
+def unit_detail(request, pk):
+    unit = get_for_user(request.user, RentalUnit.objects, pk=pk)
+    tenancies = list(
+        unit.tenancies.select_related("household").prefetch_related(
+            Prefetch("renewals", queryset=TenancyRenewal.objects.select_related("by")),
+            Prefetch("flags", queryset=LongTenureFlag.objects.order_by("-raised_on", "-pk")),
+        )
+    )
+    visible = set(
+        Household.objects.visible_to(request.user)
+        .filter(pk__in=[t.household_id for t in tenancies])
+        .values_list("pk", flat=True)
+    )
+    for tenancy in tenancies:
+        tenancy.household_visible = tenancy.household_id in visible
+    current = next((t for t in tenancies if t.moved_out_on is None), None)
+    return render(
+        request, "housing/unit_detail.html", {"unit": unit, "tenancies": tenancies, "current": current}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.OFFICER, Role.MANAGER)
+def unit_create_view(request):
+    form = UnitForm(request.POST or None, municipality=request.user.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = unit_create(municipality=request.user.municipality, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The unit %(address)s is registered.") % {"address": unit.address})
+            return redirect("housing:unit_detail", pk=unit.pk)
+    return render(request, "housing/unit_form.html", {"form": form, "unit": None})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.OFFICER, Role.MANAGER)
+def unit_edit(request, pk):
+    unit = get_for_user(request.user, RentalUnit.objects, pk=pk)
+    form = UnitForm(request.POST or None, instance=unit, municipality=request.user.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit_update(unit=unit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The unit is saved."))
+            return redirect("housing:unit_detail", pk=unit.pk)
+    return render(request, "housing/unit_form.html", {"form": form, "unit": unit})
