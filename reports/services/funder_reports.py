@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from boveileder.models import Municipality
 from boveileder.pdf import render_pdf
 from reports import indicators
-from reports.chart import trend_chart_svg
+from reports.chart import trend_chart
 from reports.models import Funder, FunderReport, ReportNarrative
 from reports.periods import Quarter, period_key
 from reports.presentation import (
@@ -84,7 +84,7 @@ def report_pdf(*, content: dict, narrative: dict, generated_at: datetime) -> byt
             else None,
             "generated_at": generated_at,
             "key_rows": figure_rows(keys, content["figures"], content["cumulative"]),
-            "chart": trend_chart_svg(trend, series) if trend else None,
+            "chart": trend_chart(trend, series) if trend else None,
             "chart_alt": _(
                 "Line chart by quarter, %(first)s to %(last)s, of: %(series)s. "
                 "The figures are in the table below."

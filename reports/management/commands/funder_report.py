@@ -1,0 +1,112 @@
+"""python manage.py funder_report --funder husbanken --quarter 2013Q1 [--format json]
+
+Only the report itself goes to standard output (JSON or CSV), so it pipes into other tools."""
+
+import csv
+import io
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from boveileder.models import Municipality
+from reports import indicators
+from reports.models import Funder
+from reports.periods import Quarter, period_key
+from reports.services.content import cumulative_from, report_content
+from reports.services.funder_reports import narrative_for, report_pdf
+
+FUNDER_ALIASES = {"husbanken": Funder.HUSBANKEN, "statsforvalteren": Funder.STATSFORVALTEREN}
+FUNDER_ALIASES["fylkesmannen"] = Funder.STATSFORVALTEREN  # the county governor's former name
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from error
+
+
+class Command(BaseCommand):
+    help = "A funder report for a quarter or a period, as PDF, JSON or CSV."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--funder", required=True, choices=sorted(FUNDER_ALIASES))
+        period = parser.add_mutually_exclusive_group(required=True)
+        period.add_argument("--quarter", help="e.g. 2013Q1")
+        period.add_argument("--from", dest="period_from", metavar="YYYY-MM-DD")
+        parser.add_argument("--to", dest="period_to", metavar="YYYY-MM-DD")
+        parser.add_argument("--municipality", help="its short name; may be left out when there is only one")
+        parser.add_argument("--format", default="pdf", choices=["pdf", "json", "csv"])
+        parser.add_argument("--output", help="a file to write; JSON and CSV go to standard output without it")
+
+    def handle(self, *args, funder, quarter, period_from, period_to, municipality, format, output, **options):
+        funder = FUNDER_ALIASES[funder]
+        first, last = self.period(quarter, period_from, period_to)
+        place = self.municipality(municipality)
+        if format == "pdf":
+            content = report_content(municipality=place, funder=funder, first=first, last=last)
+            narrative = narrative_for(municipality=place, funder=funder, period_from=first, period_to=last)
+            data = report_pdf(content=content, narrative=narrative, generated_at=timezone.now())
+            path = output or f"{funder}-{place.slug}-{period_key(first, last)}.pdf"
+            with open(path, "wb") as handle:
+                handle.write(data)
+            self.stderr.write(f"wrote {path}")
+            return
+        result = {
+            "funder": str(funder),
+            "municipality": place.slug,
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "figures": indicators.figures(place, first, last, keys=indicators.DOMAIN_KEYS),
+        }
+        start = cumulative_from(place, last)
+        if start:
+            result["cumulative"] = indicators.figures(place, start, last, keys=indicators.DOMAIN_KEYS)
+        if format == "json":
+            text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = self.csv(result)
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            self.stderr.write(f"wrote {output}")
+        else:
+            self.stdout.write(text, ending="")
+
+    def period(self, quarter, period_from, period_to) -> tuple[date, date]:
+        if quarter:
+            if period_to:
+                raise CommandError("give either --quarter or --from and --to")
+            try:
+                q = Quarter.parse(quarter)
+            except ValueError as error:
+                raise CommandError(f"not a quarter (like 2013Q1): {quarter}") from error
+            return q.first, q.last
+        if not period_to:
+            raise CommandError("--from needs --to")
+        first, last = parse_day(period_from), parse_day(period_to)
+        if last < first:
+            raise CommandError("--to is before --from")
+        return first, last
+
+    def municipality(self, slug) -> Municipality:
+        if slug:
+            found = Municipality.objects.filter(slug=slug).first()
+            if not found:
+                raise CommandError(f"no municipality with the short name {slug!r}")
+            return found
+        municipalities = list(Municipality.objects.all()[:2])
+        if len(municipalities) != 1:
+            raise CommandError("give --municipality: there is not exactly one municipality")
+        return municipalities[0]
+
+    def csv(self, result: dict) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["key", "from", "to", "value", "cumulative"])
+        cumulative = result.get("cumulative") or {}
+        for key, value in result["figures"].items():
+            writer.writerow([key, result["from"], result["to"], value, cumulative.get(key, "")])
+        return buffer.getvalue()
