@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE["housing-flags-raise-nightly"] = {
     "task": "housing.flags_raise_nightly",
     "schedule": crontab(hour=2, minute=30),
 }
+# Issue 6: draft last quarter's funder reports for every municipality on the first day of a quarter.
+CELERY_BEAT_SCHEDULE["reports-draft-last-quarter"] = {
+    "task": "reports.tasks.funder_reports_draft_last_quarter",
+    "schedule": crontab(hour=5, minute=15, day_of_month=1, month_of_year="1,4,7,10"),
+}
 
 CACHES = {
     "default": (
