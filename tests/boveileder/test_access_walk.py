@@ -1,11 +1,13 @@
 """Every URL of the project, walked: anonymous users go to login, staff of another municipality get
 404 for municipality A's objects, a role the view does not declare gets 403, and the right role of
-municipality A gets in. A URL without a role declaration, or with a URL argument this file does not
+municipality A gets in (and its page has no inline script or style: the CSP would block it).
+A URL without a role declaration, or with a URL argument this file does not
 know, fails here: a new URL is covered the day it is added.
 
 To cover a new URL argument, add it to KWARG_OBJECT (by argument name) or, for a plain `pk`/`id`,
 to PK_OBJECT_BY_NAME (by the URL name); the object is made by one of OBJECT_MAKERS."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -64,15 +66,28 @@ def _appeal(w):
 
 
 def _report(w):
+    """A finished report with its archived file, so download and detail pages have something to give."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
     from reports.models import FunderReport
 
-    return FunderReport.objects.create(
+    data = b"%PDF-1.7 walk"
+    report = FunderReport(
         municipality=w.muni,
         funder="husbanken",
         period_from=date(2025, 1, 1),
         period_to=date(2025, 3, 31),
         requested_by=w.users[Role.MANAGER],
+        status=FunderReport.Status.DONE,
+        finished_at=timezone.now(),
+        sha256=hashlib.sha256(data).hexdigest(),
     )
+    report.pdf.save("walk.pdf", ContentFile(data), save=False)
+    report.save()
+    return report
 
 
 def _grant(w):
@@ -139,6 +154,34 @@ def _import_batch(w):
     raise LookupError("no import model: add a maker for it to OBJECT_MAKERS")
 
 
+def _exchange_job(w):
+    """The import helper keeps a browser import's state in the cache, keyed by a uuid (a finished job)."""
+    import uuid
+
+    from django.core.cache import cache
+
+    job_id = uuid.uuid4().hex
+    job = {
+        "id": job_id,
+        "municipality_id": w.muni.pk,
+        "user_id": w.users[Role.MANAGER].pk,
+        "language": "nb",
+        "suffix": ".xlsx",
+        "path": "",
+        "state": "done",
+        "done": 0,
+        "total": 0,
+        "problems": [],
+        "problem_count": 0,
+        "counts": {},
+    }
+    # Under both spellings of the uuid: the job is found whichever the import code keys it by.
+    value = uuid.UUID(job_id)
+    for spelling in (value.hex, str(value)):
+        cache.set(f"exchange-import:{spelling}", {**job, "id": spelling}, 600)
+    return value
+
+
 OBJECT_MAKERS = {
     "municipality": lambda w: w.muni,
     "household": _household,
@@ -161,6 +204,7 @@ OBJECT_MAKERS = {
     "narrative": _narrative,
     "staff": lambda w: w.users[Role.COUNSELLOR],
     "import": _import_batch,
+    "exchange_job": _exchange_job,  # not a model: the maker gives the URL value itself
 }
 
 # URL argument name -> object (its pk is used, unless the argument names another field).
@@ -195,6 +239,7 @@ KWARG_OBJECT = {
     "user_pk": "staff",
     "staff_pk": "staff",
     "import_pk": "import",
+    "job_id": "exchange_job",
     "job_pk": "import",
     "batch_pk": "import",
 }
@@ -226,6 +271,7 @@ PK_OBJECT_BY_NAME = {
     "staff": "staff",
     "user": "staff",
     "import": "import",
+    "download": "report",
 }
 # Arguments that are not objects: a fixed valid value.
 PLAIN_KWARGS = {
@@ -236,6 +282,8 @@ PLAIN_KWARGS = {
     "format": "json",
     "slug": None,  # filled with municipality A's slug
     "token": "x",
+    "to_status": "in_review",  # a start-up loan status
+    "key": "households_assisted",  # an indicator key of DOMAIN.md
 }
 # URLs whose object of A is legitimately not found in the state the registry makes (say why).
 A_MAY_404: dict[str, str] = {}
@@ -320,7 +368,8 @@ def _build_url(name, pattern, world):
     for kwarg in url_kwargs(pattern):
         key = object_for(name, kwarg)
         if key is not None:
-            kwargs[kwarg] = world.get(key).pk
+            made = world.get(key)
+            kwargs[kwarg] = getattr(made, "pk", made)
         elif kwarg == "slug":
             kwargs[kwarg] = world.muni.slug
         elif kwarg in PLAIN_KWARGS:
@@ -342,6 +391,23 @@ def _method(client, url):
         allowed = [m.strip() for m in response["Allow"].split(",") if m.strip() not in ("OPTIONS", "HEAD")]
         return allowed[0].lower()
     return "get"
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+_INLINE_STYLE = re.compile(r"<style[\s>]|\sstyle=\"", re.IGNORECASE)
+_INLINE_HANDLER = re.compile(r"\son(click|load|change|submit|input|keyup|keydown)=", re.IGNORECASE)
+
+
+def assert_no_inline_script_or_style(name, response):
+    """The CSP blocks inline script, style and event handlers: a page relying on them is broken."""
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return
+    html = response.content.decode()
+    assert not _INLINE_SCRIPT.search(html), f"{name} has an inline <script>, which the CSP blocks"
+    assert not _INLINE_STYLE.search(html), (
+        f"{name} has inline style (style= or <style>), which the CSP blocks"
+    )
+    assert not _INLINE_HANDLER.search(html), f"{name} has an inline event handler, which the CSP blocks"
 
 
 def _is_login_redirect(response):
@@ -391,7 +457,9 @@ def test_every_url_keeps_out_who_should_be_kept_out(client, route, name, pattern
 
     if roles == ANY_SIGNED_IN:
         client.force_login(a.users[Role.COUNSELLOR])
-        assert client.get(url).status_code in (200, 302), name
+        response = client.get(url)
+        assert response.status_code in (200, 302), name
+        assert_no_inline_script_or_style(name, response)
         return
 
     # The right role of municipality A gets in (so the registry made the object the view expects).
@@ -404,6 +472,7 @@ def test_every_url_keeps_out_who_should_be_kept_out(client, route, name, pattern
             f"{right_role} of the object's own municipality got {response.status_code} on {method.upper()} "
             f"{name}: the registry in this file may make the wrong object"
         )
+    assert_no_inline_script_or_style(name, response)
 
     # A role the view does not declare, and staff with no role: 403.
     for role, user in [*((r, u) for r, u in a.users.items() if r not in roles), ("none", a.no_role)]:
