@@ -106,7 +106,7 @@ class RenewForm(forms.Form):
 
 class MoveOutForm(forms.Form):
     moved_out_on = forms.DateField(label=_("Moved out on"), widget=date_input())
-    reason = forms.ChoiceField(
+    move_out_reason = forms.ChoiceField(
         label=_("Reason for moving out"), choices=MoveOutReason.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
