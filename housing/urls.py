@@ -1,6 +1,7 @@
 from django.urls import path
 
 from housing.views import flags, tenancies, units
+from housing.views import exchange as exchange_views  # issue 7
 from housing.views import purchase as purchase_views  # issue 5
 
 app_name = "housing"
@@ -19,4 +20,11 @@ urlpatterns = [
     path("flags/thresholds/", flags.flag_thresholds, name="flag_thresholds"),
     # issue 5: the move-out after a purchase with a start-up loan
     path("startloans/<int:pk>/purchase/", purchase_views.startloan_purchase, name="startloan_purchase"),
+    # issue 7: import and export of spreadsheets
+    path("exchange/", exchange_views.exchange, name="exchange"),
+    path("exchange/import/", exchange_views.import_upload, name="import_upload"),
+    path("exchange/import/<uuid:job_id>/", exchange_views.import_job, name="import_job"),
+    path("exchange/import/<uuid:job_id>/confirm/", exchange_views.import_confirm, name="import_confirm"),
+    path("exchange/template.xlsx", exchange_views.template_download, name="import_template"),
+    path("exchange/export/", exchange_views.export_download, name="export"),
 ]

@@ -180,7 +180,7 @@ class _Import:
                     % {"ref": cells.shown(v["unit_ref"])},
                 )
             start, out = v.get("start_date"), v.get("moved_out_on")
-            if out and not v.get("move_out_reason"):
+            if out and "move_out_reason" in v and not v["move_out_reason"]:
                 self.problem(sheet, number, "move_out_reason", _("Give the reason for moving out."))
             if v.get("move_out_reason") and not out and "moved_out_on" in v:
                 self.problem(

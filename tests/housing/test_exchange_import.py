@@ -23,10 +23,20 @@ from tests.housing.exchange_helpers import VALID, data, xlsx, zipped
 pytestmark = pytest.mark.django_db
 
 
-def run(path, *args, slug="alesund"):
+def run(path, *args, slug="alesund", language="en"):
     out, err = StringIO(), StringIO()
     try:
-        call_command("import_cases", str(path), "--municipality", slug, *args, stdout=out, stderr=err)
+        call_command(
+            "import_cases",
+            str(path),
+            "--municipality",
+            slug,
+            "--language",
+            language,
+            *args,
+            stdout=out,
+            stderr=err,
+        )
     except CommandError as error:
         return 1, out.getvalue(), err.getvalue() + str(error)
     return 0, out.getvalue(), err.getvalue()
@@ -179,3 +189,11 @@ def test_the_template_workbook_imports_as_it_is(tmp_path, municipality):
     code, out, err = run(write(tmp_path, template_xlsx()))
     assert code == 0, err
     assert "households: 1 created" in out and "followups: 1 created" in out
+
+
+def test_the_counts_are_in_norwegian_by_default(tmp_path, kari):
+    path = write(tmp_path, xlsx())
+    out = StringIO()
+    call_command("import_cases", str(path), "--municipality", "alesund", "--dry-run", stdout=out)
+    assert "households: 2 opprettet, 0 oppdatert, 0 uendret" in out.getvalue()
+    assert "Prøvekjøring: ingenting ble lagret." in out.getvalue()

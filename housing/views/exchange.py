@@ -1,0 +1,105 @@
+"""Import and export in the browser, for managers: upload, preview with every problem, confirm,
+a progress bar while the import runs; the template workbook; the export."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_POST
+
+from boveileder.access import role_required
+from boveileder.models import Role
+from housing.exchange import jobs
+from housing.exchange.export import export_rows, template_xlsx, to_xlsx, to_zip
+from housing.exchange.forms import ExportForm, ImportForm
+from housing.exchange.schema import SHEETS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _page(request, import_form=None, export_form=None, status=200):
+    return render(
+        request,
+        "housing/exchange/index.html",
+        {
+            "import_form": import_form or ImportForm(),
+            "export_form": export_form or ExportForm(),
+            "sheets": SHEETS,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def exchange(request):
+    return _page(request)
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def import_upload(request):
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, import_form=form, status=400)
+    job_id = jobs.import_job_create(
+        user=request.user, upload=form.cleaned_data["file"], suffix=form.suffix, language=get_language()
+    )
+    return redirect("housing:import_job", job_id=job_id)
+
+
+def _job_for(request, job_id) -> dict:
+    job = jobs.job_get(str(job_id), request.user.municipality_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def import_job(request, job_id):
+    job = _job_for(request, job_id)
+    rows = [(sheet.name, job["counts"].get(sheet.name)) for sheet in SHEETS] if job["counts"] else []
+    context = {
+        "job": job,
+        "rows": rows,
+        "working": job["state"] in jobs.WORKING,
+        "percent": round(100 * job["done"] / job["total"]) if job["total"] else 0,
+        "import_form": ImportForm(),
+    }
+    template = "housing/exchange/_job.html" if request.htmx else "housing/exchange/job.html"
+    return render(request, template, context)
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def import_confirm(request, job_id):
+    job = _job_for(request, job_id)
+    jobs.import_job_confirm(job=job)
+    return redirect("housing:import_job", job_id=job_id)
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def template_download(request):
+    return _attachment(template_xlsx(), XLSX, "boveileder-mal.xlsx")
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def export_download(request):
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        return _page(request, export_form=form, status=400)
+    municipality = request.user.municipality
+    sheets = export_rows(municipality, national_ids=form.cleaned_data["national_ids"])
+    stem = f"boveileder-{municipality.slug}-{timezone.localdate():%Y-%m-%d}"
+    if form.cleaned_data["format"] == "zip":
+        return _attachment(to_zip(sheets), "application/zip", f"{stem}.zip")
+    return _attachment(to_xlsx(sheets), XLSX, f"{stem}.xlsx")

@@ -1,0 +1,188 @@
+"""The import and export pages: persona checks, upload, preview with problems, confirm, result."""
+
+import io
+import uuid
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from cases.models import Household, Person
+from housing.exchange import jobs
+from tests.factories import PersonFactory
+from tests.housing.exchange_helpers import data, xlsx
+
+pytestmark = pytest.mark.django_db
+BAD_ID = "12096342567"
+
+
+@pytest.fixture(autouse=True)
+def kari(counsellor):
+    return counsellor  # username «kari», used by the files
+
+
+def upload(client, content: bytes, name="import.xlsx"):
+    """Upload a file; the check queued after commit runs (eagerly, without a broker)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("housing:import_upload"), {"file": SimpleUploadedFile(name, content)})
+
+
+def storage_files():
+    try:
+        return default_storage.listdir(jobs.FOLDER)[1]
+    except FileNotFoundError:
+        return []
+
+
+def test_a_manager_uploads_sees_the_preview_confirms_and_gets_the_result(
+    client_for, manager, django_capture_on_commit_callbacks
+):
+    client = client_for(manager)
+    assert client.get(reverse("housing:exchange")).status_code == 200
+    response = upload(client, xlsx())
+    assert response.status_code == 302
+    preview = client.get(response.url)
+    text = preview.content.decode()
+    assert preview.status_code == 200 and "households" in text
+    assert Household.objects.count() == 0  # a preview writes nothing
+    job_id = response.url.rstrip("/").rsplit("/", 1)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm = client.post(reverse("housing:import_confirm", args=[job_id]))
+    assert confirm.status_code == 302
+    result = client.get(confirm.url)
+    assert reverse("reports:dashboard") in result.content.decode()
+    assert Household.objects.filter(municipality=manager.municipality).count() == 2
+    assert not [f for f in storage_files() if f.startswith(job_id)]  # the file is gone after the import
+
+
+def test_problems_are_listed_and_the_file_is_not_kept(client_for, manager):
+    client = client_for(manager)
+    response = upload(
+        client, xlsx(data(persons=[(0, {"national_id": BAD_ID})], units=[(0, {"rooms": "tre"})]))
+    )
+    page = client.get(response.url).content.decode()
+    assert "ugyldig fødselsnummer" in page and "«tre»" in page
+    assert BAD_ID not in page
+    job_id = response.url.rstrip("/").rsplit("/", 1)[1]
+    assert not [f for f in storage_files() if f.startswith(job_id)]
+    # a rejected job cannot be confirmed
+    client.post(reverse("housing:import_confirm", args=[job_id]))
+    assert Household.objects.count() == 0
+
+
+def test_the_progress_partial_polls_while_the_job_works(client_for, manager):
+    client = client_for(manager)
+    job_id = str(uuid.uuid4())
+    cache.set(
+        f"exchange-import:{job_id}",
+        {
+            "id": job_id,
+            "municipality_id": manager.municipality_id,
+            "state": jobs.State.RUNNING,
+            "done": 40,
+            "total": 80,
+            "counts": {},
+            "problems": [],
+            "problem_count": 0,
+        },
+    )
+    partial = client.get(reverse("housing:import_job", args=[job_id]), headers={"HX-Request": "true"})
+    text = partial.content.decode()
+    assert 'hx-trigger="every 1s"' in text and 'value="50"' in text and "<html" not in text
+    assert "<script" not in text and "style=" not in text
+
+
+def test_a_wrong_file_type_or_size_is_refused_by_the_form(client_for, manager, settings):
+    client = client_for(manager)
+    response = upload(client, b"a,b\n1,2\n", name="households.csv")
+    assert response.status_code == 400 and ".xlsx" in response.content.decode()
+    settings.IMPORT_MAX_BYTES = 100
+    response = upload(client, xlsx())
+    assert response.status_code == 400 and "MB" in response.content.decode()
+
+
+def test_the_template_workbook_has_the_sheets_columns_and_an_example(client_for, manager):
+    response = client_for(manager).get(reverse("housing:import_template"))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["households", "persons", "units", "tenancies", "startloans", "followups"]
+    persons = list(workbook["persons"].values)
+    assert persons[0][:6] == (
+        "household_ref",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "national_id",
+        "phone",
+    )
+    assert persons[1][0] == "H-0001" and len(persons) == 2
+
+
+def test_export_leaves_out_national_ids_unless_asked_and_neutralises_formulas(client_for, manager, household):
+    PersonFactory(household=household, with_national_id=True, first_name='=HYPERLINK("x")')
+    client = client_for(manager)
+    response = client.post(reverse("housing:export"), {"format": "xlsx"})
+    assert response.status_code == 200 and manager.municipality.slug in response["Content-Disposition"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["persons"].values)
+    national_id = Person.objects.get().national_id
+    assert national_id not in str(rows)
+    assert rows[1][1] == '\'=HYPERLINK("x")'
+    response = client.post(reverse("housing:export"), {"format": "zip", "national_ids": "on"})
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert national_id in archive.read("persons.csv").decode("utf-8-sig")
+    assert national_id not in response["Content-Disposition"]
+
+
+# --- persona checks ---------------------------------------------------------------------------
+
+PAGES = [
+    ("get", "housing:exchange", False),
+    ("post", "housing:import_upload", False),
+    ("get", "housing:import_job", True),
+    ("post", "housing:import_confirm", True),
+    ("get", "housing:import_template", False),
+    ("post", "housing:export", False),
+]
+
+
+def _job(municipality_id):
+    job_id = str(uuid.uuid4())
+    cache.set(
+        f"exchange-import:{job_id}",
+        {
+            "id": job_id,
+            "municipality_id": municipality_id,
+            "state": jobs.State.DONE,
+            "done": 0,
+            "total": 0,
+            "counts": {},
+            "problems": [],
+            "problem_count": 0,
+        },
+    )
+    return job_id
+
+
+@pytest.mark.parametrize(("method", "name", "takes_job"), PAGES)
+def test_persona_checks(
+    client, client_for, manager, counsellor, officer, other_manager, method, name, takes_job
+):
+    args = [_job(manager.municipality_id)] if takes_job else []
+    url = reverse(name, args=args)
+    anonymous = getattr(client, method)(url)
+    assert anonymous.status_code == 302 and reverse("login") in anonymous.url
+    for user in (counsellor, officer):
+        assert getattr(client_for(user), method)(url).status_code == 403
+    wrong = "post" if method == "get" else "get"
+    assert getattr(client_for(manager), wrong)(url).status_code == 405
+    assert getattr(client_for(manager), method)(url).status_code in (200, 302, 400)
+    if takes_job:
+        assert getattr(client_for(other_manager), method)(url).status_code == 404
+        unknown = reverse(name, args=[str(uuid.uuid4())])
+        assert getattr(client_for(manager), method)(unknown).status_code == 404
