@@ -23,6 +23,7 @@ from cases.views.paging import keyset_page
 from cases.views.persons import resolve_duplicates
 
 CASELOAD_PAGE_SIZE = 50
+TEAM_PAGE_SIZE = 50
 STARTLOAN_LABELS = dict(StartLoanApplication.Status.choices)
 
 
@@ -40,7 +41,8 @@ def _label_rows(rows):
 
 def household_for(user, pk, queryset=None):
     """The one door to a household: 404 outside the user's municipality or a restricted household."""
-    return get_for_user(user, (queryset or Household.objects).visible_to(user), pk=pk)
+    base = Household.objects if queryset is None else queryset
+    return get_for_user(user, base.visible_to(user), pk=pk)
 
 
 @require_GET
@@ -91,7 +93,9 @@ def team(request):
     filters = TeamFilter(request.GET or None, queryset=households, user=user)
     filtered = filters.qs if filters.is_valid() else households
     rows, next_after = keyset_page(
-        _with_members(filtered.with_caseload_facts(user)), key="reference", after=request.GET.get("after")
+        _with_members(filtered.with_caseload_facts(user)), key="reference",
+        after=request.GET.get("after"),
+        size=TEAM_PAGE_SIZE,
     )
     query = request.GET.copy()
     query.pop("after", None)

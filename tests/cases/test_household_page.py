@@ -1,0 +1,146 @@
+"""The household page: members, tenancies, consents, partner agencies, one timeline; every view logged."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from cases.models import FollowUp, RecordView
+from cases.services.followups import followup_log
+from housing.models import LongTenureFlag, MoveOutReason
+from housing.services.tenancies import tenancy_end
+from tests.factories import (
+    ConsentFactory,
+    HouseholdFactory,
+    LongTenureFlagFactory,
+    PartnerAgencyFactory,
+    PersonFactory,
+    TenancyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+def page(client, household):
+    response = client.get(reverse("cases:household_detail", args=[household.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_members_with_ages_tenancies_consents_and_timeline(client_for, municipality, counsellor, household):
+    PersonFactory(household=household, first_name="Amina", last_name="Hassan", birth_date=date(1990, 1, 1))
+    child = PersonFactory(
+        household=household,
+        first_name="Sara",
+        last_name="Hassan",
+        birth_date=TODAY - timedelta(days=365 * 7 + 10),
+    )
+    past = TenancyFactory(household=household, start_date=TODAY - timedelta(days=2000))
+    tenancy_end(tenancy=past, on=TODAY - timedelta(days=900), reason=MoveOutReason.TRANSFER)
+    current = TenancyFactory(household=household, start_date=TODAY - timedelta(days=800))
+    LongTenureFlagFactory(tenancy=current, status=LongTenureFlag.Status.REFERRED, referred_to=counsellor)
+    nav = PartnerAgencyFactory(municipality=municipality, name="NAV Ålesund")
+    bank = PartnerAgencyFactory(municipality=municipality, name="Sparebanken")
+    ConsentFactory(household=household, agency=nav, purpose="Økonomiopplysninger")
+    ConsentFactory(
+        household=household, agency=bank, purpose="Lånesøknad", withdrawn_on=TODAY - timedelta(days=1)
+    )
+    followup_log(
+        household=household,
+        by=counsellor,
+        date=TODAY,
+        kind=FollowUp.Kind.PHONE,
+        minutes=20,
+        topics=["economy"],
+        note="Snakket om budsjett",
+        partner_agencies=[nav],
+    )
+
+    html = page(client_for(counsellor), household)
+    assert (
+        "Amina Hassan" in html and f"({TODAY.year - 1990 - ((TODAY.month, TODAY.day) < (1, 1))} år)" in html
+    )
+    assert f"{child} </a>" not in html and "(7 år)" in html
+    assert current.unit.address in html and past.unit.address in html
+    assert "Flyttet til en annen kommunal bolig" in html  # the move-out reason
+    assert "Henvist til deg" in html
+    shared_today = html[html.index("Kan deles i dag") : html.index("Utløpt eller trukket tilbake")]
+    assert "NAV Ålesund" in shared_today and "Sparebanken" not in shared_today
+    agencies = html[html.index('id="agencies-heading"') :]
+    assert "NAV Ålesund" in agencies[: agencies.index("</section>")]
+    timeline = html[html.index('id="timeline-heading"') :]
+    assert "Telefon, 20 min" in timeline and "Snakket om budsjett" in timeline and "Økonomi" in timeline
+    assert timeline.index("Telefon, 20 min") < timeline.index("Flyttet ut av")  # newest first
+
+
+def test_every_view_is_logged(client_for, household, officer):
+    page(client_for(officer), household)
+    page(client_for(officer), household)
+    views = RecordView.objects.filter(household=household, user=officer, what="household")
+    assert views.count() == 2
+
+
+HOUSEHOLD_QUERIES = 16  # 2 are the start-up loan and decision sections, 3 the session save
+
+
+def test_household_page_query_count_is_pinned_and_does_not_grow(
+    client_for, municipality, counsellor, household, django_assert_num_queries
+):
+    client = client_for(counsellor)
+    agency = PartnerAgencyFactory(municipality=municipality)
+
+    def add_rows(n):
+        for i in range(n):
+            PersonFactory(household=household)
+            TenancyFactory(
+                household=household,
+                start_date=TODAY - timedelta(days=3000 - i * 100),
+                moved_out_on=TODAY - timedelta(days=2960 - i * 100),
+                move_out_reason="other",
+            )
+            ConsentFactory(household=household, agency=agency)
+            followup_log(
+                household=household,
+                by=counsellor,
+                date=TODAY,
+                kind="home_visit",
+                minutes=30,
+                note=f"besøk {i}",
+                partner_agencies=[agency],
+            )
+
+    add_rows(1)
+    url = reverse("cases:household_detail", args=[household.pk])
+    client.get(url)
+    with django_assert_num_queries(HOUSEHOLD_QUERIES):
+        assert client.get(url).status_code == 200
+    add_rows(19)
+    with django_assert_num_queries(HOUSEHOLD_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+def test_persona_checks(client, client_for, household, counsellor, officer, manager, other_counsellor):
+    url = reverse("cases:household_detail", args=[household.pk])
+    assert client.get(url).status_code == 302
+    for user in (counsellor, officer, manager):
+        assert client_for(user).get(url).status_code == 200
+    assert client_for(other_counsellor).get(url).status_code == 404
+    assert client_for(counsellor).post(url).status_code == 405
+
+
+def test_restricted_household_is_404_for_other_counsellors(client_for, municipality, household):
+    from tests.factories import CounsellorFactory
+
+    household.restricted = True
+    household.save()
+    colleague = CounsellorFactory(municipality=municipality)
+    url = reverse("cases:household_detail", args=[household.pk])
+    assert client_for(colleague).get(url).status_code == 404
+    assert not RecordView.objects.filter(user=colleague).exists()
+
+
+def test_another_municipalitys_household_is_not_in_my_lists(client_for, counsellor, other_municipality):
+    theirs = HouseholdFactory(municipality=other_municipality)
+    client = client_for(counsellor)
+    assert theirs.reference not in client.get(reverse("cases:team")).content.decode()
