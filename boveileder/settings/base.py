@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE["reports-draft-last-quarter"] = {
     "task": "reports.tasks.funder_reports_draft_last_quarter",
     "schedule": crontab(hour=5, minute=15, day_of_month=1, month_of_year="1,4,7,10"),
 }
+# Issue 9: anonymise the working notes of households closed longer than the retention time.
+CELERY_BEAT_SCHEDULE["cases-retention-anonymise-nightly"] = {
+    "task": "cases.retention_anonymise_nightly",
+    "schedule": crontab(hour=3, minute=45),
+}
 
 CACHES = {
     "default": (

@@ -1,2 +1,2 @@
 """Celery tasks of the cases app, one module per subject; import each here so Celery finds it."""
-from . import letters  # noqa: F401
+from . import letters, retention  # noqa: F401
