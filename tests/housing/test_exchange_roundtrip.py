@@ -1,0 +1,111 @@
+"""The round trip: export a municipality, import it into an empty one, and every report's figures
+are the same (and so is a second export)."""
+
+import random
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from boveileder.models import Municipality, User
+from cases.models import FollowUp
+from housing.exchange.export import export_rows
+from reports import indicators
+from tests.factories import (
+    FollowUpFactory,
+    HouseholdFactory,
+    PersonFactory,
+    RentalUnitFactory,
+    StartLoanApplicationFactory,
+    TenancyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PERIODS = [
+    (date(2024, 1, 1), date(2024, 3, 31)),
+    (date(2024, 4, 1), date(2024, 6, 30)),
+    (date(2024, 7, 1), date(2024, 12, 31)),
+    (date(2023, 1, 1), date(2025, 12, 31)),
+]
+
+
+def history(municipality, counsellor, rng):
+    """Households with children and members who left, follow-ups of every kind, move-outs for every
+    reason, start-up loans in every state."""
+    reasons = ["bought", "private_rental", "transfer", "other", None]
+    statuses = [
+        ("received", None),
+        ("in_review", None),
+        ("approved", 20),
+        ("rejected", 30),
+        ("withdrawn", None),
+        ("disbursed", 40),
+    ]
+    for n in range(12):
+        household = HouseholdFactory(municipality=municipality, counsellor=counsellor if n % 3 else None)
+        PersonFactory(
+            household=household, birth_date=date(1980 + n, 1 + n % 12, 1 + n), with_national_id=n % 2 == 0
+        )
+        PersonFactory(household=household, birth_date=date(2006 + n % 4, 6, 15))  # a child in some periods
+        if n % 4 == 0:
+            PersonFactory(household=household, birth_date=None)
+        if n % 5 == 0:
+            PersonFactory(household=household, birth_date=date(1990, 1, 1), left_on=date(2024, 5, 1))
+        for k, kind in enumerate(FollowUp.Kind.values[: 2 + n % 5]):
+            FollowUpFactory(
+                household=household,
+                date=date(2024, 1, 1) + timedelta(days=rng.randint(0, 500)),
+                kind=kind,
+                minutes=rng.choice([None, 15, 30, 45, 90]),
+                note=f"Samtale {k}",
+                by=counsellor if k % 2 else None,
+            )
+        unit = RentalUnitFactory(municipality=municipality, area_m2=rng.choice([None, 45, 62.5]))
+        reason = reasons[n % 5]
+        moved_out = date(2024, 2, 1) + timedelta(days=40 * n) if reason else None
+        TenancyFactory(
+            household=household,
+            unit=unit,
+            start_date=date(2020, 1, 1) + timedelta(days=30 * n),
+            moved_out_on=moved_out,
+            move_out_reason=reason or "",
+        )
+        status, decided_after = statuses[n % 6]
+        received = date(2024, 1, 10) + timedelta(days=25 * n)
+        StartLoanApplicationFactory(
+            household=household,
+            received_on=received,
+            status=status,
+            decided_on=received + timedelta(days=decided_after) if decided_after else None,
+            loan_amount_nok=2_000_000 + 100_000 * n,
+        )
+
+
+def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
+    tmp_path, municipality, counsellor
+):
+    history(municipality, counsellor, random.Random(7))  # noqa: S311 - test data
+    path = tmp_path / "export.xlsx"
+    call_command(
+        "export_cases",
+        str(path),
+        "--municipality",
+        municipality.slug,
+        "--with-national-ids",
+        stdout=StringIO(),
+    )
+    before = {period: indicators.figures(municipality, *period) for period in PERIODS}
+    exported = export_rows(municipality, national_ids=True)
+
+    # An empty municipality with the same staff (usernames are unique across the installation).
+    new = Municipality.objects.create(name="Ny kommune", slug="ny")
+    User.objects.filter(municipality=municipality).update(municipality=new)
+    err = StringIO()
+    call_command("import_cases", str(path), "--municipality", "ny", stdout=StringIO(), stderr=err)
+    assert err.getvalue() == ""
+    after = {period: indicators.figures(new, *period) for period in PERIODS}
+    assert after == before
+    assert any(value for figures in before.values() for value in figures.values())  # not all zero
+    assert export_rows(new, national_ids=True) == exported
