@@ -8,6 +8,8 @@ from boveileder.models import Role
 from cases.models import Household
 from cases.views.paging import keyset_page
 
+PAGE_SIZE = 50
+
 
 @require_GET
 @role_required(Role.MANAGER)
@@ -19,6 +21,7 @@ def household_access_log(request, pk):
         key="id",
         after=int(after) if after.isdigit() else None,
         descending=True,
+        size=PAGE_SIZE,
     )
     return render(
         request,
