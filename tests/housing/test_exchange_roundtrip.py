@@ -83,11 +83,12 @@ def history(municipality, counsellor, rng):
         )
 
 
+@pytest.mark.parametrize("name", ["export.xlsx", "export.zip", "csv-folder"])
 def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
-    tmp_path, municipality, counsellor
+    tmp_path, municipality, counsellor, name
 ):
     history(municipality, counsellor, random.Random(7))  # noqa: S311 - test data
-    path = tmp_path / "export.xlsx"
+    path = tmp_path / name
     call_command(
         "export_cases",
         str(path),
