@@ -199,7 +199,9 @@ def funder_report_render(*, report_id: int) -> FunderReport | None:
         report = _locked(report_id)
         if report is None or report.status == FunderReport.Status.DONE:
             return report  # another delivery finished first: keep its file
-        name = f"reports/{report.requested_at:%Y}/funder-report-{report.pk}.pdf"
+        # One fixed name per report (its id and request time), so a second render overwrites, never adds.
+        stamp = f"{report.requested_at:%Y%m%d%H%M%S%f}"
+        name = f"reports/{report.requested_at:%Y}/funder-report-{report.pk}-{stamp}.pdf"
         storage = report.pdf.storage
         if storage.exists(name):  # left by a render that died before it could commit
             storage.delete(name)

@@ -25,12 +25,19 @@ def activity(municipality):
     municipality.save()
     for n in range(3):
         household = HouseholdFactory(municipality=municipality)
-        PersonFactory(household=household, first_name="Ingrid", last_name=f"Testesen{n}", birth_date=date(1980, 1, 1))
-        PersonFactory(household=household, first_name="Sol", last_name=f"Barnesen{n}", birth_date=date(2015, 5, 5))
+        PersonFactory(
+            household=household, first_name="Ingrid", last_name=f"Testesen{n}", birth_date=date(1980, 1, 1)
+        )
+        PersonFactory(
+            household=household, first_name="Sol", last_name=f"Barnesen{n}", birth_date=date(2015, 5, 5)
+        )
         FollowUpFactory(household=household, date=date(2026, 2, 2), minutes=90)
         FollowUpFactory(household=household, date=date(2025, 9, 1), minutes=30)
     TenancyFactory(
-        household=household, start_date=date(2022, 1, 1), moved_out_on=date(2026, 3, 1), move_out_reason="bought"
+        household=household,
+        start_date=date(2022, 1, 1),
+        moved_out_on=date(2026, 3, 1),
+        move_out_reason="bought",
     )
     FundingGrant.objects.create(
         municipality=municipality,
@@ -80,7 +87,9 @@ def test_a_requested_report_renders_a_pdf_with_the_figures(
 def test_statsforvalteren_report_has_the_follow_up_sections(
     activity, municipality, manager, django_capture_on_commit_callbacks
 ):
-    report = request(municipality, manager, funder="statsforvalteren", capture=django_capture_on_commit_callbacks)
+    report = request(
+        municipality, manager, funder="statsforvalteren", capture=django_capture_on_commit_callbacks
+    )
     report.refresh_from_db()
     text = pdftotext(funder_reports.funder_report_bytes(report))
     assert "Rapport til Statsforvalteren" in text
@@ -120,7 +129,9 @@ def test_the_archived_report_is_the_same_after_the_data_changes(activity, munici
     assert report.figures == figures
 
 
-def test_drafting_last_quarter_is_idempotent(municipality, other_municipality, django_capture_on_commit_callbacks):
+def test_drafting_last_quarter_is_idempotent(
+    municipality, other_municipality, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         drafted = funder_reports.funder_reports_draft(quarter=Q1)
     assert len(drafted) == 4  # two municipalities, two funders
