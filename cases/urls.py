@@ -1,7 +1,9 @@
 from django.urls import path
 
-from cases.views import decisions as decision_views  # issue 8
 from cases.views import access_log, consents, followups, households, persons, search  # issue 3
+from cases.views import decisions as decision_views  # issue 8
+from cases.views import innsyn as innsyn_views  # issue 9
+from cases.views import restriction as restriction_views  # issue 9
 from cases.views import startloans as startloan_views  # issue 5
 
 app_name = "cases"
@@ -37,6 +39,9 @@ urlpatterns = [
         startloan_views.startloan_transition,
         name="startloan_transition",
     ),
+    # --- privacy: restriction and innsyn (issue 9)
+    path("households/<int:pk>/privacy/", restriction_views.household_privacy, name="household_privacy"),
+    path("persons/<int:pk>/innsyn/", innsyn_views.person_innsyn, name="person_innsyn"),
     # --- individual decisions (issue 8)
     path("decisions/", decision_views.decision_queue, name="decision_queue"),
     path("decisions/approvers/", decision_views.decision_approvers, name="decision_approvers"),
