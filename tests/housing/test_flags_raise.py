@@ -9,36 +9,13 @@ from django.db import IntegrityError, transaction
 
 from housing.models import LongTenureFlag
 from housing.services.flags import flags_raise_due
-from tests.factories import LongTenureFlagFactory, TenancyFactory
-
-AS_OF = date(2026, 3, 1)  # threshold 3 years → started on or before 01.03.2023; window 6 months → 01.09.2026
-TENURE, EXPIRY = LongTenureFlag.Reason.TENURE, LongTenureFlag.Reason.CONTRACT_EXPIRY
-
-
-def tenancy(municipality, start, end=None, **kw):
-    return TenancyFactory(household__municipality=municipality, start_date=start, contract_end_date=end, **kw)
-
-
-def moved_out(municipality, start, on):
-    return tenancy(municipality, start, None, moved_out_on=on, move_out_reason="bought")
+from tests.factories import LongTenureFlagFactory
+from tests.housing.flag_edges import AS_OF, EXPECTED, EXPIRY, TENURE, make_edges, tenancy
 
 
 @pytest.fixture
 def edges(municipality):
-    m = municipality
-    return {
-        "exactly_three_years": tenancy(m, date(2023, 3, 1), date(2029, 1, 1)),
-        "one_day_short": tenancy(m, date(2023, 3, 2), date(2027, 1, 1)),
-        "ends_at_window_edge": tenancy(m, date(2024, 1, 1), date(2026, 9, 1)),
-        "ends_day_after_edge": tenancy(m, date(2024, 1, 1), date(2026, 9, 2)),
-        "expired": tenancy(m, date(2024, 1, 1), date(2025, 12, 31)),
-        "both": tenancy(m, date(2020, 1, 1), date(2026, 6, 1)),
-        "no_contract_end": tenancy(m, date(2019, 5, 5)),
-        "ended": moved_out(m, date(2019, 1, 1), date(2026, 2, 1)),
-        "moves_out_on_as_of": moved_out(m, date(2019, 1, 1), AS_OF),
-        "not_yet_started": tenancy(m, date(2026, 4, 1), date(2026, 5, 1)),
-        "already_flagged": tenancy(m, date(2019, 1, 1)),
-    }
+    return make_edges(municipality)
 
 
 def open_flags(municipality):
@@ -51,15 +28,8 @@ def test_raises_exactly_the_due_flags_with_their_reasons(municipality, edges):
     assert flags_raise_due(municipality=municipality, as_of=AS_OF) == 5
     flags = open_flags(municipality)
     raised = {name for name, t in edges.items() if t.pk in flags} - {"already_flagged"}
-    assert raised == {"exactly_three_years", "ends_at_window_edge", "expired", "both", "no_contract_end"}
-    reasons = {name: flags[edges[name].pk].reasons for name in raised}
-    assert reasons == {
-        "exactly_three_years": [TENURE],
-        "ends_at_window_edge": [EXPIRY],
-        "expired": [EXPIRY],
-        "both": [TENURE, EXPIRY],
-        "no_contract_end": [TENURE],
-    }
+    assert raised == set(EXPECTED)
+    assert {name: flags[edges[name].pk].reasons for name in raised} == EXPECTED
     assert all(flags[edges[name].pk].raised_on == AS_OF for name in raised)
     assert flags[edges["expired"].pk].contract_end_date == date(2025, 12, 31)
     assert flags[edges["exactly_three_years"].pk].contract_end_date is None  # not raised for its contract
