@@ -1,0 +1,67 @@
+"""A manager writes the narrative, generates a quarterly report, watches it finish and downloads it."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from reports.forms import last_quarter
+from tests.factories import (
+    FollowUpFactory,
+    HouseholdFactory,
+    ManagerFactory,
+    MunicipalityFactory,
+    PersonFactory,
+)
+from tests.services import pdftotext
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_manager_generates_a_quarterly_report_and_downloads_it(page, live_server, login, a11y):
+    municipality = MunicipalityFactory(name="Ålesund", slug="alesund")
+    quarter = last_quarter()
+    for _n in range(3):
+        household = HouseholdFactory(municipality=municipality)
+        PersonFactory(household=household, birth_date=date(1985, 1, 1))
+        FollowUpFactory(household=household, date=quarter.first, minutes=60)
+    manager = ManagerFactory(municipality=municipality)
+    login(manager)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tall og rapporter")
+
+    page.get_by_role("link", name="Beskrivelse").click()
+    a11y.check(page)
+    page.get_by_label("Måloppnåelse").fill("Vi nådde målet om tre husstander.")
+    page.get_by_role("button", name="Lagre").click()
+    a11y.check(page)
+    expect(page.get_by_role("status").first).to_contain_text("Beskrivelsen er lagret")
+
+    page.get_by_role("link", name="Lag rapport").first.click()
+    a11y.check(page)
+    page.get_by_label("Tilskuddsgiver").select_option("husbanken")
+    page.get_by_label("Kvartal").select_option(str(quarter))
+    page.get_by_role("button", name="Lag rapport").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page).to_have_url(re.compile(r"/reports/archive/\d+/$"))
+    expect(page.get_by_text("Rapporten er klar.")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("cell", name="3").first).to_be_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Last ned PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == f"husbanken-alesund-{quarter}.pdf"
+    text = pdftotext(Path(download.path()).read_bytes())
+    assert "Rapport til Husbanken" in text
+    assert "Vi nådde målet om tre husstander." in text
+
+    page.get_by_role("link", name="Arkiv").click()
+    a11y.check(page)
+    expect(page.get_by_role("link", name=re.compile("^Husbanken"))).to_be_visible()
