@@ -4,6 +4,7 @@ are left out unless asked for."""
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -14,11 +15,16 @@ from housing.models import RentalUnit, Tenancy
 from .cells import DANGEROUS_FIRST
 from .schema import SHEETS
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in a workbook
+
 
 def neutralise(value):
-    """A cell a spreadsheet would run as a formula gets a leading «'»; the import takes it off again."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_FIRST):
-        return "'" + value
+    """A cell a spreadsheet would run as a formula gets a leading «'»; the import takes it off again.
+    Control characters a workbook cannot hold are dropped."""
+    if isinstance(value, str):
+        value = CONTROL.sub("", value)
+        if value.startswith(DANGEROUS_FIRST):
+            return "'" + value
     return value
 
 
@@ -137,6 +143,8 @@ def to_xlsx(sheets: dict[str, list[list]]) -> bytes:
         for row in rows[1:]:
             cells = []
             for value in row:
+                if isinstance(value, str):
+                    value = CONTROL.sub("", value)
                 cell = WriteOnlyCell(worksheet, value=value)
                 if isinstance(value, date):
                     cell.number_format = "yyyy-mm-dd"

@@ -17,8 +17,8 @@ from cases.models import (
     TimelineEvent,
 )
 from housing.models import RentalUnit, Tenancy
-from tests.factories import CounsellorFactory, TenancyFactory
-from tests.housing.exchange_helpers import VALID, data, xlsx, zipped
+from tests.factories import CounsellorFactory
+from tests.housing.exchange_helpers import data, xlsx, zipped
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from cases.models import Household, Person
 from housing.exchange import jobs
@@ -186,3 +189,27 @@ def test_persona_checks(
         assert getattr(client_for(other_manager), method)(url).status_code == 404
         unknown = reverse(name, args=[str(uuid.uuid4())])
         assert getattr(client_for(manager), method)(unknown).status_code == 404
+
+
+@hypothesis_settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    raw=st.one_of(
+        st.binary(min_size=1, max_size=200),
+        st.builds(lambda b, cut: b[: max(cut, 1)], st.just(xlsx()), st.integers(min_value=1, max_value=5000)),
+        st.builds(
+            lambda cell: xlsx(data(followups=[(0, {"minutes": cell})], persons=[(1, {"birth_date": cell})])),
+            st.one_of(st.text(max_size=20), st.integers(), st.floats(allow_nan=False), st.dates()),
+        ),
+    ),
+    name=st.sampled_from(["import.xlsx", "import.zip"]),
+)
+def test_broken_files_never_crash_the_page(client_for, manager, raw, name):
+    client = client_for(manager)
+    response = upload(client, raw, name=name)
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "alert-danger" in text or "Importen er ferdig" in text or "Filen har ingen feil" in text
