@@ -110,7 +110,7 @@ def decision_draft(*, household: Household, person: Person, by, **fields) -> Dec
 
 
 def _locked(decision: Decision) -> Decision:
-    return Decision.objects.select_for_update().select_related("household").get(pk=decision.pk)
+    return Decision.objects.select_for_update(of=("self",)).select_related("household").get(pk=decision.pk)
 
 
 @transaction.atomic
@@ -256,7 +256,7 @@ def letter_render(*, letter: DecisionLetter) -> DecisionLetter:
     """Render and keep the letter's PDF once; running it again changes nothing."""
     with transaction.atomic():
         letter = (
-            DecisionLetter.objects.select_for_update()
+            DecisionLetter.objects.select_for_update(of=("self",))
             .select_related("decision__household__municipality", "decision__person", "decision__approved_by")
             .get(pk=letter.pk)
         )
@@ -283,7 +283,9 @@ def letter_render(*, letter: DecisionLetter) -> DecisionLetter:
 def letter_archive(*, letter: DecisionLetter, archived_on: date, archive_ref: str, by) -> DecisionLetter:
     """Mark a letter as filed in the municipality's archive (sak/arkiv)."""
     letter = (
-        DecisionLetter.objects.select_for_update().select_related("decision__household").get(pk=letter.pk)
+        DecisionLetter.objects.select_for_update(of=("self",))
+        .select_related("decision__household")
+        .get(pk=letter.pk)
     )
     if not letter.rendered_at:
         raise ValidationError(_("The letter has not been made yet."))
@@ -307,7 +309,9 @@ def letter_archive(*, letter: DecisionLetter, archived_on: date, archive_ref: st
 
 
 def _locked_appeal(appeal: Appeal) -> Appeal:
-    return Appeal.objects.select_for_update().select_related("decision__household").get(pk=appeal.pk)
+    return (
+        Appeal.objects.select_for_update(of=("self",)).select_related("decision__household").get(pk=appeal.pk)
+    )
 
 
 @transaction.atomic
