@@ -65,3 +65,29 @@ def test_manager_generates_a_quarterly_report_and_downloads_it(page, live_server
     page.get_by_role("link", name="Arkiv").click()
     a11y.check(page)
     expect(page.get_by_role("link", name=re.compile("^Husbanken"))).to_be_visible()
+
+
+def test_the_report_page_updates_itself_when_the_report_finishes(page, live_server, login, a11y):
+    from reports.models import FunderReport
+    from reports.services.funder_reports import funder_report_render
+
+    municipality = MunicipalityFactory(name="Ålesund", slug="alesund")
+    manager = ManagerFactory(municipality=municipality)
+    quarter = last_quarter()
+    report = FunderReport.objects.create(
+        municipality=municipality,
+        funder="statsforvalteren",
+        period_from=quarter.first,
+        period_to=quarter.last,
+        requested_by=manager,
+    )
+    login(manager)
+    page.goto(f"{live_server.url}/reports/archive/{report.pk}/")
+    a11y.check(page)
+    expect(page.get_by_text("Rapporten lages nå.")).to_be_visible()
+    expect(page.get_by_role("link", name="Last ned PDF")).to_have_count(0)
+    # What the worker does in the background; the page polls (htmx) and shows the result by itself.
+    funder_report_render(report_id=report.pk)
+    expect(page.get_by_text("Rapporten er klar.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("link", name="Last ned PDF")).to_be_visible()
+    a11y.check(page)
