@@ -86,7 +86,10 @@ class HouseholdQuerySet(MunicipalityQuerySet):
             pk=models.OuterRef("pk"), tenancies__moved_out_on__isnull=True
         ).order_by("-tenancies__start_date")
         flagged = self.model.objects.filter(
-            pk=models.OuterRef("pk"), tenancies__flags__resolved_on__isnull=True
+            # `isnull=True` alone would also match a tenancy with no flag at all (LEFT JOIN).
+            pk=models.OuterRef("pk"),
+            tenancies__flags__isnull=False,
+            tenancies__flags__resolved_on__isnull=True,
         )
         referred = self.model.objects.filter(
             pk=models.OuterRef("pk"),

@@ -93,7 +93,8 @@ def team(request):
     filters = TeamFilter(request.GET or None, queryset=households, user=user)
     filtered = filters.qs if filters.is_valid() else households
     rows, next_after = keyset_page(
-        _with_members(filtered.with_caseload_facts(user)), key="reference",
+        _with_members(filtered.with_caseload_facts(user)),
+        key="reference",
         after=request.GET.get("after"),
         size=TEAM_PAGE_SIZE,
     )
@@ -123,7 +124,9 @@ def household_detail(request, pk):
     people = list(household.members.all())
     members = [p for p in people if p.left_on is None]
     former_members = [p for p in people if p.left_on is not None]
-    open_flag = household.tenancies.model.objects.filter(pk=OuterRef("pk"), flags__resolved_on__isnull=True)
+    open_flag = household.tenancies.model.objects.filter(
+        pk=OuterRef("pk"), flags__isnull=False, flags__resolved_on__isnull=True
+    )
     tenancies = household.tenancies.select_related("unit").annotate(
         open_flag_status=Subquery(open_flag.values("flags__status")[:1]),
         open_flag_referred_to=Subquery(open_flag.values("flags__referred_to")[:1]),

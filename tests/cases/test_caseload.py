@@ -84,6 +84,15 @@ def test_a_resolved_flag_or_a_past_tenancy_does_not_show(client_for, municipalit
     assert ">Botidsvarsel</span>" not in html and "Henvist til deg" not in html
 
 
+def test_a_tenancy_without_a_flag_shows_no_badge(client_for, municipality, counsellor):
+    TenancyFactory(household=HouseholdFactory(municipality=municipality, counsellor=counsellor))
+    html = table(caseload(client_for(counsellor)))
+    assert "Botidsvarsel</span>" not in html and "Henvist til deg" not in html
+    assert (
+        client_for(counsellor).get(reverse("cases:caseload"), {"show": "flagged"}).context["households"] == []
+    )
+
+
 def test_only_my_open_households_are_listed(client_for, municipality, counsellor):
     mine = HouseholdFactory(municipality=municipality, counsellor=counsellor)
     closed = HouseholdFactory(
@@ -151,7 +160,7 @@ def test_team_view_filters_by_counsellor_and_pages_by_key(
     monkeypatch.setattr("cases.views.households.TEAM_PAGE_SIZE", 2)
     first = client.get(reverse("cases:team")).content.decode()
     assert "A-000" in first and "A-001" in first and "A-002" not in first
-    assert "after=A-001\">Neste</a>" in first
+    assert 'after=A-001">Neste</a>' in first
     second = client.get(reverse("cases:team"), {"after": "A-001"}).content.decode()
     assert "A-002" in second and "B-001" in second and "A-000" not in second
     assert ">Neste</a>" not in second  # the last page
