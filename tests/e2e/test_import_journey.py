@@ -1,0 +1,75 @@
+"""A manager brings the municipality's spreadsheet: the first file has two bad rows, which are listed
+with sheet, row and column and save nothing; the corrected file is previewed, imported, and its
+figures appear on the dashboard."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.models import Household
+from tests.factories import CounsellorFactory, ManagerFactory, MunicipalityFactory
+from tests.housing.exchange_helpers import data, xlsx
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def workbook_for_this_quarter():
+    today = timezone.localdate().isoformat()
+    return data(
+        followups=[(0, {"date": today}), (1, {"date": today}), (2, {"date": today})],
+        startloans=[(0, {"received_on": today, "status": "approved", "decided_on": today})],
+    )
+
+
+def test_a_manager_fixes_two_bad_rows_and_sees_the_figures(page, live_server, login, a11y, tmp_path):
+    municipality = MunicipalityFactory(name="Ålesund", slug="alesund")
+    manager = ManagerFactory(municipality=municipality)
+    CounsellorFactory(municipality=municipality, username="kari")
+    good = workbook_for_this_quarter()
+    bad = workbook_for_this_quarter()
+    bad["persons"][0]["national_id"] = "12096342567"
+    bad["followups"][1]["kind"] = "visit"
+    (tmp_path / "med-feil.xlsx").write_bytes(xlsx(bad))
+    (tmp_path / "rettet.xlsx").write_bytes(xlsx(good))
+
+    login(manager)
+    page.goto(f"{live_server.url}/housing/exchange/")
+    a11y.check(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import og eksport")
+
+    page.get_by_label("Regneark eller zip med CSV-filer").set_input_files(tmp_path / "med-feil.xlsx")
+    page.get_by_role("button", name="Last opp og sjekk").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("alert")).to_contain_text("Filen har 2 feil")
+    problems = page.get_by_role("table", name="Feil i filen").locator("tbody tr")
+    expect(problems).to_have_count(2)
+    expect(problems.nth(0)).to_contain_text("persons")
+    expect(problems.nth(0)).to_contain_text("national_id")
+    expect(problems.nth(0)).to_contain_text("ugyldig fødselsnummer")
+    expect(problems.nth(1)).to_contain_text("followups")
+    expect(problems.nth(1)).to_contain_text("«visit» er ikke en av")
+    expect(page.get_by_text("12096342567")).to_have_count(0)
+    assert Household.objects.count() == 0
+
+    page.get_by_label("Regneark eller zip med CSV-filer").set_input_files(tmp_path / "rettet.xlsx")
+    page.get_by_role("button", name="Last opp og sjekk").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_text("Filen har ingen feil")).to_be_visible()
+    preview = page.get_by_role("table", name="Forhåndsvisning")
+    expect(preview.get_by_role("row", name="households")).to_contain_text("2")
+    assert Household.objects.count() == 0  # the preview saved nothing
+
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_text("Importen er ferdig.")).to_be_visible()
+    page.get_by_role("link", name="Se tallene").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.locator('a[href="/reports/figures/followups/?period=quarter"]')).to_have_text("3")
+    expect(page.locator('a[href="/reports/figures/households_assisted/?period=quarter"]')).to_have_text("2")
+    expect(
+        page.locator('a[href="/reports/figures/startloan_applications_approved/?period=quarter"]')
+    ).to_have_text("1")
