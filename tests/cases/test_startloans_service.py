@@ -318,3 +318,57 @@ def test_staff_without_a_role_cannot_create(household, municipality):
 
     with pytest.raises(PermissionDenied):
         startloan_create(household=household, by=UserFactory(municipality=municipality), received_on=TODAY)
+
+
+# --- one transaction ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_failure_half_way_leaves_nothing_behind(monkeypatch, household, officer):
+    from cases.services import startloans
+
+    def broken_timeline(**kwargs):
+        raise RuntimeError("the timeline is down")
+
+    application = application_in(S.IN_REVIEW, household)
+    monkeypatch.setattr(startloans, "timeline_record", broken_timeline)
+    with pytest.raises(RuntimeError):
+        startloan_transition(
+            application=application, to_status=S.REJECTED, by=officer, on=TODAY, rejection_reason="x"
+        )
+    assert StartLoanApplication.objects.get(pk=application.pk).status == S.IN_REVIEW
+    assert not StartLoanStatusChange.objects.filter(application=application).exists()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_recording_at_once_record_one_decision(household, officer, manager):
+    """On PostgreSQL the row lock makes the second of two simultaneous decisions see the first."""
+    import threading
+
+    from django.db import connection
+
+    application = application_in(S.IN_REVIEW, household)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(by, to_status, details):
+        try:
+            barrier.wait()
+            startloan_transition(application=application, to_status=to_status, by=by, on=TODAY, **details)
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(officer, S.APPROVED, {"approval_kind": "commitment"})),
+        threading.Thread(target=decide, args=(manager, S.REJECTED, {"rejection_reason": "x"})),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert StartLoanStatusChange.objects.filter(application=application).count() == 1
