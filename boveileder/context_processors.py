@@ -12,10 +12,12 @@ def navigation(request):
     items = []
     if user.has_role(Role.COUNSELLOR, Role.MANAGER):
         items.append((_("Caseload"), reverse("cases:caseload")))
+        items.append((_("All households"), reverse("cases:team")))  # issue 3
     if user.has_role(Role.OFFICER, Role.MANAGER):
         items.append((_("Flags"), reverse("housing:flag_queue")))
         items.append((_("Units"), reverse("housing:unit_list")))
     items.append((_("Start-up loans"), reverse("cases:startloan_pipeline")))  # issue 5: every role
+    items.append((_("Search"), reverse("cases:search")))  # issue 3: every role
     if user.has_role(Role.MANAGER):
         items.append((_("Figures"), reverse("reports:dashboard")))
     return {"nav_items": items}

@@ -44,7 +44,10 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner_agencies"].queryset = PartnerAgency.objects.for_municipality(municipality)
+        agencies = PartnerAgency.objects.for_municipality(municipality)
+        self.fields["partner_agencies"].queryset = agencies
+        if not self.is_bound and not agencies.exists():
+            del self.fields["partner_agencies"]  # nothing to choose: keep the phone form short
         if not self.is_bound and "date" not in self.initial:
             self.initial["date"] = timezone.localdate()
         for name in ("date", "next_step_due"):

@@ -31,10 +31,16 @@ def form_data(**overrides):
     return data
 
 
-def test_the_form_defaults_to_today(client_for, counsellor, household):
+def test_the_form_defaults_to_today(client_for, municipality, counsellor, household):
+    PartnerAgencyFactory(municipality=municipality, name="NAV Ålesund")
     html = client_for(counsellor).get(reverse("cases:followup_log", args=[household.pk])).content.decode()
     assert f'value="{TODAY.isoformat()}"' in html
-    assert "Hjemmebesøk" in html and "Samarbeidspartnere som deltok" in html
+    assert "Hjemmebesøk" in html and "Samarbeidspartnere som deltok" in html and "NAV Ålesund" in html
+
+
+def test_the_form_leaves_out_partner_agencies_when_there_are_none(client_for, counsellor, household):
+    html = client_for(counsellor).get(reverse("cases:followup_log", args=[household.pk])).content.decode()
+    assert "Samarbeidspartnere som deltok" not in html
 
 
 def test_logging_a_visit_puts_it_on_the_timeline(client_for, municipality, counsellor, household):
