@@ -77,7 +77,7 @@ def tenancy_end(*, tenancy: Tenancy, on, reason: str, by=None, note: str = "", s
         tenancy.startloan = startloan
     tenancy.full_clean()
     tenancy.save()
-    LongTenureFlag.objects.filter(tenancy=tenancy, resolved_on__isnull=True).update(
+    closed_flags = LongTenureFlag.objects.filter(tenancy=tenancy, resolved_on__isnull=True).update(
         status=LongTenureFlag.Status.RESOLVED, resolved_on=on
     )
     timeline_record(
@@ -89,4 +89,13 @@ def tenancy_end(*, tenancy: Tenancy, on, reason: str, by=None, note: str = "", s
         actor=by,
         subject=tenancy,
     )
+    if closed_flags:
+        timeline_record(
+            household=tenancy.household,
+            kind="flag_resolved",
+            summary=_("The conversation about the next step is closed: the household has moved out"),
+            on=on,
+            actor=by,
+            subject=tenancy,
+        )
     return tenancy
