@@ -13,6 +13,17 @@ from tests.housing.exchange_helpers import data, xlsx
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """The check and the import run in the live server's process, also when a broker is configured."""
+    from boveileder.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 def workbook_for_this_quarter():
     today = timezone.localdate().isoformat()
     return data(

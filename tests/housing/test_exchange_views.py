@@ -27,6 +27,21 @@ def kari(counsellor):
     return counsellor  # username «kari», used by the files
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks(request):
+    """The tasks run in the test's process, also when a broker is configured, except in the test
+    that is about the real worker."""
+    if "celery_worker_process" in request.fixturenames:
+        yield
+        return
+    from boveileder.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 def upload(client, content: bytes, name="import.xlsx"):
     """Upload a file; the check queued after commit runs (eagerly, without a broker)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -213,3 +228,26 @@ def test_broken_files_never_crash_the_page(client_for, manager, raw, name):
     assert page.status_code == 200
     text = page.content.decode()
     assert "alert-danger" in text or "Importen er ferdig" in text or "Filen har ingen feil" in text
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_import_runs_in_a_real_worker_with_progress(client, manager, counsellor, celery_worker_process):
+    from tests.services import wait_for
+
+    client.force_login(manager)
+    response = upload(client, xlsx())
+    job_id = response.url.rstrip("/").rsplit("/", 1)[1]
+
+    def state():
+        return jobs.job_get(job_id, manager.municipality_id)["state"]
+
+    wait_for(lambda: state() == jobs.State.READY, timeout=60)
+    assert Household.objects.count() == 0
+    client.post(reverse("housing:import_confirm", args=[job_id]))
+    wait_for(lambda: state() == jobs.State.DONE, timeout=60)
+    job = jobs.job_get(job_id, manager.municipality_id)
+    assert job["done"] == job["total"] == 13
+    assert job["counts"]["followups"]["created"] == 3
+    assert Household.objects.filter(municipality=manager.municipality).count() == 2
+    assert not [f for f in storage_files() if f.startswith(job_id)]
