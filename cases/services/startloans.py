@@ -338,31 +338,34 @@ def startloan_transition(*, application, to_status, by, on, note="", **details) 
 def startloan_deadlines(*, households, today: date) -> list:
     """Appeal windows still open, certificates about to expire, and applications waiting for a
     decision longer than 30 days, for the applications of `households` (a queryset)."""
-    from django.urls import reverse
-
-    from cases.deadlines import Deadline
-
     applications = (
         StartLoanApplication.objects.filter(household__in=households)
         .filter(status__in=(*WAITING_STATUSES, Status.REJECTED, Status.APPROVED))
         .select_related("household")
         .order_by("pk")
     )
-    found = []
-    for app in applications:
-        due, text = None, ""
-        if app.status == Status.REJECTED and app.appealed_on is None and app.decided_on:
-            due = app.decided_on + APPEAL_WINDOW
-            text = _("Start-up loan: the appeal deadline") if due >= today else ""
-        elif app.status == Status.APPROVED and app.certificate_valid_until:
-            due = app.certificate_valid_until
-            if due <= today + CERTIFICATE_HORIZON:
-                text = _("Start-up loan: the financing certificate expires")
-        elif app.status in WAITING_STATUSES:
-            waiting_since = app.appealed_on if app.status == Status.APPEALED else app.received_on
-            due = waiting_since + DECISION_WAIT
-            text = _("Start-up loan: waiting for a decision for more than 30 days") if due < today else ""
-        if text:
-            url = reverse("cases:startloan_detail", args=[app.pk])
-            found.append(Deadline(due, app.household_id, app.household.reference, text, url))
-    return found
+    return [deadline for app in applications for deadline in application_deadlines(app, today=today)]
+
+
+def application_deadlines(app: StartLoanApplication, *, today: date) -> list:
+    """The deadline in sight for one application, if any (no query beyond its household)."""
+    from django.urls import reverse
+
+    from cases.deadlines import Deadline
+
+    due, text = None, ""
+    if app.status == Status.REJECTED and app.appealed_on is None and app.decided_on:
+        due = app.decided_on + APPEAL_WINDOW
+        text = _("Start-up loan: the appeal deadline") if due >= today else ""
+    elif app.status == Status.APPROVED and app.certificate_valid_until:
+        due = app.certificate_valid_until
+        if due <= today + CERTIFICATE_HORIZON:
+            text = _("Start-up loan: the financing certificate expires")
+    elif app.status in WAITING_STATUSES:
+        waiting_since = app.appealed_on if app.status == Status.APPEALED else app.received_on
+        due = waiting_since + DECISION_WAIT
+        text = _("Start-up loan: waiting for a decision for more than 30 days") if due < today else ""
+    if not text:
+        return []
+    url = reverse("cases:startloan_detail", args=[app.pk])
+    return [Deadline(due, app.household_id, app.household.reference, text, url)]

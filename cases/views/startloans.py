@@ -83,9 +83,6 @@ def startloan_detail(request, pk):
     application = _application_for(request.user, pk)
     changes = application.status_changes.select_related("by")
     today = date.today()
-    deadlines = service.startloan_deadlines(
-        households=Household.objects.filter(pk=application.household_id), today=today
-    )
     context = {
         "application": application,
         "household": application.household,
@@ -98,7 +95,7 @@ def startloan_detail(request, pk):
         "ended_tenancy": application.ended_tenancies.first()
         if application.status == Status.DISBURSED
         else None,
-        "deadlines": [d for d in deadlines if d.url.endswith(f"/{application.pk}/")],
+        "deadlines": service.application_deadlines(application, today=today),
         "today": today,
     }
     return render(request, "cases/startloans/detail.html", context)
