@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from boveileder.access import ALL_ROLES, ANY_SIGNED_IN
 from boveileder.models import Role
+from cases.models import Person
 from tests import factories as f
 
 # Open without login, on purpose. Nothing else may be.
@@ -356,6 +357,7 @@ class World:
         self.users = {role: factory(municipality=self.muni) for role, factory in ROLE_FACTORIES.items()}
         self.no_role = f.UserFactory(municipality=self.muni)
         self.objects = {}
+        self.get("person")  # every page sees a household whose member has a national ID
 
     def get(self, key):
         if key not in self.objects:
@@ -408,6 +410,23 @@ def assert_no_inline_script_or_style(name, response):
         f"{name} has inline style (style= or <style>), which the CSP blocks"
     )
     assert not _INLINE_HANDLER.search(html), f"{name} has an inline event handler, which the CSP blocks"
+
+
+_LINK_VALUES = re.compile(
+    r"""\b(?:href|src|action|hx-(?:get|post|put|patch|delete)|data-url)=["']([^"']*)["']"""
+)
+
+
+def assert_no_national_id_in_links(name, response, national_ids):
+    """A national ID is never part of a URL: not in the address, a redirect, or any link on the page."""
+    assert not any(nid in response.get("Location", "") for nid in national_ids), (
+        f"{name} redirects with an ID"
+    )
+    if "text/html" not in response.get("Content-Type", ""):
+        return
+    links = _LINK_VALUES.findall(response.content.decode())
+    leaked = [link for link in links for nid in national_ids if nid in link]
+    assert not leaked, f"{name} links to a URL holding a national ID: {leaked}"
 
 
 def _is_login_redirect(response):
@@ -473,6 +492,9 @@ def test_every_url_keeps_out_who_should_be_kept_out(client, route, name, pattern
             f"{name}: the registry in this file may make the wrong object"
         )
     assert_no_inline_script_or_style(name, response)
+    national_ids = [p.national_id for p in Person.objects.exclude(national_id="")]
+    assert national_ids and not any(nid in url for nid in national_ids)
+    assert_no_national_id_in_links(name, response, national_ids)
 
     # A role the view does not declare, and staff with no role: 403.
     for role, user in [*((r, u) for r, u in a.users.items() if r not in roles), ("none", a.no_role)]:
