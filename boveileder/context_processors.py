@@ -18,6 +18,8 @@ def navigation(request):
         items.append((_("Units"), reverse("housing:unit_list")))
     items.append((_("Start-up loans"), reverse("cases:startloan_pipeline")))  # issue 5: every role
     items.append((_("Search"), reverse("cases:search")))  # issue 3: every role
+    if user.is_manager or (user.is_counsellor and user.can_approve_decisions):
+        items.append((_("Decisions to approve"), reverse("cases:decision_queue")))  # issue 8
     if user.has_role(Role.MANAGER):
         items.append((_("Figures"), reverse("reports:dashboard")))
     return {"nav_items": items}
