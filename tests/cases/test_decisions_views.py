@@ -470,3 +470,24 @@ def test_the_decision_page_costs_the_same_for_one_appeal_and_many(client_for, ct
         services.appeal_register(decision=ctx.approved, received_on=TODAY, by=ctx.counsellor)
     with django_assert_num_queries(before):
         client.get(url)
+
+
+# --- deadlines in sight on the caseload ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_caseload_shows_the_appeal_deadline_and_the_second_look(
+    client_for, household, counsellor, manager
+):
+    person = PersonFactory(household=household)
+    decision = services.decision_submit(decision=_decision(household, person, counsellor), by=counsellor)
+    services.decision_approve(decision=decision, by=manager, on=TODAY - timedelta(days=2))
+    client = client_for(counsellor)
+    page = client.get(reverse("cases:caseload")).content.decode()
+    deadline = TODAY - timedelta(days=2) + timedelta(weeks=3)
+    assert f"{deadline:%d.%m.%Y}</time>" in page
+    assert f"Klagefrist for vedtaket av {TODAY - timedelta(days=2):%d.%m.%Y}" in page
+    services.appeal_register(decision=decision, received_on=TODAY, by=counsellor)
+    page = client.get(reverse("cases:caseload")).content.decode()
+    assert "Klagefrist for vedtaket" not in page
+    assert "Klage venter på kommunens nye vurdering" in page
