@@ -22,4 +22,5 @@ def navigation(request):
         items.append((_("Decisions to approve"), reverse("cases:decision_queue")))  # issue 8
     if user.has_role(Role.MANAGER):
         items.append((_("Figures"), reverse("reports:dashboard")))
+        items.append((_("Import and export"), reverse("housing:exchange")))
     return {"nav_items": items}

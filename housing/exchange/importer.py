@@ -474,7 +474,7 @@ class _Import:
                 timeline_record(
                     household=household,
                     kind="followup",
-                    summary=str(FollowUp.Kind(followup.kind).label),
+                    summary=_followup_summary(followup),
                     on=followup.date,
                     actor=followup.by,
                     subject=followup,
@@ -489,6 +489,16 @@ class _Import:
         self.write_tenancies()
         self.write_startloans()
         self.write_followups()
+
+
+def _followup_summary(followup) -> str:
+    """As the follow-up service words it: kind and minutes, never the note."""
+    if followup.minutes:
+        return _("%(kind)s, %(minutes)s min") % {
+            "kind": followup.get_kind_display(),
+            "minutes": followup.minutes,
+        }
+    return str(followup.get_kind_display())
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

@@ -251,3 +251,31 @@ def test_the_import_runs_in_a_real_worker_with_progress(client, manager, counsel
     assert job["counts"]["followups"]["created"] == 3
     assert Household.objects.filter(municipality=manager.municipality).count() == 2
     assert not [f for f in storage_files() if f.startswith(job_id)]
+
+
+@pytest.mark.parametrize("problems", [1, 20])
+def test_the_job_page_does_not_query_more_for_more_problems(
+    client_for, manager, django_assert_num_queries, problems
+):
+    client = client_for(manager)
+    job_id = str(uuid.uuid4())
+    listed = [
+        {"sheet": "persons", "row": n + 2, "column": "birth_date", "message": "x"} for n in range(problems)
+    ]
+    cache.set(
+        f"exchange-import:{job_id}",
+        {
+            "id": job_id,
+            "municipality_id": manager.municipality_id,
+            "state": jobs.State.REJECTED,
+            "done": 0,
+            "total": 0,
+            "counts": {},
+            "problems": listed,
+            "problem_count": problems,
+        },
+    )
+    client.get(reverse("housing:exchange"))  # warm the session
+    with django_assert_num_queries(6):  # session, user, municipality, two-factor, session save: no rows
+        response = client.get(reverse("housing:import_job", args=[job_id]))
+    assert response.content.decode().count('<td data-label="Ark">persons</td>') == problems
