@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import FollowUp, PartnerAgency
 
@@ -32,7 +33,9 @@ class FollowUpForm(forms.Form):
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=FollowUp.Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=pgettext_lazy("follow-up", "Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     partner_agencies = forms.ModelMultipleChoiceField(
         label=_("Partner agencies that took part"),
         queryset=PartnerAgency.objects.none(),

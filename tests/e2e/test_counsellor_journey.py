@@ -87,3 +87,45 @@ def test_counsellor_logs_a_visit_on_a_phone(page, live_server, login, a11y):
     rows = page.get_by_role("row").filter(has_text="kari")
     expect(rows.first).to_contain_text("Husstandssiden")
     expect(page.get_by_role("row").filter(has_text="per")).to_have_count(0)
+
+
+def test_register_search_and_team_pages_on_a_phone(page, live_server, login, a11y):
+    alesund = MunicipalityFactory(name="Ålesund", slug="alesund")
+    counsellor = CounsellorFactory(municipality=alesund, username="kari")
+    household = HouseholdFactory(municipality=alesund, counsellor=counsellor, reference="H-0007")
+    PersonFactory(household=household, first_name="Amina", last_name="Hassan", birth_date=date(1985, 4, 12))
+
+    page.set_viewport_size(PHONE)
+    login(counsellor)
+    page.get_by_role("link", name="Registrer husstand").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    page.get_by_label("Referanse").fill("H-0008")
+    page.get_by_label("Fornavn").fill("Amina")
+    page.get_by_label("Etternavn").fill("Hassan")
+    page.get_by_label("Fødselsdato").fill("1985-04-12")
+    page.get_by_role("button", name="Registrer", exact=True).click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("region", name="Denne personen kan allerede være registrert")).to_contain_text(
+        "H-0007"
+    )
+    expect(page.get_by_label("Fornavn")).to_have_value("Amina")  # what was typed is kept
+    page.get_by_role("button", name="Bruk denne personen").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("H-0008")
+    expect(page.get_by_role("link", name="Amina Hassan")).to_be_visible()
+
+    page.goto(f"{live_server.url}/cases/search/")
+    a11y.check(page)
+    page.get_by_label("Navn, referanse, adresse eller fødselsnummer").fill("hassan")
+    page.get_by_role("button", name="Søk", exact=True).click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page).to_have_url(re.compile(r"/cases/search/$"))  # the search text is not in the URL
+    expect(page.get_by_role("link", name="H-0008")).to_be_visible()
+
+    page.goto(f"{live_server.url}/cases/team/")
+    a11y.check(page)
+    expect(page.get_by_role("link", name="H-0007")).to_be_visible()
