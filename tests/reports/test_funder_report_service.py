@@ -57,10 +57,14 @@ def activity(municipality):
 
 
 def request(municipality, manager, funder="husbanken", capture=None):
-    with capture(execute=True):
-        return funder_reports.funder_report_request(
+    """Request a report and do what the worker does with the task queued after commit."""
+    with capture() as queued:
+        report = funder_reports.funder_report_request(
             municipality=municipality, funder=funder, period_from=Q1.first, period_to=Q1.last, by=manager
         )
+    assert len(queued) == 1
+    funder_reports.funder_report_render(report_id=report.pk)
+    return report
 
 
 def test_a_requested_report_renders_a_pdf_with_the_figures(
@@ -132,9 +136,11 @@ def test_the_archived_report_is_the_same_after_the_data_changes(activity, munici
 def test_drafting_last_quarter_is_idempotent(
     municipality, other_municipality, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         drafted = funder_reports.funder_reports_draft(quarter=Q1)
-    assert len(drafted) == 4  # two municipalities, two funders
+    assert len(drafted) == len(queued) == 4  # two municipalities, two funders
+    for report in drafted:
+        funder_reports.funder_report_render(report_id=report.pk)
     assert {r.status for r in FunderReport.objects.all()} == {FunderReport.Status.DONE}
     assert funder_reports.funder_reports_draft(quarter=Q1) == []
     assert FunderReport.objects.count() == 4

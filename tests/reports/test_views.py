@@ -166,13 +166,15 @@ def test_generate_queues_a_report_and_the_detail_page_shows_it_done(
     client_for, manager, municipality, django_capture_on_commit_callbacks
 ):
     client = client_for(manager)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         response = client.post(
             reverse("reports:generate"), {"funder": "statsforvalteren", "quarter": "2026Q1"}
         )
     report = FunderReport.objects.get()
     assert response.url == reverse("reports:report_detail", args=[report.pk])
     assert report.requested_by == manager and report.period_to == date(2026, 3, 31)
+    assert len(queued) == 1 and report.status == FunderReport.Status.QUEUED
+    funder_reports.funder_report_render(report_id=report.pk)  # what the worker does
     page = client.get(response.url).content.decode()
     assert "Rapporten er klar." in page and "hx-get" not in page
     assert reverse("reports:download", args=[report.pk]) in page
