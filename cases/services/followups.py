@@ -38,9 +38,16 @@ def _validate(followup: FollowUp) -> None:
         errors["next_step_due"] = _("The next step cannot be due before the follow-up itself.")
     if followup.next_step_due and not followup.next_step:
         errors["next_step"] = _("Say what the next step is when you give it a due date.")
+    if set(followup.topics) - set(FollowUp.Topic.values):
+        errors["topics"] = _("Choose topics from the list.")
     if errors:
         raise ValidationError(errors)
     followup.full_clean(exclude=["household", "by", "topics"])
+
+
+def _check_agencies(household, agencies) -> None:
+    if any(agency.municipality_id != household.municipality_id for agency in agencies):
+        raise ValidationError({"partner_agencies": _("Choose partner agencies of your municipality.")})
 
 
 @transaction.atomic
@@ -72,6 +79,7 @@ def followup_log(
         next_step_due=next_step_due,
     )
     _validate(followup)
+    _check_agencies(household, partner_agencies)
     followup.save()
     followup.partner_agencies.set(partner_agencies)
     timeline_record(
@@ -92,6 +100,8 @@ def followup_correct(*, followup: FollowUp, by, partner_agencies=None, **changes
     for field, value in changes.items():
         setattr(followup, field, list(value) if field == "topics" else value)
     _validate(followup)
+    if partner_agencies is not None:
+        _check_agencies(followup.household, partner_agencies)
     followup._change_reason = "correction"
     followup.save()
     if partner_agencies is not None:

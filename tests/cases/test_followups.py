@@ -187,3 +187,16 @@ def test_another_municipalitys_agency_cannot_be_chosen(client_for, counsellor, h
     )
     assert response.status_code == 200
     assert not FollowUp.objects.exists()
+
+
+def test_the_service_refuses_unknown_topics_and_other_municipalities_agencies(
+    counsellor, household, other_municipality
+):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        followup_log(household=household, by=counsellor, date=TODAY, kind="phone", topics=["gossip"])
+    theirs = PartnerAgencyFactory(municipality=other_municipality)
+    with pytest.raises(ValidationError):
+        followup_log(household=household, by=counsellor, date=TODAY, kind="phone", partner_agencies=[theirs])
+    assert not FollowUp.objects.exists()
