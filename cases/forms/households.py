@@ -131,7 +131,11 @@ class CaseloadFilterForm(forms.Form):
     show = forms.ChoiceField(
         label=_("Show"),
         required=False,
-        choices=[("", _("All")), ("overdue", _("Next step overdue")), ("flagged", _("With a long-tenure flag"))],
+        choices=[
+            ("", _("All")),
+            ("overdue", _("Next step overdue")),
+            ("flagged", _("With a long-tenure flag")),
+        ],
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
