@@ -5,8 +5,22 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Subquery, TextField, Value, When
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,65 +50,75 @@ def expiry_horizon(*, municipality: Municipality, as_of: date) -> date:
 
 def flags_due(*, municipality: Municipality, as_of: date):
     """The tenancies of `municipality` running on `as_of` that should get a new flag, as one queryset
-    annotated with `tenure_due` and `expiry_due`.
+    annotated with `is_tenure_due` and `is_expiry_due`.
 
-    A tenancy with an unresolved flag gets none. After a resolved flag, a reason counts only when it
-    is new: a contract end other than the one the last flag was raised for, or the tenure reason
-    when the last flag lacked it or was decided a whole tenure period ago."""
+    A tenancy with an unresolved flag gets none. After resolved flags a reason counts only when it is
+    new: the tenure reason when no flag for it was decided within the last tenure period, the
+    contract's end when no flag was raised for that same end date."""
     cutoff = tenure_cutoff(municipality=municipality, as_of=as_of)
     horizon = expiry_horizon(municipality=municipality, as_of=as_of)
-    last = LongTenureFlag.objects.filter(tenancy=OuterRef("pk")).order_by("-id")
-    tenure_due = Q(start_date__lte=cutoff)
-    expiry_due = Q(contract_end_date__lte=horizon)
-    first_flag = Q(last_id__isnull=True)
-    tenure_new = (
-        first_flag | ~Q(last_reasons__contains=f'"{Reason.TENURE}"') | Q(last_resolved_on__lte=cutoff)
+    flags = LongTenureFlag.objects.filter(tenancy=OuterRef("pk"))
+    tenure_due, expiry_due = Q(start_date__lte=cutoff), Q(contract_end_date__lte=horizon)
+    # JSON containment is PostgreSQL's; the reasons' text form works on SQLite too.
+    tenure_decided_lately = flags.annotate(text=Cast("reasons", TextField())).filter(
+        text__contains=f'"{Reason.TENURE}"', resolved_on__gt=cutoff
     )
-    expiry_new = first_flag | Q(last_contract_end__isnull=True) | ~Q(last_contract_end=F("contract_end_date"))
+    same_contract_end_flagged = flags.filter(contract_end_date=OuterRef("contract_end_date"))
     return (
         Tenancy.objects.for_municipality(municipality)
         .running_on(as_of)
         .filter(tenure_due | expiry_due)
-        .exclude(Exists(LongTenureFlag.objects.filter(tenancy=OuterRef("pk"), resolved_on__isnull=True)))
-        .annotate(
-            last_id=Subquery(last.values("id")[:1]),
-            last_reasons=Subquery(last.annotate(text=Cast("reasons", TextField())).values("text")[:1]),
-            last_resolved_on=Subquery(last.values("resolved_on")[:1]),
-            last_contract_end=Subquery(last.values("contract_end_date")[:1]),
-            tenure_due=Case(
-                When(tenure_due, then=Value(True)), default=Value(False), output_field=BooleanField()
-            ),
-            expiry_due=Case(
-                When(expiry_due, then=Value(True)), default=Value(False), output_field=BooleanField()
-            ),
+        .exclude(Exists(flags.filter(resolved_on__isnull=True)))
+        .filter(
+            (tenure_due & ~Exists(tenure_decided_lately)) | (expiry_due & ~Exists(same_contract_end_flagged))
         )
-        .filter((tenure_due & tenure_new) | (expiry_due & expiry_new))
+        .annotate(is_tenure_due=when(tenure_due), is_expiry_due=when(expiry_due))
+        .order_by("pk")
     )
+
+
+def when(condition: Q):
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:
     """Raise one flag for every tenancy of `municipality` that is due on `as_of`; return how many.
 
-    Works in sets: one locking read, one read of the due tenancies, batched inserts. Runs for one
-    municipality are serialised by a row lock so the count is exact; the partial unique constraint
-    `flag_one_unresolved_per_tenancy` is what keeps a tenancy to one unresolved flag regardless."""
-    with transaction.atomic():
-        Municipality.objects.select_for_update().only("id").get(pk=municipality.pk)
-        due = flags_due(municipality=municipality, as_of=as_of).values_list(
-            "pk", "contract_end_date", "tenure_due", "expiry_due"
+    One statement does the work: INSERT ... SELECT over the due tenancies, ON CONFLICT DO NOTHING
+    against the partial unique constraint `flag_one_unresolved_per_tenancy`, which is what keeps a
+    tenancy to one unresolved flag even under concurrent runs. Runs for one municipality also take
+    its row lock, so they queue instead of waiting on each other's rows."""
+    both = Q(is_tenure_due=True, is_expiry_due=True)
+    rows = (
+        flags_due(municipality=municipality, as_of=as_of)
+        .annotate(
+            flag_municipality=Value(municipality.pk, output_field=IntegerField()),
+            flag_raised_on=Value(as_of, output_field=DateField()),
+            flag_reasons=Case(
+                When(both, then=Value([Reason.TENURE, Reason.CONTRACT_EXPIRY], output_field=JSONField())),
+                When(is_tenure_due=True, then=Value([Reason.TENURE], output_field=JSONField())),
+                default=Value([Reason.CONTRACT_EXPIRY], output_field=JSONField()),
+            ),
+            flag_contract_end=Case(
+                When(is_expiry_due=True, then=F("contract_end_date")),
+                default=Value(None, output_field=DateField()),
+            ),
+            flag_status=Value(Status.OPEN.value, output_field=CharField()),
         )
-        flags = [
-            LongTenureFlag(
-                municipality_id=municipality.pk,
-                tenancy_id=tenancy_id,
-                raised_on=as_of,
-                reasons=[r for r, on in ((Reason.TENURE, tenure), (Reason.CONTRACT_EXPIRY, expiry)) if on],
-                contract_end_date=contract_end if expiry else None,
-            )
-            for tenancy_id, contract_end, tenure, expiry in due
-        ]
-        LongTenureFlag.objects.bulk_create(flags, batch_size=1000, ignore_conflicts=True)
-    return len(flags)
+        .values_list(
+            "flag_municipality", "pk", "flag_raised_on", "flag_reasons", "flag_contract_end", "flag_status"
+        )
+    )
+    select, params = rows.query.sql_with_params()
+    table = LongTenureFlag._meta.db_table
+    insert = (
+        f"INSERT INTO {table} (municipality_id, tenancy_id, raised_on, reasons, contract_end_date, status) "  # noqa: S608 - our own names
+        f"{select} ON CONFLICT DO NOTHING"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        Municipality.objects.select_for_update().only("id").get(pk=municipality.pk)
+        cursor.execute(insert, params)
+        return cursor.rowcount
 
 
 DECISION_STATUS = {

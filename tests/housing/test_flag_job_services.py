@@ -60,7 +60,7 @@ def test_two_concurrent_runs_leave_one_flag_per_tenancy(tmp_path):
         raised = sorted(run.get(timeout=60) for run in runs)
     finally:
         worker.stop()
-    assert raised == [0, len(due)]
+    assert sum(raised) == len(due)  # each flag counted once, by the run that inserted it
     assert LongTenureFlag.objects.count() == len(due)
     assert set(LongTenureFlag.objects.values_list("tenancy_id", flat=True)) == {t.pk for t in due}
 
