@@ -5,6 +5,7 @@ duplicates. Redelivery is shortened through the environment so this takes second
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -70,6 +71,20 @@ def test_a_task_is_queued_only_after_its_transaction_commits(municipality, manag
         raise Rollback
     # Rolled back: no report, and no task ran for it (eager mode would have run it at once).
     assert not FunderReport.objects.exists()
+
+
+def test_every_task_in_the_apps_is_queued_after_commit():
+    """A task queued inside a transaction could run before its rows exist, or for rows rolled back."""
+    root = Path(settings.BASE_DIR)
+    queued = []
+    for app_dir in ("boveileder", "cases", "housing", "reports"):
+        for path in (root / app_dir).rglob("*.py"):
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if re.search(r"\.(delay|apply_async|send_task)\(", line):
+                    queued.append((f"{path.relative_to(root)}:{number}", line.strip()))
+    assert queued, "the apps queue tasks somewhere"
+    outside = [where for where, line in queued if "transaction.on_commit(lambda" not in line]
+    assert not outside, f"queued outside transaction.on_commit: {outside}"
 
 
 def test_redis_keeps_queued_tasks_on_disk_in_the_full_stack():

@@ -44,6 +44,18 @@ def test_pages_with_personal_data_are_never_cached(client_for, counsellor, house
     assert response["Expires"]
 
 
+@pytest.mark.django_db
+def test_a_post_without_the_csrf_token_is_refused(manager, household):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(manager)
+    response = browser.post(reverse("cases:household_privacy", args=[household.pk]), {"restricted": "1"})
+    assert response.status_code == 403
+    household.refresh_from_db()
+    assert not household.restricted
+
+
 def test_static_files_may_be_cached(client):
     response = client.get("/static/css/app.css")
     assert response.status_code == 200
