@@ -62,7 +62,7 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
     data = {
         "households": [
             [h.reference, h.enrolled_on, _username(h.counsellor, m), h.notes, h.housing_at_start]
-            for h in households
+            for h in households.iterator(chunk_size=2000)
         ],
         "persons": [
             [
@@ -74,7 +74,7 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
                 p.phone,
                 p.left_on,
             ]
-            for p in persons
+            for p in persons.iterator(chunk_size=2000)
         ],
         "units": [
             [
@@ -88,7 +88,7 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
                 u.kobo_id,
                 u.bruksenhetsnummer,
             ]
-            for u in units
+            for u in units.iterator(chunk_size=2000)
         ],
         "tenancies": [
             [
@@ -99,7 +99,7 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
                 t.moved_out_on,
                 t.move_out_reason,
             ]
-            for t in tenancies
+            for t in tenancies.iterator(chunk_size=2000)
         ],
         "startloans": [
             [
@@ -112,10 +112,11 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
                 s.purchase_price_nok,
                 s.startskudd_ref,
             ]
-            for s in startloans
+            for s in startloans.iterator(chunk_size=2000)
         ],
         "followups": [
-            [f.household.reference, f.date, f.kind, f.minutes, _username(f.by, m), f.note] for f in followups
+            [f.household.reference, f.date, f.kind, f.minutes, _username(f.by, m), f.note]
+            for f in followups.iterator(chunk_size=2000)
         ],
     }
     return {
