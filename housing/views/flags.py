@@ -73,17 +73,19 @@ def flag_queue(request):
     tab = request.GET.get("show") if request.GET.get("show") in tabs else "todo"
     base = LongTenureFlag.objects.for_municipality(request.user.municipality_id).unresolved()
     counts = base.aggregate(**{name: Count("pk", filter=condition) for name, condition in tabs.items()})
-    flags = flags_for_queue(request.user).filter(tabs[tab]).order_by("tenancy__start_date", "pk")
-    paginator = Paginator(flags, PAGE_SIZE)
+    order = ("tenancy__start_date", "pk")
+    # Page over the ids alone (one join, no per-row subqueries); only the page's rows get the facts.
+    paginator = Paginator(base.filter(tabs[tab]).order_by(*order).values("pk"), PAGE_SIZE)
     paginator.count = counts[tab]  # already counted above: spare the paginator its own COUNT
     page = paginator.get_page(request.GET.get("page"))
+    flags = list(flags_for_queue(request.user).filter(pk__in=page.object_list).order_by(*order))
     loan_labels = dict(StartLoanApplication.Status.choices)
-    for flag in page:
+    for flag in flags:
         flag.loan_label = loan_labels.get(flag.loan_status, "")
     return render(
         request,
         "housing/flag_queue.html",
-        {"page": page, "tab": tab, "counts": counts, "today": today},
+        {"page": page, "flags": flags, "tab": tab, "counts": counts, "today": today},
     )
 
 

@@ -312,3 +312,14 @@ def test_a_flag_resolves_itself_when_the_tenancy_ends(officer, flag):
     tenancy_end(tenancy=flag.tenancy, on=date(2026, 2, 1), reason="bought", by=officer)
     flag.refresh_from_db()
     assert (flag.status, flag.resolved_on) == (Status.RESOLVED, date(2026, 2, 1))
+
+
+@pytest.mark.django_db
+def test_the_queue_pages_in_order_of_residence(client_for, officer, municipality):
+    flags = [flag_in(municipality, start=date(2015, 1, 1) + timedelta(days=n)) for n in range(51)]
+    client = client_for(officer)
+    first = client.get(reverse("housing:flag_queue")).content.decode()
+    second = client.get(reverse("housing:flag_queue"), {"page": 2}).content.decode()
+    newest = flags[-1].tenancy.household.reference
+    assert "Å se på (51)" in first and "Neste side" in first
+    assert newest not in first and newest in second and flags[0].tenancy.household.reference not in second
