@@ -1,0 +1,966 @@
+"""The benchmark driver behind `make bench` (.ci/bench): load the national dataset, measure every goal of
+issue 10 in one run, and write docs/performance.md. Anything not built yet is reported as
+"not measured: <why>" instead of stopping the run.
+
+    python tests/perf/bench.py reset            # drop and create the bench database (name must hold "bench")
+    python tests/perf/bench.py run [--no-seed]  # seed, measure, write the doc
+    python tests/perf/bench.py pdf MUNICIPALITY_ID FIRST LAST   # child process: render one PDF
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boveileder.settings.test")
+PY = sys.executable
+DOC = ROOT / "docs" / "performance.md"
+FIXES = Path(__file__).with_name("fixes.md")
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "30"))
+LOCUST_SECONDS = int(os.environ.get("BENCH_LOCUST_SECONDS", "120"))
+
+
+class NotMeasured(Exception):  # noqa: N818 - reads as what it reports
+    pass
+
+
+def pct(values, q):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+# --- reset -----------------------------------------------------------------------------------------
+
+
+def reset():
+    import psycopg
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"refusing to drop {name!r}: the benchmark database's name must contain 'bench'")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self):
+        self.sections = {}
+        self.goals = []  # (goal, measured, met: True/False/None)
+
+    def goal(self, what, measured, met):
+        self.goals.append((what, measured, met))
+
+    def section(self, key, fn):
+        print(f"bench: {key} …", flush=True)
+        t = time.monotonic()
+        try:
+            self.sections[key] = fn()
+        except NotMeasured as e:
+            self.sections[key] = f"not measured: {e}"
+        except Exception as e:  # noqa: BLE001 - the run goes on; the doc says what broke
+            traceback.print_exc()
+            self.sections[key] = f"not measured: {type(e).__name__}: {e}"
+        print(f"bench: {key} done in {time.monotonic() - t:.0f} s", flush=True)
+
+
+def seed(b: Bench):
+    t = time.monotonic()
+    out = subprocess.run(
+        [PY, "manage.py", "seed_demo", "--scale", "national"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    took = time.monotonic() - t
+    print(out.stdout[-3000:], out.stderr[-3000:], flush=True)
+    if out.returncode:
+        raise RuntimeError(f"seed_demo --scale national failed: {out.stderr[-500:]}")
+    b.seed_seconds = took
+    b.goal("`seed_demo --scale national` loads in ≤ 10 min", ms(took), took <= 600)
+    return {"seconds": took, "log": out.stdout.strip().splitlines()}
+
+
+def dataset_counts():
+    from boveileder.models import Municipality, User
+    from cases.models import FollowUp, Household, Person, StartLoanApplication, TimelineEvent
+    from housing.models import LongTenureFlag, RentalUnit, Tenancy
+
+    return {
+        "municipalities": Municipality.objects.count(),
+        "staff": User.objects.count(),
+        "rental units": RentalUnit.objects.count(),
+        "households": Household.objects.count(),
+        "persons": Person.objects.count(),
+        "tenancies": Tenancy.objects.count(),
+        "start-up loan applications": StartLoanApplication.objects.count(),
+        "follow-ups": FollowUp.objects.count(),
+        "long-tenure flags": LongTenureFlag.objects.count(),
+        "timeline events": TimelineEvent.objects.count(),
+    }
+
+
+def personas():
+    """Staff of the Oslo-sized municipality and of the smallest one, and what they will look at."""
+    from django.db.models import Count, Q
+
+    from boveileder.models import Municipality, User
+    from cases.models import Household, Person
+
+    big = Municipality.objects.get(slug="oslo")
+    small = (
+        Municipality.objects.filter(staff__username__endswith="-manager-1")
+        .annotate(n=Count("units", distinct=True))
+        .filter(n__gt=0)
+        .order_by("n", "pk")
+        .first()
+    )
+    out = {}
+    for label, m in (("oslo", big), ("small", small)):
+        counsellor = (
+            User.objects.filter(municipality=m, is_counsellor=True)
+            .annotate(n=Count("caseload", filter=Q(caseload__closed_on__isnull=True)))
+            .order_by("-n", "pk")
+            .first()
+        )
+        household = (
+            Household.objects.filter(counsellor=counsellor, closed_on__isnull=True, restricted=False)
+            .annotate(n=Count("followups"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        last_name = Person.objects.filter(household=household).values_list("last_name", flat=True).first()
+        out[label] = {
+            "municipality": m,
+            "counsellor": counsellor,
+            "officer": User.objects.filter(municipality=m, is_officer=True).order_by("pk").first(),
+            "manager": User.objects.filter(municipality=m, is_manager=True).order_by("pk").first(),
+            "household": household,
+            "search": last_name or "a",
+            "caseload": counsellor.caseload.filter(closed_on__isnull=True).count(),
+            "units": m.units.count(),
+        }
+    return out
+
+
+def _reverse(names, *args):
+    from django.urls import NoReverseMatch, reverse
+
+    for name in names:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    raise NotMeasured(f"no URL named {' or '.join(names)} yet")
+
+
+PAGES = [
+    # key, title, url names, role, args, query, goal (ms)
+    ("caseload", "Caseload", ["cases:caseload"], "counsellor", False, None, 100),
+    ("household", "Household page", ["cases:household_detail"], "counsellor", True, None, 100),
+    ("flags", "Flag queue", ["housing:flag_queue"], "officer", False, None, 100),
+    ("units", "Unit list", ["housing:unit_list"], "officer", False, None, 100),
+    ("search", "Search", ["cases:search", "search", "cases:household_search"], "counsellor", False, "q", 200),
+    ("dashboard", "Dashboard", ["reports:dashboard"], "manager", False, None, 100),
+]
+
+
+def _get(client, url, data=None):
+    t = time.perf_counter()
+    response = client.get(url, data or {})
+    took = time.perf_counter() - t
+    if response.status_code != 200:
+        raise NotMeasured(f"GET {url} answered {response.status_code}")
+    return took, response
+
+
+def measure_pages(b: Bench, who):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    rows = []
+    for key, title, names, role, with_pk, query, goal in PAGES:
+        for label in ("oslo", "small"):
+            p = who[label]
+            row = {
+                "page": title,
+                "key": key,
+                "municipality": p["municipality"].name,
+                "who": label,
+                "goal": goal,
+            }
+            rows.append(row)
+            try:
+                url = _reverse(names, p["household"].pk) if with_pk else _reverse(names)
+                data = {query: p["search"]} if query else None
+                client = Client()
+                client.force_login(p[role])
+                for _ in range(3):
+                    _get(client, url, data)
+                with CaptureQueriesContext(connection) as queries:
+                    _get(client, url, data)
+                times = [_get(client, url, data)[0] for _ in range(SAMPLES)]
+                row.update(
+                    p50=pct(times, 50), p95=pct(times, 95), queries=len(queries), url=url, samples=len(times)
+                )
+            except NotMeasured as e:
+                row["error"] = str(e)
+            except Exception as e:  # noqa: BLE001
+                traceback.print_exc()
+                row["error"] = f"{type(e).__name__}: {e}"
+    for key, title, *_r, goal in PAGES:
+        pair = [r for r in rows if r["key"] == key]
+        measured = [r for r in pair if "p95" in r]
+        if not measured:
+            b.goal(f"{title}: p95 ≤ {goal} ms", pair[0].get("error", "not measured"), None)
+            continue
+        worst = max(r["p95"] for r in measured)
+        b.goal(f"{title}: p95 ≤ {goal} ms", ms(worst), worst * 1000 <= goal)
+        q = [r["queries"] for r in measured]
+        same = len(set(q)) == 1
+        b.goal(
+            f"{title}: ≤ 12 queries, the same for few rows as many",
+            " / ".join(f"{r['queries']} ({r['who']})" for r in measured),
+            max(q) <= 12 and same,
+        )
+    return rows
+
+
+def _paged(client, url, data):
+    """First page's context through the instrumented renderer: the paginator, if any."""
+    from django.core.paginator import Page
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    try:
+        response = client.get(url, data or {})
+        for ctx in response.context or []:
+            for value in ctx.flatten().values():
+                if isinstance(value, Page):
+                    return value, response
+        return None, response
+    finally:
+        teardown_test_environment()
+
+
+def measure_last_page(b: Bench, who):
+    from django.test import Client
+
+    p = who["oslo"]
+    found = []
+    for key, title, names, role, with_pk, query, _goal in PAGES:
+        if with_pk:
+            continue
+        try:
+            url = _reverse(names)
+        except NotMeasured:
+            continue
+        client = Client()
+        client.force_login(p[role])
+        data = {query: p["search"]} if query else {}
+        page, response = _paged(client, url, data)
+        if page is not None and page.paginator.num_pages > 1:
+            found.append((page.paginator.count, title, url, data, page, client))
+    if not found:
+        raise NotMeasured("no list page of the Oslo-sized municipality has more than one numbered page")
+    count, title, url, data, page, client = max(found, key=lambda f: f[0])
+    last = page.paginator.num_pages
+    for _ in range(3):
+        _get(client, url, {**data, "page": 1})
+        _get(client, url, {**data, "page": last})
+    first_t = [_get(client, url, {**data, "page": 1})[0] for _ in range(SAMPLES)]
+    last_t = [_get(client, url, {**data, "page": last})[0] for _ in range(SAMPLES)]
+    ratio = pct(last_t, 50) / pct(first_t, 50)
+    b.goal(
+        "Last page of the longest list ≤ 2× its first", f"{ratio:.2f}× ({title}, {last} pages)", ratio <= 2
+    )
+    return {
+        "list": title,
+        "rows": count,
+        "pages": last,
+        "first_p50": pct(first_t, 50),
+        "last_p50": pct(last_t, 50),
+        "ratio": ratio,
+    }
+
+
+class _Rollback(Exception):  # noqa: N818
+    pass
+
+
+FLAG_SQL = """
+SELECT t.id FROM housing_tenancy t
+JOIN boveileder_municipality m ON m.id = t.municipality_id
+CROSS JOIN LATERAL (SELECT (%(as_of)s::date - make_interval(years => m.tenure_threshold_years))::date AS cutoff,
+                           (%(as_of)s::date + make_interval(months => m.expiry_window_months))::date AS horizon) k
+LEFT JOIN LATERAL (SELECT f.id, f.reasons, f.resolved_on, f.contract_end_date FROM housing_longtenureflag f
+                   WHERE f.tenancy_id = t.id ORDER BY f.id DESC LIMIT 1) last ON true
+WHERE t.start_date <= %(as_of)s AND (t.moved_out_on IS NULL OR t.moved_out_on > %(as_of)s)
+  AND NOT EXISTS (SELECT 1 FROM housing_longtenureflag u WHERE u.tenancy_id = t.id AND u.resolved_on IS NULL)
+  AND ((t.start_date <= k.cutoff
+        AND (last.id IS NULL OR NOT last.reasons @> '["tenure"]' OR last.resolved_on <= k.cutoff))
+    OR (t.contract_end_date <= k.horizon
+        AND (last.id IS NULL OR last.contract_end_date IS DISTINCT FROM t.contract_end_date)))
+"""
+
+
+def measure_flag_job(b: Bench):
+    from django.db import connection, transaction
+
+    from boveileder.models import Municipality
+    from housing.models import LongTenureFlag, Tenancy
+
+    try:
+        from housing.services.flags import flags_raise_due
+    except ImportError as e:
+        raise NotMeasured(f"housing.services.flags.flags_raise_due is not there yet ({e})") from e
+    as_of = date.today()
+    before = LongTenureFlag.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    municipalities = list(Municipality.objects.all())
+    raised = set()
+    try:
+        with transaction.atomic():
+            t = time.perf_counter()
+            for m in municipalities:
+                flags_raise_due(municipality=m, as_of=as_of)
+            job = time.perf_counter() - t
+            raised = set(LongTenureFlag.objects.filter(pk__gt=before).values_list("tenancy_id", flat=True))
+            raise _Rollback
+    except _Rollback:
+        pass
+    with connection.cursor() as c:
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            c.execute(FLAG_SQL, {"as_of": as_of})
+            selected = {r[0] for r in c.fetchall()}
+            times.append(time.perf_counter() - t)
+    sql = min(times)
+    ratio = job / sql
+    same = selected == raised
+    b.goal("Flag job over all tenancies ≤ 5 s", ms(job), job <= 5)
+    b.goal("Flag job ≤ 2× its hand-written SQL", f"{ratio:.1f}× ({ms(job)} vs {ms(sql)})", ratio <= 2)
+    return {
+        "tenancies": Tenancy.objects.count(),
+        "municipalities": len(municipalities),
+        "job": job,
+        "sql": sql,
+        "ratio": ratio,
+        "raised": len(raised),
+        "selected": len(selected),
+        "same": same,
+    }
+
+
+def last_quarter(today=None):
+    today = today or date.today()
+    q_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    last = q_start - timedelta(days=1)
+    first = date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
+    return first, last
+
+
+FIGURES_SQL = """
+WITH hh AS (SELECT id FROM cases_household WHERE (%(m)s::bigint IS NULL OR municipality_id = %(m)s)),
+fu AS (SELECT f.household_id, f.minutes FROM cases_followup f JOIN hh ON hh.id = f.household_id
+       WHERE f.date BETWEEN %(first)s AND %(last)s),
+assisted AS (SELECT DISTINCT household_id FROM fu),
+members AS (SELECT p.birth_date FROM cases_person p JOIN assisted a ON a.household_id = p.household_id
+            WHERE p.left_on IS NULL OR p.left_on > %(last)s),
+exits AS (SELECT t.household_id, t.move_out_reason, t.moved_out_on FROM housing_tenancy t
+          JOIN hh ON hh.id = t.household_id
+          WHERE t.moved_out_on BETWEEN %(first)s AND %(last)s AND t.move_out_reason <> 'transfer'
+            AND EXISTS (SELECT 1 FROM cases_followup f WHERE f.household_id = t.household_id
+                        AND f.date <= t.moved_out_on)),
+moved AS (SELECT p.birth_date, e.moved_out_on FROM cases_person p JOIN exits e ON e.household_id = p.household_id
+          WHERE p.left_on IS NULL OR p.left_on > e.moved_out_on),
+loans AS (SELECT s.received_on, s.decided_on, s.status, s.loan_amount_nok FROM cases_startloanapplication s
+          JOIN hh ON hh.id = s.household_id),
+flags AS (SELECT raised_on, resolved_on FROM housing_longtenureflag
+          WHERE (%(m)s::bigint IS NULL OR municipality_id = %(m)s))
+SELECT
+ (SELECT count(*) FROM assisted),
+ (SELECT count(*) FROM members),
+ (SELECT count(*) FROM members WHERE to_char(birth_date, 'YYYYMMDD')::int + 180000
+                                     > to_char(%(last)s::date, 'YYYYMMDD')::int),
+ (SELECT count(*) FROM exits WHERE move_out_reason = 'bought'),
+ (SELECT count(*) FROM exits WHERE move_out_reason = 'private_rental'),
+ (SELECT count(*) FROM exits),
+ (SELECT count(*) FROM moved),
+ (SELECT count(*) FROM moved WHERE to_char(birth_date, 'YYYYMMDD')::int + 180000
+                                   > to_char(moved_out_on, 'YYYYMMDD')::int),
+ (SELECT count(*) FROM loans WHERE received_on BETWEEN %(first)s AND %(last)s),
+ (SELECT count(*) FROM loans WHERE decided_on BETWEEN %(first)s AND %(last)s
+   AND status IN ('approved', 'disbursed')),
+ (SELECT coalesce(sum(loan_amount_nok), 0) FROM loans WHERE decided_on BETWEEN %(first)s AND %(last)s
+   AND status IN ('approved', 'disbursed')),
+ (SELECT count(*) FROM fu),
+ (SELECT round(coalesce(sum(minutes), 0) / 60.0, 1) FROM fu),
+ (SELECT count(*) FROM flags WHERE raised_on BETWEEN %(first)s AND %(last)s),
+ (SELECT count(*) FROM flags WHERE resolved_on BETWEEN %(first)s AND %(last)s)
+"""
+FIGURE_KEYS = [
+    "households_assisted",
+    "persons_assisted",
+    "children_assisted",
+    "households_bought_home",
+    "households_moved_to_private_rental",
+    "municipal_units_freed",
+    "persons_moved_out",
+    "children_moved_out",
+    "startloan_applications_received",
+    "startloan_applications_approved",
+    "startloan_amount_approved_nok",
+    "followups",
+    "followup_hours",
+    "long_tenure_flags_raised",
+    "long_tenure_flags_resolved",
+]
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        for k in ("value", "count", "total"):
+            if k in value:
+                return _plain(value[k])
+    try:
+        return round(float(value), 1)
+    except (TypeError, ValueError):
+        return value
+
+
+def measure_figures(b: Bench, who):
+    from django.db import connection
+
+    try:
+        from reports.indicators import figures
+    except ImportError as e:
+        raise NotMeasured(f"reports.indicators.figures is not there yet ({e})") from e
+    first, last = last_quarter()
+    out = []
+    for label, m, goal in (
+        ("Oslo, one quarter", who["oslo"]["municipality"], 1.0),
+        ("The country", None, 5.0),
+    ):
+        figures(m, first, last)  # warm
+        t_fn, result = [], None
+        for _ in range(3):
+            t = time.perf_counter()
+            result = figures(m, first, last)
+            t_fn.append(time.perf_counter() - t)
+        t_sql = []
+        with connection.cursor() as c:
+            for _ in range(3):
+                t = time.perf_counter()
+                c.execute(FIGURES_SQL, {"m": m.pk if m else None, "first": first, "last": last})
+                row = c.fetchone()
+                t_sql.append(time.perf_counter() - t)
+        sql_values = dict(zip(FIGURE_KEYS, (_plain(v) for v in row), strict=True))
+        got = {k: _plain(v) for k, v in dict(result).items() if k in FIGURE_KEYS}
+        differ = {k: (got.get(k), v) for k, v in sql_values.items() if got.get(k) != v}
+        fn, sql = statistics.median(t_fn), statistics.median(t_sql)
+        ratio = fn / sql
+        b.goal(f"Report figures, {label} ≤ {goal:.0f} s", ms(fn), fn <= goal)
+        b.goal(f"Report figures, {label} ≤ 2× its SQL", f"{ratio:.1f}× ({ms(fn)} vs {ms(sql)})", ratio <= 2)
+        b.goal(
+            f"Report figures, {label}: the same numbers as the SQL",
+            "equal" if not differ else f"differ: {differ}",
+            not differ,
+        )
+        out.append({"label": label, "first": first, "last": last, "fn": fn, "sql": sql, "ratio": ratio})
+        out[-1].update(values=sql_values, differ=differ)
+    return out
+
+
+def pdf_child(municipality_id, first, last):
+    """In a fresh process: render the standard quarterly PDF; print time and peak memory as JSON."""
+    import django
+
+    django.setup()
+    import tracemalloc
+
+    from boveileder.models import Municipality
+
+    render = _find_pdf_renderer()
+    m = Municipality.objects.get(pk=municipality_id)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    t = time.perf_counter()
+    size = render(m, date.fromisoformat(first), date.fromisoformat(last))
+    took = time.perf_counter() - t
+    _cur, peak_py = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "seconds": took,
+                "rss_mb": rss / 1024,
+                "rss_before_mb": rss_before / 1024,
+                "python_peak_mb": peak_py / 2**20,
+                "bytes": size,
+            }
+        )
+    )
+
+
+def _find_pdf_renderer():
+    """The reports app's own path to the quarterly PDF: a FunderReport rendered by its service."""
+    import importlib
+    import inspect
+
+    from reports.models import Funder, FunderReport
+
+    candidates = []
+    for module in (
+        "reports.services",
+        "reports.services.funder_reports",
+        "reports.services.reports",
+        "reports.services.pdf",
+        "reports.tasks",
+        "reports.pdf",
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        for name, fn in inspect.getmembers(mod, callable):
+            if re.search(r"(report_render|render_report|report_generate|generate_report)", name):
+                candidates.append(fn)
+    if not candidates:
+        raise NotMeasured("no report rendering service in reports (report_render / render_report) yet")
+    fn = candidates[0]
+    fn = getattr(fn, "run", fn)  # a Celery task: call its body in this process
+
+    def render(m, first, last):
+        report = FunderReport.objects.create(
+            municipality=m, funder=Funder.HUSBANKEN, period_from=first, period_to=last
+        )
+        params = inspect.signature(fn).parameters
+        if "report_id" in params:
+            fn(report_id=report.pk)
+        elif "report" in params:
+            fn(report=report)
+        else:
+            fn(report.pk)
+        report.refresh_from_db()
+        if not report.pdf:
+            raise RuntimeError(f"no PDF rendered ({report.status}: {report.error[:200]})")
+        return report.pdf.size
+
+    return render
+
+
+def measure_pdf(b: Bench, who):
+    first, last = last_quarter()
+    m = who["oslo"]["municipality"]
+    out = subprocess.run(
+        [PY, __file__, "pdf", str(m.pk), first.isoformat(), last.isoformat()],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode:
+        tail = (out.stderr.strip().splitlines() or ["?"])[-1]
+        raise NotMeasured(tail[:300])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    b.goal("Quarterly PDF ≤ 3 s", ms(result["seconds"]), result["seconds"] <= 3)
+    b.goal(
+        "Quarterly PDF ≤ 300 MB peak",
+        f"{result['rss_mb']:.0f} MB (process peak RSS)",
+        result["rss_mb"] <= 300,
+    )
+    return result
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure_locust(b: Bench):
+    import urllib.request
+
+    from boveileder.models import User
+    from cases.models import Household
+
+    users = []
+    for u in User.objects.filter(municipality__isnull=False, username__contains="-").order_by("pk")[:2000]:
+        role = "manager" if u.is_manager else "officer" if u.is_officer else "counsellor"
+        households = list(
+            Household.objects.filter(counsellor=u, closed_on__isnull=True, restricted=False).values_list(
+                "pk", flat=True
+            )[:20]
+        )
+        users.append({"username": u.username, "role": role, "households": households})
+    oslo = [u for u in users if u["username"].startswith("oslo-")]
+    rest = [u for u in users if not u["username"].startswith("oslo-")]
+    personas_file = Path("/tmp/bov_bench_users.json")  # noqa: S108 - a scratch file for the locust run
+    personas_file.write_text(json.dumps({"oslo": oslo, "other": rest}))
+    port = _free_port()
+    from housing.demo_data import DEMO_PASSWORD
+
+    env = {**os.environ, "BENCH_USERS": str(personas_file), "BENCH_PASSWORD": DEMO_PASSWORD}
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "boveileder.wsgi:application",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.5)
+        csv = "/tmp/bov_bench_locust"  # noqa: S108
+        run = subprocess.run(
+            [
+                str(ROOT / ".venv/bin/locust"),
+                "-f",
+                str(Path(__file__).with_name("locustfile.py")),
+                "--headless",
+                "-u",
+                "50",
+                "-r",
+                "10",
+                "-t",
+                f"{LOCUST_SECONDS}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                csv,
+                "--only-summary",
+                "--exit-code-on-error",
+                "0",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=LOCUST_SECONDS + 120,
+        )
+        import csv as csvmod
+
+        rows = list(csvmod.DictReader(open(f"{csv}_stats.csv")))  # noqa: SIM115
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    result = {
+        "users": 50,
+        "seconds": LOCUST_SECONDS,
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "rps": float(total["Requests/s"]),
+        "p50": float(total["50%"]) / 1000,
+        "p95": float(total["95%"]) / 1000,
+        "by_name": [
+            {
+                "name": r["Name"],
+                "requests": int(r["Request Count"]),
+                "failures": int(r["Failure Count"]),
+                "p50": float(r["50%"]) / 1000,
+                "p95": float(r["95%"]) / 1000,
+            }
+            for r in rows
+            if r["Name"] != "Aggregated"
+        ],
+        "stderr": run.stderr[-1500:],
+    }
+    b.goal("Locust, 50 users for 2 min: no errors", str(result["failures"]), result["failures"] == 0)
+    b.goal("Locust: p95 ≤ 250 ms", ms(result["p95"]), result["p95"] <= 0.25)
+    return result
+
+
+# --- the document --------------------------------------------------------------------------------
+
+
+def machine():
+    mem = "?"
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kb / 2**20:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    cpu = "?"
+    try:
+        cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
+    except (OSError, AttributeError):
+        pass
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SHOW server_version")
+        pg = c.fetchone()[0]
+    load = os.getloadavg()
+    return {
+        "nproc": os.cpu_count(),
+        "memory": mem,
+        "cpu": cpu,
+        "postgres": pg,
+        "python": platform.python_version(),
+        "load": f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
+    }
+
+
+def mark(met):
+    return "✅ met" if met is True else "❌ missed" if met is False else "— not measured"
+
+
+def write_doc(b: Bench, started, whole):
+    s = b.sections
+    lines = ["# Performance at national scale", ""]
+    lines += [
+        "Written by `make bench` (`.ci/bench` → `tests/perf/bench.py`); every figure below is from one run.",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+    ]
+    mc = s.get("machine", {})
+    if isinstance(mc, dict):
+        lines += [
+            f"- Machine: {mc['nproc']} cores (`nproc`), {mc['memory']} memory, {mc['cpu']}",
+            f"- PostgreSQL {mc['postgres']}, Python {mc['python']}, Django test client in-process, DEBUG off",
+            f"- Load average when the run ended: {mc['load']} (the machine was shared with other work)",
+        ]
+    lines.append(f"- The whole run (reset, migrate, load, measure): {ms(whole)}")
+    lines += ["", "## Goals", "", "| goal | measured | |", "|---|---|---|"]
+    lines += [f"| {g} | {m} | {mark(ok)} |" for g, m, ok in b.goals]
+    missed = [g for g, _m, ok in b.goals if ok is False]
+    lines += [
+        "",
+        f"{len(b.goals) - len(missed)} of {len(b.goals)} lines met or not measured; missed: "
+        + (", ".join(missed) if missed else "none")
+        + ".",
+    ]
+
+    lines += ["", "## The dataset", ""]
+    seeded = s.get("seed")
+    if isinstance(seeded, dict):
+        lines.append(
+            f"`seed_demo --scale national` loaded in **{ms(seeded['seconds'])}** "
+            "(generated in Python from a seeded RNG, loaded with COPY, then ANALYZE):"
+        )
+        lines += ["", "```", *seeded["log"][-25:], "```"]
+    elif seeded:
+        lines.append(str(seeded))
+    counts = s.get("counts")
+    if isinstance(counts, dict):
+        lines += ["", "| rows | count |", "|---|---:|"] + [
+            f"| {k} | {v:,} |".replace(",", " ") for k, v in counts.items()
+        ]
+    who = s.get("personas")
+    if isinstance(who, dict):
+        lines += [
+            "",
+            "Personas: "
+            + "; ".join(
+                f"{v['municipality']} ({v['units']} units; counsellor {v['counsellor'].username} with "
+                f"{v['caseload']} open households)"
+                for v in who.values()
+            ),
+        ]
+
+    lines += [
+        "",
+        "## Pages: server time and queries",
+        "",
+        f"{SAMPLES} requests per page and persona after 3 warm-up requests; queries counted on one request.",
+        "",
+        "| page | municipality | p50 | p95 | goal | queries |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    pages = s.get("pages")
+    if isinstance(pages, list):
+        for r in pages:
+            if "error" in r:
+                lines.append(f"| {r['page']} | {r['municipality']} | not measured: {r['error']} | | | |")
+            else:
+                lines.append(
+                    f"| {r['page']} | {r['municipality']} | {ms(r['p50'])} | {ms(r['p95'])} | "
+                    f"{r['goal']} ms | {r['queries']} |"
+                )
+    else:
+        lines.append(str(pages))
+
+    lines += ["", "## The last page of the longest list", ""]
+    lp = s.get("last_page")
+    if isinstance(lp, dict):
+        lines.append(
+            f"{lp['list']} of the Oslo-sized municipality: {lp['rows']} rows in {lp['pages']} pages. "
+            f"First page p50 {ms(lp['first_p50'])}, last page p50 {ms(lp['last_p50'])}: "
+            f"**{lp['ratio']:.2f}×**."
+        )
+    else:
+        lines.append(str(lp))
+
+    lines += ["", "## The flag job", ""]
+    fj = s.get("flag_job")
+    if isinstance(fj, dict):
+        lines.append(
+            f"`flags_raise_due` for each of the {fj['municipalities']} municipalities over {fj['tenancies']:,} "
+            f"tenancies (in one transaction, rolled back): **{ms(fj['job'])}**, raising {fj['raised']} flags. "
+            f"One hand-written SQL statement selecting the due tenancies: {ms(fj['sql'])} ({fj['selected']} "
+            f"tenancies). Ratio **{fj['ratio']:.1f}×**. Same tenancies: {'yes' if fj['same'] else 'NO'}.".replace(
+                ",", " "
+            )
+        )
+        lines += ["", "```sql", FLAG_SQL.strip(), "```"]
+    else:
+        lines.append(str(fj))
+
+    lines += ["", "## Report figures", ""]
+    fg = s.get("figures")
+    if isinstance(fg, list):
+        lines += [
+            "| scope | period | `figures()` | hand-written SQL | ratio | same numbers |",
+            "|---|---|---:|---:|---:|---|",
+        ]
+        for r in fg:
+            lines.append(
+                f"| {r['label']} | {r['first']:%d.%m.%Y}–{r['last']:%d.%m.%Y} | {ms(r['fn'])} | "
+                f"{ms(r['sql'])} | {r['ratio']:.1f}× | {'yes' if not r['differ'] else r['differ']} |"
+            )
+        lines += [
+            "",
+            "Figures for the country: " + ", ".join(f"{k} {v}" for k, v in fg[-1]["values"].items()),
+        ]
+    else:
+        lines.append(str(fg))
+
+    lines += ["", "## The quarterly PDF", ""]
+    pdf = s.get("pdf")
+    if isinstance(pdf, dict):
+        lines.append(
+            f"Rendered in a fresh process for the Oslo-sized municipality's last quarter: "
+            f"**{ms(pdf['seconds'])}**, peak RSS of the process **{pdf['rss_mb']:.0f} MB** "
+            f"({pdf['rss_before_mb']:.0f} MB before rendering; Python allocations peaked at "
+            f"{pdf['python_peak_mb']:.0f} MB), {pdf['bytes']} bytes."
+        )
+    else:
+        lines.append(str(pdf))
+
+    lines += ["", "## Load: locust against gunicorn", ""]
+    lc = s.get("locust")
+    if isinstance(lc, dict):
+        lines.append(
+            f"{lc['users']} users for {lc['seconds']} s against gunicorn (2 workers) on the bench "
+            f"database, loopback: **{lc['rps']:.1f} requests/s**, p50 {ms(lc['p50'])}, "
+            f"**p95 {ms(lc['p95'])}**, {lc['requests']} requests, **{lc['failures']} errors**."
+        )
+        lines += ["", "| request | count | errors | p50 | p95 |", "|---|---:|---:|---:|---:|"]
+        lines += [
+            f"| {r['name']} | {r['requests']} | {r['failures']} | {ms(r['p50'])} | {ms(r['p95'])} |"
+            for r in lc["by_name"]
+        ]
+    else:
+        lines.append(str(lc))
+
+    if FIXES.exists():
+        lines += ["", FIXES.read_text().strip()]
+    lines += [
+        "",
+        "## How to reproduce",
+        "",
+        "```sh",
+        "make bench            # PostgreSQL at 127.0.0.1 as user postgres; database bov_bench is recreated",
+        "BENCH_DATABASE_URL=postgres://user@host:5432/my_bench make bench   # another database (name must hold 'bench')",
+        "BENCH_SAMPLES=50 BENCH_LOCUST_SECONDS=300 make bench              # more samples, a longer load run",
+        "```",
+        "",
+        "`make bench` is not part of `make test`. The national dataset alone: "
+        "`DATABASE_URL=… python manage.py seed_demo --scale national`.",
+        "",
+    ]
+    DOC.write_text("\n".join(lines))
+
+
+def run(args):
+    import django
+
+    django.setup()
+    b = Bench()
+    if not args.no_seed:
+        b.section("seed", lambda: seed(b))
+    b.section("machine", machine)
+    b.section("counts", dataset_counts)
+    b.section("personas", personas)
+    who = b.sections["personas"]
+    if isinstance(who, dict):
+        b.section("pages", lambda: measure_pages(b, who))
+        b.section("last_page", lambda: measure_last_page(b, who))
+        b.section("figures", lambda: measure_figures(b, who))
+        b.section("pdf", lambda: measure_pdf(b, who))
+    b.section("flag_job", lambda: measure_flag_job(b))
+    if not args.no_locust:
+        b.section("locust", lambda: measure_locust(b))
+    whole = time.time() - (args.started or time.time())
+    b.goal("`make bench` from a fresh clone ≤ 20 min", ms(whole), whole <= 1200 if args.started else None)
+    write_doc(b, args.started, whole)
+    print(f"bench: wrote {DOC.relative_to(ROOT)}", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("reset")
+    r = sub.add_parser("run")
+    r.add_argument("--started", type=float, default=None)
+    r.add_argument("--no-seed", action="store_true")
+    r.add_argument("--no-locust", action="store_true")
+    p = sub.add_parser("pdf")
+    p.add_argument("municipality")
+    p.add_argument("first")
+    p.add_argument("last")
+    args = parser.parse_args()
+    if args.cmd == "reset":
+        reset()
+    elif args.cmd == "run":
+        run(args)
+    else:
+        pdf_child(args.municipality, args.first, args.last)
+
+
+if __name__ == "__main__":
+    main()
