@@ -26,7 +26,7 @@ def amount_field(label, help_text=""):
 
 
 class StartLoanForm(forms.Form):
-    startskudd_ref = forms.CharField(label=_("Startskudd case number"), max_length=40, required=False)
+    startskudd_ref = forms.CharField(label=_("Case number in Startskudd"), max_length=40, required=False)
     received_on = forms.DateField(label=_("Received on"), **DATE_WIDGET)
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=StartLoanApplication.Purpose.choices, widget=forms.RadioSelect
