@@ -144,3 +144,20 @@ def test_drafting_last_quarter_is_idempotent(
         assert funder_reports.funder_reports_draft(quarter=Q1) == []
     assert queued_again == []
     assert FunderReport.objects.count() == 4
+
+
+def test_the_tasks_are_thin_and_named_as_the_beat_schedule_says(municipality, manager, settings):
+    from reports import tasks
+
+    assert tasks.funder_report_render.name == "reports.tasks.funder_report_render"
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-draft-last-quarter"]
+    assert entry["task"] == tasks.funder_reports_draft_last_quarter.name
+    assert tasks.funder_reports_draft_last_quarter.apply().get() == 2  # one municipality, two funders
+    assert tasks.funder_reports_draft_last_quarter.apply().get() == 0
+    report = FunderReport.objects.first()
+    tasks.funder_report_render.apply(args=[report.pk]).get()
+    report.refresh_from_db()
+    done_at, digest = report.finished_at, report.sha256
+    tasks.funder_report_render.apply(args=[report.pk]).get()  # a second delivery: left alone
+    report.refresh_from_db()
+    assert (report.status, report.finished_at, report.sha256) == (FunderReport.Status.DONE, done_at, digest)
