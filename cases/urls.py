@@ -65,6 +65,11 @@ urlpatterns = [
         decision_views.letter_archive,
         name="letter_archive",
     ),
+    path(
+        "decisions/<int:decision_pk>/letters/<int:letter_pk>/retry/",
+        decision_views.letter_retry,
+        name="letter_retry",
+    ),
     path("decisions/<int:decision_pk>/appeals/new/", decision_views.appeal_register, name="appeal_register"),
     path(
         "decisions/<int:decision_pk>/appeals/<int:appeal_pk>/second-look/",

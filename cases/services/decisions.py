@@ -195,7 +195,27 @@ def _queue_letter(letter: DecisionLetter) -> None:
     from cases.tasks.letters import decision_letter_render
 
     letter_id = letter.pk
-    transaction.on_commit(lambda: decision_letter_render.delay(letter_id))
+
+    def send():
+        try:
+            decision_letter_render.delay(letter_id)
+        except Exception:  # noqa: BLE001 - the approval stands; the letter page offers "try again"
+            logger.exception("could not queue decision letter %s", letter_id)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def letter_retry(*, letter: DecisionLetter, by) -> DecisionLetter:
+    """Queue a letter that failed or never got made once more (the task is safe to run twice)."""
+    letter = DecisionLetter.objects.select_for_update().get(pk=letter.pk)
+    if letter.rendered_at:
+        raise ValidationError(_("The letter is already made."))
+    letter.error = ""
+    letter.save(update_fields=["error"])
+    logger.info("user %s queued decision letter %s again", by.pk, letter.pk)
+    _queue_letter(letter)
+    return letter
 
 
 @transaction.atomic

@@ -214,6 +214,19 @@ def letter_archive(request, decision_pk, letter_pk):
 
 @require_POST
 @role_required(*DECISION_ROLES)
+def letter_retry(request, decision_pk, letter_pk):
+    decision = _decision(request, decision_pk)
+    letter = get_object_or_404(decision.letters.all(), pk=letter_pk)
+    return _act(
+        request,
+        decision,
+        lambda: services.letter_retry(letter=letter, by=request.user),
+        _("The letter is being made. Reload the page in a moment."),
+    )
+
+
+@require_POST
+@role_required(*DECISION_ROLES)
 def appeal_register(request, decision_pk):
     decision = _decision(request, decision_pk)
     form = AppealRegisterForm(request.POST, prefix="appeal")

@@ -61,6 +61,7 @@ class Ctx:
         services.appeal_second_look(appeal=forwarded, result="kept", on=TODAY, by=counsellor)
         services.appeal_forward(appeal=forwarded, on=TODAY, by=counsellor)
         self.appeal_new, self.appeal_kept, self.appeal_forwarded = new, kept, forwarded
+        self.failed = DecisionLetter.objects.create(decision=self.approved, error="RuntimeError: no fonts")
 
 
 @pytest.fixture
@@ -95,6 +96,14 @@ VIEWS = [
             f"letter-{c.letter.pk}-archived_on": TODAY_ISO,
             f"letter-{c.letter.pk}-archive_ref": "26/1-1",
         },
+        302,
+    ),
+    (
+        "letter_retry",
+        "post",
+        lambda c: {"decision_pk": c.approved.pk, "letter_pk": c.failed.pk},
+        "counsellor",
+        {},
         302,
     ),
     (
@@ -375,6 +384,20 @@ def test_a_letter_still_being_made_sends_you_back_with_a_note(client_for, ctx):
     url = reverse("cases:letter_download", args=[ctx.approved.pk, pending.pk])
     response = client_for(ctx.counsellor).get(url, follow=True)
     assert "Brevet lages nå." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failed_letter_is_made_again_on_request(client_for, ctx, django_capture_on_commit_callbacks):
+    client = client_for(ctx.counsellor)
+    page = client.get(reverse("cases:decision_detail", args=[ctx.approved.pk])).content.decode()
+    assert "Brevet kunne ikke lages." in page
+    url = reverse("cases:letter_retry", args=[ctx.approved.pk, ctx.failed.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    ctx.failed.refresh_from_db()
+    assert ctx.failed.rendered_at and not ctx.failed.error
+    response = client.post(url, follow=True)
+    assert "Brevet er allerede laget." in response.content.decode()
 
 
 @pytest.mark.django_db
