@@ -24,6 +24,7 @@ from cases.views.persons import resolve_duplicates
 
 CASELOAD_PAGE_SIZE = 50
 TEAM_PAGE_SIZE = 50
+TIMELINE_PAGE_SIZE = 100
 STARTLOAN_LABELS = dict(StartLoanApplication.Status.choices)
 
 
@@ -114,6 +115,25 @@ def team(request):
     )
 
 
+def _timeline_page(household, before: str):
+    """Newest first, a page at a time; the next page starts after the last event shown (keyset on
+    the timeline's own order: occurred_on, recorded_at, id)."""
+    events = household.events.select_related("actor")
+    if before.isdigit():
+        last = household.events.filter(pk=int(before)).values("occurred_on", "recorded_at", "id").first()
+        if last:
+            on, at = last["occurred_on"], last["recorded_at"]
+            events = events.filter(
+                Q(occurred_on__lt=on)
+                | Q(occurred_on=on, recorded_at__lt=at)
+                | Q(occurred_on=on, recorded_at=at, id__lt=last["id"])
+            )
+    rows = list(events[: TIMELINE_PAGE_SIZE + 1])
+    if len(rows) > TIMELINE_PAGE_SIZE:
+        return rows[:TIMELINE_PAGE_SIZE], rows[TIMELINE_PAGE_SIZE - 1].pk
+    return rows, None
+
+
 @require_GET
 @role_required(*ALL_ROLES)
 def household_detail(request, pk):
@@ -142,7 +162,7 @@ def household_detail(request, pk):
         Q(pk__in=agency_links.filter(followup__household=household).values("partneragency_id"))
         | Q(pk__in=household.consents.values("agency_id"))
     )
-    events = list(household.events.select_related("actor")[:100])
+    events, older = _timeline_page(household, request.GET.get("before_event", ""))
     followup_ids = [e.object_id for e in events if e.kind == "followup" and e.object_id]
     followups = FollowUp.objects.in_bulk(followup_ids)
     topic_labels = dict(FollowUp.Topic.choices)
@@ -162,6 +182,7 @@ def household_detail(request, pk):
             "consents_other": [c for c in consents if not c.in_force],
             "agencies": agencies,
             "events": events,
+            "older_events": older,
             "today": today,
         },
     )
