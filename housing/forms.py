@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boveileder.models import Municipality, User
 from cases.models import Household
@@ -101,7 +102,7 @@ class MoveInForm(forms.Form):
 
 class RenewForm(forms.Form):
     new_end_date = forms.DateField(label=_("New contract end date"), widget=date_input())
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=pgettext_lazy("housing", "Note"), max_length=300, required=False)
 
 
 class MoveOutForm(forms.Form):
@@ -109,7 +110,7 @@ class MoveOutForm(forms.Form):
     move_out_reason = forms.ChoiceField(
         label=_("Reason for moving out"), choices=MoveOutReason.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=pgettext_lazy("housing", "Note"), max_length=300, required=False)
 
 
 class ThresholdsForm(forms.ModelForm):
@@ -141,7 +142,7 @@ class FlagDecisionForm(forms.Form):
 
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     referred_to = forms.ModelChoiceField(
-        label=_("Counsellor"),
+        label=pgettext_lazy("housing", "Counsellor"),
         queryset=User.objects.none(),
         required=False,
         help_text=_("When referring: the counsellor who will talk with the household."),
@@ -159,7 +160,7 @@ class FlagDecisionForm(forms.Form):
         help_text=_("When the contract was renewed."),
     )
     note = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("housing", "Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
