@@ -953,11 +953,13 @@ def _load_postgres(dataset, *, log):
                 cur.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
                 )
+    # VACUUM, not only ANALYZE: it sets the visibility map, so index-only scans do not visit every
+    # freshly copied heap page (the unit list's EXISTS took 640 ms instead of 130 ms without it).
     t = time.monotonic()
     with connection.cursor() as c:
-        c.execute("ANALYZE")
-    timings["analyze"] = time.monotonic() - t
-    log(f"  ANALYZE in {timings['analyze']:.1f} s")
+        c.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+    timings["vacuum analyze"] = time.monotonic() - t
+    log(f"  VACUUM ANALYZE in {timings['vacuum analyze']:.1f} s")
     return timings
 
 
