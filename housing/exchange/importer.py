@@ -6,6 +6,10 @@ writes nothing if anything is wrong; then it writes inside one transaction, wher
 everything if so. Rows are matched by the keys in `schema.SHEETS`; a matched row whose values are the
 same is left alone, so importing the same file twice changes nothing.
 
+Households, units, tenancies and start-up loans are written row by row through `full_clean` (and
+`tenancy_end`); new persons and follow-ups, the bulk of any file, are created in batches with their
+history and timeline events, every field having been checked row by row before.
+
 Timeline: a created household gets «registered through an import», a created tenancy its move-in
 and move-out, a created start-up loan application its receipt, a created follow-up its own event,
 each on the date it happened; updates write no timeline events (django-simple-history keeps them),
@@ -15,12 +19,21 @@ except a tenancy that the file ends, which goes through `tenancy_end` like any m
 from collections import defaultdict
 from collections.abc import Callable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from boveileder.models import User
-from cases.models import FollowUp, Household, Person, StartLoanApplication, StartLoanStatusChange
+from cases.models import (
+    FollowUp,
+    Household,
+    Person,
+    StartLoanApplication,
+    StartLoanStatusChange,
+    TimelineEvent,
+)
 from cases.services.timeline import timeline_record
 from housing.models import MoveOutReason, RentalUnit, Tenancy
 from housing.services.tenancies import tenancy_end
@@ -31,6 +44,7 @@ from .reader import Table
 from .schema import DECIDED_STATUSES, SHEETS, Column
 
 Progress = Callable[[int, int], None]
+BATCH = 500
 # Model field -> column, where the names differ, to place a model's own validation error.
 FIELD_COLUMNS = {"reference": "", "by": "counsellor", "household": "household_ref", "unit": "unit_ref"}
 
@@ -327,24 +341,39 @@ class _Import:
                 self.units[ref] = unit
 
     def write_persons(self):
+        new = []
         for number, v in self.rows.get("persons", []):
-            household = self.households[v["household_ref"]]
             key = (v["household_ref"], v["first_name"], v["last_name"], v.get("birth_date"))
             person = self.persons.get(key)
-            created = person is None
-            if created:
-                person = Person(
-                    municipality=self.municipality,
-                    household=household,
-                    first_name=v["first_name"],
-                    last_name=v["last_name"],
-                    birth_date=v.get("birth_date"),
-                )
             values = self.fields(v, {"phone": "phone", "left_on": "left_on"})
             if v.get("national_id"):  # empty is unknown: a stored number is kept
                 values["national_id"] = v["national_id"]
-            if self.apply("persons", number, person, values, created) and created:
-                self.persons[key] = person
+            if person is not None:
+                self.apply("persons", number, person, values, created=False)
+                continue
+            person = Person(
+                municipality=self.municipality,
+                household=self.households[v["household_ref"]],
+                first_name=v["first_name"],
+                last_name=v["last_name"],
+                birth_date=v.get("birth_date"),
+                **values,
+            )
+            new.append(person)
+            self.persons[key] = person
+        self.bulk_create("persons", Person, new)
+
+    def bulk_create(self, sheet, model, objects):
+        """New rows in bulk, with their history: every field was checked row by row in `check`
+        (lengths, choices, national IDs and their uniqueness), and these models have no invariant
+        across rows that `full_clean` would add."""
+        for start in range(0, len(objects), BATCH):
+            bulk_create_with_history(
+                objects[start : start + BATCH], model, batch_size=BATCH, default_user=self.by
+            )
+            for _obj in objects[start : start + BATCH]:
+                self.tick()
+        self.counts[sheet]["created"] += len(objects)
 
     def write_tenancies(self):
         rows = self.rows.get("tenancies", [])
@@ -455,30 +484,41 @@ class _Import:
                 )
 
     def write_followups(self):
+        new = []
         for number, v in self.rows.get("followups", []):
-            household = self.households[v["household_ref"]]
             key = (v["household_ref"], v["date"], v["kind"], v.get("minutes"), v.get("note", ""))
             followup = self.followups.get(key)
-            created = followup is None
-            if created:
-                followup = FollowUp(
-                    household=household,
-                    date=v["date"],
-                    kind=v["kind"],
-                    minutes=v.get("minutes"),
-                    note=v.get("note", ""),
-                )
             values = self.fields(v, {"counsellor": "by_id"})
-            if self.apply("followups", number, followup, values, created) and created:
-                self.followups[key] = followup
-                timeline_record(
-                    household=household,
+            if followup is not None:
+                self.apply("followups", number, followup, values, created=False)
+                continue
+            followup = FollowUp(
+                household=self.households[v["household_ref"]],
+                date=v["date"],
+                kind=v["kind"],
+                minutes=v.get("minutes"),
+                note=v.get("note", ""),
+                **values,
+            )
+            new.append(followup)
+            self.followups[key] = followup
+        self.bulk_create("followups", FollowUp, new)
+        content_type = ContentType.objects.get_for_model(FollowUp)
+        TimelineEvent.objects.bulk_create(
+            [
+                TimelineEvent(
+                    household=f.household,
                     kind="followup",
-                    summary=_followup_summary(followup),
-                    on=followup.date,
-                    actor=followup.by,
-                    subject=followup,
+                    summary=_followup_summary(f),
+                    occurred_on=f.date,
+                    actor_id=f.by_id,
+                    content_type=content_type,
+                    object_id=f.pk,
                 )
+                for f in new
+            ],
+            batch_size=BATCH,
+        )
 
     def write(self):
         if self.progress:
