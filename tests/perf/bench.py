@@ -8,6 +8,7 @@ issue 10 in one run, and write docs/performance.md. Anything not built yet is re
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -45,6 +46,10 @@ def pct(values, q):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def num(n):
+    return f"{n:,}".replace(",", " ")
+
+
 def ms(seconds):
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
@@ -53,8 +58,9 @@ def ms(seconds):
 
 
 def reset():
-    import psycopg
     from urllib.parse import urlparse
+
+    import psycopg
 
     url = urlparse(os.environ["DATABASE_URL"])
     name = url.path.lstrip("/")
@@ -196,10 +202,12 @@ PAGES = [
 ]
 
 
-def _get(client, url, data=None):
-    t = time.perf_counter()
+def _get(client, url, data=None, cpu_times=None):
+    t, cpu = time.perf_counter(), time.process_time()
     response = client.get(url, data or {})
     took = time.perf_counter() - t
+    if cpu_times is not None:
+        cpu_times.append(time.process_time() - cpu)
     if response.status_code != 200:
         raise NotMeasured(f"GET {url} answered {response.status_code}")
     return took, response
@@ -232,10 +240,11 @@ def measure_pages(b: Bench, who):
                 with CaptureQueriesContext(connection) as captured:
                     _get(client, url, data)
                 queries = len(captured)  # now: the next request empties the log
-                times = [_get(client, url, data)[0] for _ in range(SAMPLES)]
-                row.update(
-                    p50=pct(times, 50), p95=pct(times, 95), queries=queries, url=url, samples=len(times)
-                )
+                sql = sum(float(q["time"]) for q in captured.captured_queries)
+                cpu = []
+                times = [_get(client, url, data, cpu)[0] for _ in range(SAMPLES)]
+                row.update(p50=pct(times, 50), p95=pct(times, 95), cpu50=pct(cpu, 50), sql=sql)
+                row.update(queries=queries, url=url, samples=len(times))
             except NotMeasured as e:
                 row["error"] = str(e)
             except Exception as e:  # noqa: BLE001
@@ -298,7 +307,7 @@ def measure_last_page(b: Bench, who):
 
     p = who["oslo"]
     found = []
-    for key, title, names, role, with_pk, query, _goal in PAGES:
+    for _key, title, names, role, with_pk, query, _goal in PAGES:
         if with_pk:
             continue
         try:
@@ -358,16 +367,17 @@ class _Rollback(Exception):  # noqa: N818
 FLAG_SQL = """
 SELECT t.id FROM housing_tenancy t
 JOIN boveileder_municipality m ON m.id = t.municipality_id
-CROSS JOIN LATERAL (SELECT (%(as_of)s::date - make_interval(years => m.tenure_threshold_years))::date AS cutoff,
-                           (%(as_of)s::date + make_interval(months => m.expiry_window_months))::date AS horizon) k
-LEFT JOIN LATERAL (SELECT f.id, f.reasons, f.resolved_on, f.contract_end_date FROM housing_longtenureflag f
-                   WHERE f.tenancy_id = t.id ORDER BY f.id DESC LIMIT 1) last ON true
+CROSS JOIN LATERAL (
+  SELECT (%(as_of)s::date - make_interval(years => m.tenure_threshold_years))::date AS cutoff,
+         (%(as_of)s::date + make_interval(months => m.expiry_window_months))::date AS horizon) k
 WHERE t.start_date <= %(as_of)s AND (t.moved_out_on IS NULL OR t.moved_out_on > %(as_of)s)
   AND NOT EXISTS (SELECT 1 FROM housing_longtenureflag u WHERE u.tenancy_id = t.id AND u.resolved_on IS NULL)
   AND ((t.start_date <= k.cutoff
-        AND (last.id IS NULL OR NOT last.reasons @> '["tenure"]' OR last.resolved_on <= k.cutoff))
+        AND NOT EXISTS (SELECT 1 FROM housing_longtenureflag f WHERE f.tenancy_id = t.id
+                        AND f.reasons @> '["tenure"]' AND f.resolved_on > k.cutoff))
     OR (t.contract_end_date <= k.horizon
-        AND (last.id IS NULL OR last.contract_end_date IS DISTINCT FROM t.contract_end_date)))
+        AND NOT EXISTS (SELECT 1 FROM housing_longtenureflag f WHERE f.tenancy_id = t.id
+                        AND f.contract_end_date = t.contract_end_date)))
 """
 
 
@@ -439,7 +449,8 @@ exits AS (SELECT t.household_id, t.move_out_reason, t.moved_out_on FROM housing_
           WHERE t.moved_out_on BETWEEN %(first)s AND %(last)s AND t.move_out_reason <> 'transfer'
             AND EXISTS (SELECT 1 FROM cases_followup f WHERE f.household_id = t.household_id
                         AND f.date <= t.moved_out_on)),
-moved AS (SELECT p.birth_date, e.moved_out_on FROM cases_person p JOIN exits e ON e.household_id = p.household_id
+moved AS (SELECT p.birth_date, e.moved_out_on FROM cases_person p
+          JOIN exits e ON e.household_id = p.household_id
           WHERE p.left_on IS NULL OR p.left_on > e.moved_out_on),
 loans AS (SELECT s.received_on, s.decided_on, s.status, s.loan_amount_nok FROM cases_startloanapplication s
           JOIN hh ON hh.id = s.household_id),
@@ -753,16 +764,12 @@ def measure_locust(b: Bench):
 
 def machine():
     mem = "?"
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
         mem = f"{kb / 2**20:.1f} GiB"
-    except (OSError, AttributeError):
-        pass
     cpu = "?"
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
-    except (OSError, AttributeError):
-        pass
     from django.db import connection
 
     with connection.cursor() as c:
@@ -842,18 +849,22 @@ def write_doc(b: Bench, started, whole):
         "",
         f"{SAMPLES} requests per page and persona after 3 warm-up requests; queries counted on one request.",
         "",
-        "| page | municipality | p50 | p95 | goal | queries |",
-        "|---|---|---:|---:|---:|---:|",
+        "Server time is the wall-clock time of a request in-process (Django test client, DEBUG off). CPU is",
+        "the Django process's own CPU time (p50), SQL the database time of the counted request: wall time",
+        "well above CPU + SQL is time spent waiting for one of the 2 shared cores.",
+        "",
+        "| page | municipality | p50 | p95 | goal | CPU p50 | SQL | queries |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     pages = s.get("pages")
     if isinstance(pages, list):
         for r in pages:
             if "error" in r:
-                lines.append(f"| {r['page']} | {r['municipality']} | not measured: {r['error']} | | | |")
+                lines.append(f"| {r['page']} | {r['municipality']} | not measured: {r['error']} | | | | | |")
             else:
                 lines.append(
                     f"| {r['page']} | {r['municipality']} | {ms(r['p50'])} | {ms(r['p95'])} | "
-                    f"{r['goal']} ms | {r['queries']} |"
+                    f"{r['goal']} ms | {ms(r['cpu50'])} | {ms(r['sql'])} | {r['queries']} |"
                 )
     else:
         lines.append(str(pages))
@@ -879,12 +890,11 @@ def write_doc(b: Bench, started, whole):
     fj = s.get("flag_job")
     if isinstance(fj, dict):
         lines.append(
-            f"`flags_raise_due` for each of the {fj['municipalities']} municipalities over {fj['tenancies']:,} "
-            f"tenancies (in one transaction, rolled back): **{ms(fj['job'])}**, raising {fj['raised']} flags. "
-            f"One hand-written SQL statement selecting the due tenancies: {ms(fj['sql'])} ({fj['selected']} "
-            f"tenancies). Ratio **{fj['ratio']:.1f}×**. Same tenancies: {'yes' if fj['same'] else 'NO'}.".replace(
-                ",", " "
-            )
+            f"`flags_raise_due` for each of the {fj['municipalities']} municipalities over "
+            f"{num(fj['tenancies'])} tenancies (in one transaction, rolled back): **{ms(fj['job'])}**, "
+            f"raising {num(fj['raised'])} flags. One hand-written SQL statement selecting the due tenancies: "
+            f"{ms(fj['sql'])} ({num(fj['selected'])} tenancies). Ratio **{fj['ratio']:.1f}×**. "
+            f"Same tenancies: {'yes' if fj['same'] else 'NO'}."
         )
         lines += ["", "```sql", FLAG_SQL.strip(), "```"]
     else:
@@ -945,7 +955,7 @@ def write_doc(b: Bench, started, whole):
         "",
         "```sh",
         "make bench            # PostgreSQL at 127.0.0.1 as user postgres; database bov_bench is recreated",
-        "BENCH_DATABASE_URL=postgres://user@host:5432/my_bench make bench   # another database (name must hold 'bench')",
+        "BENCH_DATABASE_URL=postgres://user@host:5432/my_bench make bench  # name must contain 'bench'",
         "BENCH_SAMPLES=50 BENCH_LOCUST_SECONDS=300 make bench              # more samples, a longer load run",
         "```",
         "",
