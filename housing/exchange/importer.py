@@ -6,9 +6,10 @@ writes nothing if anything is wrong; then it writes inside one transaction, wher
 everything if so. Rows are matched by the keys in `schema.SHEETS`; a matched row whose values are the
 same is left alone, so importing the same file twice changes nothing.
 
-Households, units, tenancies and start-up loans are written row by row through `full_clean` (and
-`tenancy_end`); new persons and follow-ups, the bulk of any file, are created in batches with their
-history and timeline events, every field having been checked row by row before.
+Tenancies, and every update, are written row by row through `full_clean` (and `tenancy_end`), for
+the invariants between rows (overlaps in a unit); new households, units, persons, start-up loans and
+follow-ups are created in batches with their history and timeline events, every field having been
+checked row by row before.
 
 Timeline: a created household gets «registered through an import», a created tenancy its move-in
 and move-out, a created start-up loan application its receipt, a created follow-up its own event,
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -209,6 +211,8 @@ class _Import:
                 self.problem(
                     sheet, number, "contract_end_date", _("The contract ends before the move-in date.")
                 )
+        if sheet == "units" and (v.get("rooms") or 0) > 99:
+            self.problem(sheet, number, "rooms", _("Not a plausible number of rooms."))
         if sheet == "startloans":
             received, decided = v.get("received_on"), v.get("decided_on")
             if received and decided and decided < received:
@@ -295,27 +299,49 @@ class _Import:
         }
 
     def write_households(self):
+        new = []
         for number, v in self.rows.get("households", []):
             ref = v["household_ref"]
-            household = self.households.get(ref)
-            created = household is None
-            if created:
-                household = Household(municipality=self.municipality, reference=ref)
             values = self.fields(
                 v, {"enrolled_on": "enrolled_on", "counsellor": "counsellor_id", "notes": "notes"}
             )
             if v.get("housing_at_start"):
                 values["housing_at_start"] = v["housing_at_start"]
-            if self.apply("households", number, household, values, created) and created:
-                self.households[ref] = household
-                timeline_record(
-                    household=household,
-                    kind="household_imported",
-                    summary=_("Registered through a spreadsheet import"),
-                    on=household.enrolled_on or household.created_at.date(),
-                    actor=self.by,
-                    subject=household,
+            if ref in self.households:
+                self.apply("households", number, self.households[ref], values, created=False)
+                continue
+            household = Household(municipality=self.municipality, reference=ref, **values)
+            new.append(household)
+            self.households[ref] = household
+        self.bulk_create("households", Household, new)
+        today = timezone.localdate()
+        self.events(
+            new,
+            kind="household_imported",
+            summary=lambda h: _("Registered through a spreadsheet import"),
+            on=lambda h: h.enrolled_on or today,
+        )
+
+    def events(self, subjects, *, kind, summary, on, actor=None):
+        """Timeline events for new records, in bulk (as `timeline_record` writes them one by one)."""
+        if not subjects:
+            return
+        content_type = ContentType.objects.get_for_model(type(subjects[0]))
+        TimelineEvent.objects.bulk_create(
+            [
+                TimelineEvent(
+                    household_id=getattr(obj, "household_id", None) or obj.pk,
+                    kind=kind,
+                    summary=summary(obj)[:300],
+                    occurred_on=on(obj),
+                    actor_id=actor(obj) if actor else getattr(self.by, "pk", None),
+                    content_type=content_type,
+                    object_id=obj.pk,
                 )
+                for obj in subjects
+            ],
+            batch_size=BATCH,
+        )
 
     def write_units(self):
         mapping = {
@@ -331,14 +357,16 @@ class _Import:
                 "bruksenhetsnummer",
             )
         }
+        new = []
         for number, v in self.rows.get("units", []):
             ref = v["unit_ref"]
-            unit = self.units.get(ref)
-            created = unit is None
-            if created:
-                unit = RentalUnit(municipality=self.municipality, reference=ref)
-            if self.apply("units", number, unit, self.fields(v, mapping), created) and created:
-                self.units[ref] = unit
+            if ref in self.units:
+                self.apply("units", number, self.units[ref], self.fields(v, mapping), created=False)
+                continue
+            unit = RentalUnit(municipality=self.municipality, reference=ref, **self.fields(v, mapping))
+            new.append(unit)
+            self.units[ref] = unit
+        self.bulk_create("units", RentalUnit, new)
 
     def write_persons(self):
         new = []
@@ -450,22 +478,31 @@ class _Import:
                 "startskudd_ref",
             )
         }
+        new, changes = [], []
         for number, v in self.rows.get("startloans", []):
-            household = self.households[v["household_ref"]]
             key = (v["household_ref"], v["received_on"])
-            application = self.startloans.get(key)
-            created = application is None
-            previous = "" if created else application.status
-            if created:
-                application = StartLoanApplication(household=household, received_on=v["received_on"])
             values = self.fields(v, mapping)
             values["status"] = v.get("status") or StartLoanApplication.Status.RECEIVED
-            if not self.apply("startloans", number, application, values, created):
+            application = self.startloans.get(key)
+            if application is None:
+                application = StartLoanApplication(
+                    household=self.households[v["household_ref"]], received_on=v["received_on"], **values
+                )
+                new.append(application)
+                self.startloans[key] = application
+                changes.append(("", application))
                 continue
-            self.startloans[key] = application
-            if previous != application.status:
-                # The state as it is in the file: history, not a step through the live pipeline.
-                StartLoanStatusChange.objects.create(
+            previous = application.status
+            if (
+                self.apply("startloans", number, application, values, created=False)
+                and previous != values["status"]
+            ):
+                changes.append((previous, application))
+        self.bulk_create("startloans", StartLoanApplication, new)
+        # The state as it is in the file: history, not a step through the live pipeline.
+        StartLoanStatusChange.objects.bulk_create(
+            [
+                StartLoanStatusChange(
                     application=application,
                     from_status=previous,
                     to_status=application.status,
@@ -473,15 +510,16 @@ class _Import:
                     by=self.by,
                     note=_("Imported from a spreadsheet"),
                 )
-            if created:
-                timeline_record(
-                    household=household,
-                    kind="startloan_received",
-                    summary=_("Start-up loan application received"),
-                    on=application.received_on,
-                    actor=self.by,
-                    subject=application,
-                )
+                for previous, application in changes
+            ],
+            batch_size=BATCH,
+        )
+        self.events(
+            new,
+            kind="startloan_received",
+            summary=lambda a: _("Start-up loan application received"),
+            on=lambda a: a.received_on,
+        )
 
     def write_followups(self):
         new = []
@@ -503,21 +541,12 @@ class _Import:
             new.append(followup)
             self.followups[key] = followup
         self.bulk_create("followups", FollowUp, new)
-        content_type = ContentType.objects.get_for_model(FollowUp)
-        TimelineEvent.objects.bulk_create(
-            [
-                TimelineEvent(
-                    household=f.household,
-                    kind="followup",
-                    summary=_followup_summary(f),
-                    occurred_on=f.date,
-                    actor_id=f.by_id,
-                    content_type=content_type,
-                    object_id=f.pk,
-                )
-                for f in new
-            ],
-            batch_size=BATCH,
+        self.events(
+            new,
+            kind="followup",
+            summary=_followup_summary,
+            on=lambda f: f.date,
+            actor=lambda f: f.by_id,
         )
 
     def write(self):
