@@ -23,4 +23,5 @@ def navigation(request):
     if user.has_role(Role.MANAGER):
         items.append((_("Figures"), reverse("reports:dashboard")))
         items.append((_("Import and export"), reverse("housing:exchange")))
+        items.append((_("Staff"), reverse("staff:list")))
     return {"nav_items": items}

@@ -18,5 +18,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("housing/", include("housing.urls")),
     path("reports/", include("reports.urls")),
+    path("staff/", include("boveileder.urls_staff")),
 ]
 # Generated files (reports, letters) are never served from MEDIA_URL: only through views that check access.
