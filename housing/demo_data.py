@@ -445,7 +445,9 @@ def seed_municipality(*, name="Ålesund", slug="alesund", households=40, seed=20
             story.consent(
                 household, people[0], agencies["refugee_office"], enrolled, purposes["refugee_office"]
             )
-        story.followups(household, enrolled, end, with_bank=outcome == "bought")
+        story.followups(
+            household, enrolled, today if outcome == "transfer" else end, with_bank=outcome == "bought"
+        )
         if outcome == "bought":
             disbursed = end - timedelta(days=rng.randint(5, 30))
             decided = disbursed - timedelta(days=rng.randint(20, 60))

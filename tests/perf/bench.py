@@ -29,7 +29,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boveileder.settings.test")
 PY = sys.executable
 DOC = ROOT / "docs" / "performance.md"
 FIXES = Path(__file__).with_name("fixes.md")
-SAMPLES = int(os.environ.get("BENCH_SAMPLES", "30"))
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "20"))
 LOCUST_SECONDS = int(os.environ.get("BENCH_LOCUST_SECONDS", "120"))
 
 
