@@ -593,7 +593,13 @@ def cases_import(
     with transaction.atomic():
         if was_new:
             municipality.save()
-        job.write()
+        try:
+            with transaction.atomic():
+                job.write()
+        except DatabaseError:  # e.g. someone saved the same record meanwhile: never echo the database
+            job.problem(
+                "", None, "", _("The file could not be saved: it conflicts with records saved meanwhile.")
+            )
         if job.problems or dry_run:
             transaction.set_rollback(True)
     if was_new and (job.problems or dry_run):

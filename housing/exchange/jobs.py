@@ -7,6 +7,7 @@ run or been rejected, and a sweep removes any file left behind longer than the j
 
 import logging
 import time
+import traceback
 import uuid
 
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import translation
 
+from boveileder.logging import redact
 from boveileder.models import Municipality, User
 
 from .importer import cases_import
@@ -151,7 +153,8 @@ def _work(job_id: str, *, dry_run: bool) -> None:
             _update(job_id, state=State.REJECTED, problems=problems, problem_count=len(rejected.problems))
             return
         except Exception:
-            logger.exception("import job %s failed", job_id)
+            # The traceback may quote a cell: national ID numbers are taken out before it is logged.
+            logger.error("import job %s failed:\n%s", job_id, redact(traceback.format_exc()))
             _drop_file(job)
             _update(job_id, state=State.FAILED)
             return

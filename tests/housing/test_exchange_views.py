@@ -279,3 +279,17 @@ def test_the_job_page_does_not_query_more_for_more_problems(
     with django_assert_num_queries(6):  # session, user, municipality, two-factor, session save: no rows
         response = client.get(reverse("housing:import_job", args=[job_id]))
     assert response.content.decode().count('<td data-label="Ark">persons</td>') == problems
+
+
+def test_a_failing_job_logs_no_national_id_and_keeps_no_file(client_for, manager, monkeypatch, caplog):
+    def explode(**kwargs):
+        raise ValueError("cell 12096342568 broke it")
+
+    monkeypatch.setattr(jobs, "cases_import", explode)
+    client = client_for(manager)
+    response = upload(client, xlsx())
+    page = client.get(response.url).content.decode()
+    assert "Importen stoppet" in page
+    assert "12096342568" not in caplog.text and "[fnr]" in caplog.text
+    job_id = response.url.rstrip("/").rsplit("/", 1)[1]
+    assert not [f for f in storage_files() if f.startswith(job_id)]
