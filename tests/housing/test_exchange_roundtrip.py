@@ -110,3 +110,21 @@ def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
     assert after == before
     assert any(value for figures in before.values() for value in figures.values())  # not all zero
     assert export_rows(new, national_ids=True) == exported
+
+
+def test_an_export_without_national_ids_imported_again_keeps_the_stored_numbers(
+    tmp_path, municipality, counsellor
+):
+    from cases.models import Person
+
+    history(municipality, counsellor, random.Random(3))  # noqa: S311 - test data
+    stored = dict(Person.objects.exclude(national_id="").values_list("pk", "national_id"))
+    assert stored
+    path = tmp_path / "without-ids.xlsx"
+    call_command("export_cases", str(path), "--municipality", municipality.slug, stdout=StringIO())
+    out = StringIO()
+    call_command(
+        "import_cases", str(path), "--municipality", municipality.slug, "--language", "en", stdout=out
+    )
+    assert "persons: 0 created, 0 updated" in out.getvalue()
+    assert dict(Person.objects.exclude(national_id="").values_list("pk", "national_id")) == stored
