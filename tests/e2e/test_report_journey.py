@@ -67,6 +67,40 @@ def test_manager_generates_a_quarterly_report_and_downloads_it(page, live_server
     expect(page.get_by_role("link", name=re.compile("^Husbanken"))).to_be_visible()
 
 
+def test_manager_registers_a_grant_checks_data_quality_and_opens_the_records_behind_a_figure(
+    page, live_server, login, a11y
+):
+    municipality = MunicipalityFactory(name="Ålesund", slug="alesund")
+    household = HouseholdFactory(municipality=municipality, reference="H-UTEN-DATO")
+    PersonFactory(household=household, birth_date=None)
+    FollowUpFactory(household=household, date=date.today(), minutes=None)
+    login(ManagerFactory(municipality=municipality))
+
+    page.get_by_role("link", name="Oppfølginger, kvartal: 1").click()
+    a11y.check(page)
+    expect(page.get_by_role("link", name="H-UTEN-DATO")).to_be_visible()
+
+    page.goto(f"{live_server.url}/reports/data-quality/")
+    a11y.check(page)
+    expect(page.get_by_role("heading", name="Medlemmer uten fødselsdato")).to_be_visible()
+    expect(page.get_by_role("link", name="H-UTEN-DATO").first).to_be_visible()
+
+    page.get_by_role("link", name="Tilskudd").click()
+    a11y.check(page)
+    page.get_by_role("link", name="Registrer tilskudd").click()
+    a11y.check(page)
+    page.get_by_label("Tilskuddsgiver").select_option("husbanken")
+    page.get_by_label("Beløp (kr)").fill("193000")
+    page.get_by_label("Fra").fill(f"{date.today().year}-01-01")
+    page.get_by_label("Til", exact=False).and_(page.get_by_role("textbox")).fill(f"{date.today().year}-12-31")
+    page.get_by_label("Formål").fill("Kompetansetilskudd boveiledning")
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kompetansetilskudd boveiledning")
+    expect(page.get_by_text("kr\xa0193\xa0000")).to_be_visible()
+
+
 def test_the_report_page_updates_itself_when_the_report_finishes(page, live_server, login, a11y):
     from reports.models import FunderReport
     from reports.services.funder_reports import funder_report_render
