@@ -66,6 +66,19 @@ class HouseholdQuerySet(MunicipalityQuerySet):
             qs = qs.filter(Q(restricted=False) | Q(counsellor=user))
         return qs
 
+    def referred_to(self, user):
+        """Households with an unresolved long-tenure flag that a tenancy officer referred to `user`."""
+        return self.filter(
+            tenancies__flags__resolved_on__isnull=True,
+            tenancies__flags__status="referred",
+            tenancies__flags__referred_to=user,
+        )
+
+    def caseload_of(self, user):
+        """Open households `user` follows as counsellor, and those referred to them from the flag queue."""
+        referred = self.model.objects.referred_to(user).filter(pk=models.OuterRef("pk"))
+        return self.visible_to(user).open().filter(Q(counsellor=user) | models.Exists(referred))
+
     # --- the caseload's facts, one correlated subquery each, so a list costs one query (issue 3)
 
     def with_contact_facts(self):
@@ -91,12 +104,7 @@ class HouseholdQuerySet(MunicipalityQuerySet):
             tenancies__flags__isnull=False,
             tenancies__flags__resolved_on__isnull=True,
         )
-        referred = self.model.objects.filter(
-            pk=models.OuterRef("pk"),
-            tenancies__flags__resolved_on__isnull=True,
-            tenancies__flags__status="referred",
-            tenancies__flags__referred_to=user,
-        )
+        referred = self.model.objects.referred_to(user).filter(pk=models.OuterRef("pk"))
         return self.annotate(
             unit_address=models.Subquery(current.values("tenancies__unit__address")[:1]),
             tenancy_start=models.Subquery(current.values("tenancies__start_date")[:1]),

@@ -51,7 +51,7 @@ def household_for(user, pk, queryset=None):
 def caseload(request):
     """The households I follow, with what needs doing next."""
     user, today = request.user, timezone.localdate()
-    mine = Household.objects.visible_to(user).open().filter(counsellor=user)
+    mine = Household.objects.caseload_of(user)
     form = CaseloadFilterForm(request.GET or None)
     show, sort = "", "due"
     if form.is_valid():

@@ -77,6 +77,36 @@ def test_a_flag_referred_to_me_says_so(client_for, municipality, counsellor):
     assert ">Botidsvarsel</span>" not in html
 
 
+def test_a_colleagues_household_referred_to_me_is_on_my_caseload(client_for, municipality, counsellor):
+    """The officer may refer a flag to a counsellor other than the household's own: it reaches them."""
+    household = HouseholdFactory(
+        municipality=municipality, counsellor=CounsellorFactory(municipality=municipality)
+    )
+    flag = LongTenureFlagFactory(
+        tenancy=TenancyFactory(household=household),
+        status=LongTenureFlag.Status.REFERRED,
+        referred_to=counsellor,
+    )
+    html = caseload(client_for(counsellor))
+    assert household.reference in html
+    assert 'text-bg-warning">Henvist til deg</span>' in html
+    flag.resolved_on, flag.status = TODAY, LongTenureFlag.Status.RESOLVED
+    flag.save()
+    assert household.reference not in caseload(client_for(counsellor))
+
+
+def test_a_restricted_household_referred_to_me_stays_hidden(client_for, municipality, counsellor):
+    household = HouseholdFactory(
+        municipality=municipality, counsellor=CounsellorFactory(municipality=municipality), restricted=True
+    )
+    LongTenureFlagFactory(
+        tenancy=TenancyFactory(household=household),
+        status=LongTenureFlag.Status.REFERRED,
+        referred_to=counsellor,
+    )
+    assert household.reference not in caseload(client_for(counsellor))
+
+
 def test_a_resolved_flag_or_a_past_tenancy_does_not_show(client_for, municipality, counsellor):
     household = HouseholdFactory(municipality=municipality, counsellor=counsellor)
     LongTenureFlagFactory(tenancy=TenancyFactory(household=household), resolved_on=TODAY)
