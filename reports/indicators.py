@@ -67,7 +67,7 @@ def followups_in_period(municipality, first, last) -> QuerySet:
 
 def members_of_assisted_households(municipality, first, last) -> QuerySet:
     """Members on the period's last day of the households with at least one follow-up in the period."""
-    assisted = FollowUp.objects.filter(date__gte=first, date__lte=last).values("household_id")
+    assisted = followups_in_period(municipality, first, last).values("household_id")
     return _scoped(
         Person.objects.filter(is_member_on("", last), household_id__in=assisted), "municipality", municipality
     )
