@@ -3,9 +3,18 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from boveileder.models import Role, User
 from boveileder.services.staff import ROLE_FIELDS
+
+# Django's own Norwegian catalogue leaves MinimumLengthValidator's message untranslated: this keeps
+# its msgid in ours, so a manager reads why a password was refused.
+PASSWORD_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    12,
+)
 
 
 class StaffForm(forms.Form):

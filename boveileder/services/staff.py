@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 ROLE_FIELDS = {Role.COUNSELLOR: "is_counsellor", Role.OFFICER: "is_officer", Role.MANAGER: "is_manager"}
 # No look-alike characters (0/O, 1/l/I): the password is read off a screen and typed by hand.
-PASSWORD_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PASSWORD_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - an alphabet, not a password
 GENERATED_PASSWORD_LENGTH = 16
 
 
