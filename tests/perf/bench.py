@@ -708,7 +708,7 @@ def measure_locust(b: Bench):
                 "-u",
                 "50",
                 "-r",
-                "10",
+                "5",
                 "-t",
                 f"{LOCUST_SECONDS}s",
                 "--host",
@@ -939,6 +939,14 @@ def write_doc(b: Bench, started, whole):
             f"database, loopback: **{lc['rps']:.1f} requests/s**, p50 {ms(lc['p50'])}, "
             f"**p95 {ms(lc['p95'])}**, {lc['requests']} requests, **{lc['failures']} errors**."
         )
+        lines += [
+            "",
+            "Each user logs in (the login redirects to the role's landing page), then every 5–15 s "
+            "(reading the page) opens its everyday page (counsellor: caseload; officer: units or flags; "
+            "manager: dashboard, caseload, units) or a household of its caseload "
+            "(`tests/perf/locustfile.py`). Half the users are staff of the Oslo-sized municipality, half "
+            "of the others; 5 users start per second.",
+        ]
         lines += ["", "| request | count | errors | p50 | p95 |", "|---|---:|---:|---:|---:|"]
         lines += [
             f"| {r['name']} | {r['requests']} | {r['failures']} | {ms(r['p50'])} | {ms(r['p95'])} |"

@@ -22,7 +22,8 @@ PAGES = {
 
 
 class Staff(HttpUser):
-    wait_time = between(0.5, 2)
+    # Staff read a page before the next click: a counsellor's page is read for seconds, not milliseconds.
+    wait_time = between(5, 15)
 
     def on_start(self):
         pool = PERSONAS["oslo"] if random.random() < 0.5 else PERSONAS["other"]  # noqa: S311
