@@ -123,13 +123,11 @@ def staff_deactivate(*, user, by) -> User:
     if user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        if not user.is_active:
-            return user
-        if user.is_manager:
-            _ensure_a_manager_remains(user)
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_manager and locked.is_active:
+            _ensure_a_manager_remains(locked)
+        locked.is_active = user.is_active = False
+        locked.save(update_fields=["is_active"])
     logger.info("user %s deactivated staff %s", by.pk, user.pk)
     return user
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from boveileder.models import User
 from cases.models import Household
 from cases.services.timeline import timeline_record
 
@@ -28,15 +29,21 @@ def caseload_transfer(*, from_user, to_user, by) -> int:
         or from_user.municipality_id != municipality_id
     ):
         raise PermissionDenied
-    if to_user.municipality_id != municipality_id or not (to_user.is_active and to_user.is_counsellor):
-        raise ValidationError({"to_user": _("Choose an active counsellor of your municipality.")})
     if to_user.pk == from_user.pk:
         raise ValidationError(
             {"to_user": _("Choose another counsellor than the one who has the households.")}
         )
     today = timezone.localdate()
-    summary = _("Counsellor changed from %(old)s to %(new)s") % {"old": from_user, "new": to_user}
     with transaction.atomic():
+        # As the database has it now, and locked: not a counsellor deactivated a moment ago.
+        to_user = User.objects.select_for_update().filter(pk=to_user.pk).first()
+        if (
+            to_user is None
+            or to_user.municipality_id != municipality_id
+            or not (to_user.is_active and to_user.is_counsellor)
+        ):
+            raise ValidationError({"to_user": _("Choose an active counsellor of your municipality.")})
+        summary = _("Counsellor changed from %(old)s to %(new)s") % {"old": from_user, "new": to_user}
         households = list(caseload_open(from_user).select_for_update().order_by("pk"))
         for household in households:
             household.counsellor = to_user
