@@ -89,7 +89,7 @@ def staff_create(
     user.full_clean()
     with transaction.atomic():
         user.save()
-    logger.info("user %s created staff %s with roles %s", by.pk, user.pk, sorted(user.roles))
+    logger.info("user %s created staff %s with roles %s", by.pk, user.pk, ",".join(sorted(user.roles)))
     return user, generated
 
 
@@ -112,7 +112,7 @@ def staff_update(
                 _ensure_a_manager_remains(user)
         user.full_clean()
         user.save()
-    logger.info("user %s updated staff %s: roles %s", by.pk, user.pk, sorted(user.roles))
+    logger.info("user %s updated staff %s: roles %s", by.pk, user.pk, ",".join(sorted(user.roles)))
     return user
 
 

@@ -1,0 +1,59 @@
+"""A manager creates a counsellor with a generated password shown once; the counsellor logs in with
+it and lands on the caseload. Every page is checked with axe-core."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import ManagerFactory, MunicipalityFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_manager_creates_a_counsellor_who_logs_in_to_the_caseload(page, live_server, login, a11y):
+    alesund = MunicipalityFactory(name="Ålesund", slug="alesund")
+    manager = ManagerFactory(municipality=alesund, username="lise", first_name="Lise", last_name="Leder")
+
+    login(manager)
+    page.get_by_role("link", name="Ansatte").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ansatte")
+    expect(page.get_by_role("cell", name="Lise Leder")).to_be_visible()
+
+    page.get_by_role("link", name="Ny ansatt").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    page.get_by_label("Brukernavn").fill("nina.berg")
+    page.get_by_label("Fornavn").fill("Nina")
+    page.get_by_label("Etternavn").fill("Berg")
+    page.get_by_label("Boveileder").check()
+    expect(page.get_by_label("Lag et passord og vis det én gang")).to_be_checked()
+    page.get_by_role("button", name="Opprett den ansatte").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nina Berg er opprettet")
+    password = page.get_by_test_id("generated-password").inner_text().strip()
+    assert len(password) >= 12
+
+    page.get_by_role("link", name="Alle ansatte").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    row = page.get_by_role("row").filter(has_text="nina.berg")
+    expect(row).to_contain_text("Boveileder")
+    expect(row).to_contain_text("Nei")  # two-factor not set up yet
+    page.get_by_role("button", name="Logg ut").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+
+    page.goto(f"{live_server.url}/login/")
+    a11y.check(page)
+    page.get_by_label("Brukernavn").fill("nina.berg")
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page).to_have_url(re.compile(r"/cases/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mine husstander")
+    expect(page.get_by_role("link", name="Ansatte")).to_have_count(0)
