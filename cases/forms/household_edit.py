@@ -28,7 +28,10 @@ class HouseholdEditForm(forms.ModelForm):
         )
         self.fields["enrolled_on"].required = True
         self.fields["enrolled_on"].error_messages["invalid"] = _("Write a valid date.")
-        if not user.is_manager:
+        if not user.is_manager and current is None and user.is_counsellor:
+            # An unassigned case: a counsellor may take it, but give it to no one else.
+            self.fields["counsellor"].queryset = User.objects.filter(pk=user.pk)
+        elif not user.is_manager:
             self.fields["counsellor"].disabled = True
             self.fields["counsellor"].help_text = _("Only a manager can give the case to another counsellor.")
 

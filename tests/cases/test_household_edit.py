@@ -351,3 +351,21 @@ def test_household_changes_never_name_a_national_id(counsellor, household):
     summaries = " ".join(TimelineEvent.objects.values_list("summary", flat=True))
     assert VALID_ID not in summaries
     assert not Household.history.filter(notes__contains=VALID_ID).exists()
+
+
+def test_a_counsellor_may_take_an_unassigned_case_but_give_it_to_no_one_else(
+    client_for, municipality, counsellor
+):
+    household = HouseholdFactory(municipality=municipality, counsellor=None)
+    colleague = CounsellorFactory(municipality=municipality)
+    url = reverse("cases:household_edit", args=[household.pk])
+    response = client_for(counsellor).post(url, household_data(household, counsellor=colleague.pk))
+    assert response.status_code == 200 and "Velg et gyldig valg." in response.content.decode()
+    household.refresh_from_db()
+    assert household.counsellor is None
+    assert (
+        client_for(counsellor).post(url, household_data(household, counsellor=counsellor.pk)).status_code
+        == 302
+    )
+    household.refresh_from_db()
+    assert household.counsellor == counsellor
