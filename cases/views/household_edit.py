@@ -33,7 +33,9 @@ def household_edit(request, pk):
     )
     form = HouseholdEditForm(request.POST or None, instance=household, user=request.user)
     if request.method == "GET":
-        record_view_log(user=request.user, household=household, what="household_edit")
+        record_view_log(
+            user=request.user, household=household, what="household"
+        )  # read as the household page
     if request.method == "POST" and form.is_valid():
         try:
             household_update(household=household, by=request.user, **form.changes())

@@ -369,3 +369,10 @@ def test_a_counsellor_may_take_an_unassigned_case_but_give_it_to_no_one_else(
     )
     household.refresh_from_db()
     assert household.counsellor == counsellor
+
+
+def test_opening_the_household_edit_page_is_in_the_access_log(client_for, counsellor, manager, household):
+    client_for(counsellor).get(reverse("cases:household_edit", args=[household.pk]))
+    log = client_for(manager).get(reverse("cases:household_access_log", args=[household.pk])).content.decode()
+    assert RecordView.objects.filter(household=household, user=counsellor, what="household").count() == 1
+    assert "Husstandssiden" in log
