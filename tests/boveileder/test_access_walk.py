@@ -5,7 +5,7 @@ A URL without a role declaration, or with a URL argument this file does not
 know, fails here: a new URL is covered the day it is added.
 
 To cover a new URL argument, add it to KWARG_OBJECT (by argument name) or, for a plain `pk`/`id`,
-to PK_OBJECT_BY_NAME (by the URL name); the object is made by one of OBJECT_MAKERS."""
+to PK_OBJECT_BY_SEGMENT (by the path segment before it); the object is made by one of OBJECT_MAKERS."""
 
 import re
 from datetime import date, timedelta
@@ -244,7 +244,30 @@ KWARG_OBJECT = {
     "job_pk": "import",
     "batch_pk": "import",
 }
-# A bare `pk` or `id`: the object by the URL name's first words (longest match wins).
+# A bare `pk` or `id`: the object by the path segment before it (households/<int:pk>/...), else
+# by the URL name's first words (longest match wins).
+PK_OBJECT_BY_SEGMENT = {
+    "households": "household",
+    "persons": "person",
+    "members": "person",
+    "followups": "followup",
+    "consents": "consent",
+    "agencies": "agency",
+    "units": "unit",
+    "tenancies": "tenancy",
+    "renewals": "renewal",
+    "flags": "flag",
+    "startloans": "startloan",
+    "decisions": "decision",
+    "letters": "letter",
+    "appeals": "appeal",
+    "archive": "report",
+    "reports": "report",
+    "grants": "grant",
+    "narratives": "narrative",
+    "staff": "staff",
+}
+# Fallback for a `pk`/`id` with no known segment before it: the URL name's first words.
 PK_OBJECT_BY_NAME = {
     "household": "household",
     "caseload": "household",
@@ -339,6 +362,10 @@ def object_for(name: str, kwarg: str) -> str | None:
     if kwarg in KWARG_OBJECT:
         return KWARG_OBJECT[kwarg]
     if kwarg in ("pk", "id"):
+        # The path segment before the argument says whose id it is: households/<pk>/consents/new/.
+        segment = re.search(rf"([\w-]+)/<(?:\w+:)?{kwarg}>", ROUTES.get(name, ""))
+        if segment and segment.group(1) in PK_OBJECT_BY_SEGMENT:
+            return PK_OBJECT_BY_SEGMENT[segment.group(1)]
         short = name.split(":")[-1]
         matches = [key for key in PK_OBJECT_BY_NAME if short.startswith(key)]
         if matches:
@@ -347,6 +374,7 @@ def object_for(name: str, kwarg: str) -> str | None:
 
 
 URLS = all_urls()
+ROUTES = {name: route for route, name, _ in URLS if name}
 
 
 class World:
@@ -379,7 +407,7 @@ def _build_url(name, pattern, world):
         else:
             pytest.fail(
                 f"URL {name!r} has the argument {kwarg!r} the access walk does not know: add it to "
-                "KWARG_OBJECT, PK_OBJECT_BY_NAME or PLAIN_KWARGS in tests/boveileder/test_access_walk.py"
+                "KWARG_OBJECT, PK_OBJECT_BY_SEGMENT or PLAIN_KWARGS in tests/boveileder/test_access_walk.py"
             )
     return reverse(name, kwargs=kwargs), bool(kwargs) and any(
         object_for(name, k) not in (None, "municipality") for k in kwargs
@@ -523,5 +551,6 @@ def test_the_walk_sees_through_decorators_and_misses_nothing_undeclared():
     assert access_roles(bare) is None
     assert access_roles(require_GET(role_required(Role.MANAGER)(bare))) == (Role.MANAGER,)
     assert object_for("cases:household_detail", "pk") == "household"
+    assert object_for("cases:consent_add", "pk") == "household"  # households/<int:pk>/consents/new/
     assert object_for("cases:something_new", "pk") is None
     assert object_for("cases:household_detail", "mystery_pk") is None
