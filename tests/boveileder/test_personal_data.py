@@ -232,3 +232,14 @@ def test_bad_restriction_input_changes_nothing(client_for, manager, household):
     assert "Velg om husstanden skal være sperret" in response.content.decode()
     household.refresh_from_db()
     assert not household.restricted
+
+
+@pytest.mark.django_db
+def test_the_privacy_page_refuses_other_methods_and_other_municipalities(
+    client_for, manager, other_manager, household
+):
+    url = reverse("cases:household_privacy", args=[household.pk])
+    assert client_for(manager).delete(url).status_code == 405
+    assert client_for(other_manager).post(url, {"restricted": "1"}).status_code == 404
+    household.refresh_from_db()
+    assert not household.restricted
