@@ -345,3 +345,40 @@ def test_staff_without_municipality_are_out_of_reach(client, manager):
     admin = UserFactory(municipality=None, is_superuser=True, is_staff=True)
     client.force_login(manager)
     assert client.get(reverse("staff:detail", kwargs={"staff_pk": admin.pk})).status_code == 404
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_deactivating_each_other_at_once_leave_one_active():
+    """On PostgreSQL the rows are locked: whichever way the race goes, a manager remains."""
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import MunicipalityFactory
+
+    municipality = MunicipalityFactory(name="Ålesund", slug="alesund")
+    first, second = ManagerFactory.create_batch(2, municipality=municipality)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def deactivate(user, by):
+        try:
+            barrier.wait()
+            services.staff_deactivate(user=user, by=by)
+            outcomes.append("done")
+        except Exception as error:  # noqa: BLE001 - the loser's refusal or deadlock is the point
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=deactivate, args=(second, first)),
+        threading.Thread(target=deactivate, args=(first, second)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(outcomes) == 2 and outcomes.count("done") == 1, outcomes
+    assert User.objects.filter(municipality=municipality, is_manager=True, is_active=True).count() == 1
