@@ -43,6 +43,17 @@ def test_a_national_id_logged_by_our_code_is_redacted(console):
     assert NATIONAL_ID not in line
 
 
+def test_a_national_id_in_an_exceptions_traceback_is_redacted(console):
+    try:
+        raise ValueError(f"no person with national ID {NATIONAL_ID}")
+    except ValueError:
+        logging.getLogger("cases").exception("Lookup failed")
+    logged = console.getvalue()
+    assert "Lookup failed" in logged and "Traceback" in logged
+    assert "no person with national ID [fnr]" in logged
+    assert NATIONAL_ID not in logged
+
+
 def test_an_eleven_digit_number_that_is_no_national_id_is_kept(console):
     logging.getLogger("cases").info("Invoice %s", "12345678901")
     assert "12345678901" in console.getvalue()
