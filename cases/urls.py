@@ -2,9 +2,9 @@ from django.urls import path
 
 from cases.views import access_log, consents, followups, households, persons, search  # issue 3
 from cases.views import agencies as agency_views  # partner agencies
-from cases.views import household_edit as edit_views  # editing households and persons
 from cases.views import caseload_transfer as caseload_transfer_views  # staff management
 from cases.views import decisions as decision_views  # issue 8
+from cases.views import household_edit as edit_views  # editing households and persons
 from cases.views import innsyn as innsyn_views  # issue 9
 from cases.views import restriction as restriction_views  # issue 9
 from cases.views import startloans as startloan_views  # issue 5
