@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,11 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].error_messages["invalid"] = _("Write a valid date.")
+        # Room for the spaces or dots people type (120963 42568); normalised, then checked as 11 digits.
+        national_id = self.fields["national_id"]
+        national_id.max_length = 20
+        national_id.widget.attrs["maxlength"] = "20"
+        national_id.validators = [v for v in national_id.validators if not isinstance(v, MaxLengthValidator)]
 
     def clean_national_id(self):
         return normalise(self.cleaned_data.get("national_id", ""))

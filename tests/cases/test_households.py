@@ -64,6 +64,25 @@ def test_a_member_born_after_today_is_refused_and_the_form_keeps_what_was_typed(
     assert not Household.objects.exists()
 
 
+def test_a_national_id_typed_with_spaces_is_accepted_and_stored_as_digits(client_for, counsellor):
+    response = client_for(counsellor).post(
+        reverse("cases:household_register"), register_data(**{"member-national_id": "120963 425 68"})
+    )
+    assert response.status_code == 302
+    assert Household.objects.get().members.get().national_id == "12096342568"
+
+
+def test_an_invalid_national_id_is_refused_in_norwegian_and_the_form_keeps_the_rest(client_for, counsellor):
+    response = client_for(counsellor).post(
+        reverse("cases:household_register"), register_data(**{"member-national_id": "12096342569"})
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "ikke et gyldig fødselsnummer" in html
+    assert 'value="Amina"' in html and 'value="H-2026-001"' in html
+    assert not Household.objects.exists()
+
+
 def test_add_member_born_after_today_is_refused(client_for, counsellor, household):
     tomorrow = (TODAY + timedelta(days=1)).isoformat()
     response = client_for(counsellor).post(
