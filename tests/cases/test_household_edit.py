@@ -252,6 +252,7 @@ def test_showing_the_national_id_is_logged(client_for, counsellor, manager, hous
     assert (shown.user, shown.person, shown.household) == (counsellor, person, household)
     log = client_for(manager).get(reverse("cases:household_access_log", args=[household.pk]))
     assert shown in log.context["views"]
+    assert f"Fødselsnummer vist: {person}" in log.content.decode()
 
 
 def test_removing_the_national_id(counsellor, household):
