@@ -20,6 +20,7 @@ def test_manager_creates_a_counsellor_who_logs_in_to_the_caseload(page, live_ser
     manager = ManagerFactory(municipality=alesund, username="lise", first_name="Lise", last_name="Leder")
 
     login(manager)
+    page.get_by_role("button", name="Administrasjon").click()
     page.get_by_role("link", name="Ansatte").click()
     page.wait_for_load_state("load")
     a11y.check(page)
