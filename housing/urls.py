@@ -1,7 +1,7 @@
 from django.urls import path
 
-from housing.views import flags, tenancies, units
 from housing.views import exchange as exchange_views  # issue 7
+from housing.views import flags, tenancies, units
 from housing.views import purchase as purchase_views  # issue 5
 
 app_name = "housing"
