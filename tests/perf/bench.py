@@ -821,7 +821,7 @@ def write_doc(b: Bench, started, whole):
     if isinstance(seeded, dict):
         lines.append(
             f"`seed_demo --scale national` loaded in **{ms(seeded['seconds'])}** "
-            "(generated in Python from a seeded RNG, loaded with COPY, then ANALYZE):"
+            "(generated in Python from a seeded RNG, loaded with COPY, then VACUUM ANALYZE):"
         )
         lines += ["", "```", *seeded["log"][-25:], "```"]
     elif seeded:
