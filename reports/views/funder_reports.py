@@ -72,9 +72,13 @@ def report_detail(request, pk):
 @require_GET
 @role_required(Role.MANAGER)
 def report_status(request, pk):
-    """The progress fragment the detail page polls (htmx) until the report is done."""
+    """The progress fragment the detail page polls (htmx) until the report is done; then the whole
+    page reloads, so the figures as archived show beside the download."""
     report = _report_for(request, pk)
-    return render(request, "reports/_report_status.html", _status_context(report))
+    response = render(request, "reports/_report_status.html", _status_context(report))
+    if request.htmx and report.status in (FunderReport.Status.DONE, FunderReport.Status.FAILED):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_GET

@@ -107,3 +107,15 @@ def login(page, live_server, a11y):
         return page
 
     return do_login
+
+
+@pytest.fixture
+def background_tasks(request):
+    """For journeys whose pages wait on a Celery task: a real worker when PostgreSQL and Redis are
+    configured (as in CI); on the embedded default the tasks run eagerly in the live server."""
+    from django.conf import settings
+    from django.db import connection
+
+    if settings.REDIS_URL and connection.vendor == "postgresql":
+        return request.getfixturevalue("celery_worker_process")
+    return None

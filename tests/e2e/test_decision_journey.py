@@ -28,7 +28,7 @@ def _log_out(page, a11y):
     a11y.check(page)
 
 
-def test_draft_approve_letter_appeal_and_timeline(page, live_server, login, a11y):
+def test_draft_approve_letter_appeal_and_timeline(page, live_server, login, a11y, background_tasks):
     municipality = MunicipalityFactory(name="Ålesund", slug="alesund")
     counsellor = CounsellorFactory(municipality=municipality)
     manager = ManagerFactory(municipality=municipality)
@@ -80,6 +80,17 @@ def test_draft_approve_letter_appeal_and_timeline(page, live_server, login, a11y
     expect(page.get_by_text("Vedtaket er godkjent.")).to_be_visible()
     deadline = timezone.localdate() + timedelta(weeks=3)
     expect(page.get_by_test_id("appeal-deadline")).to_contain_text(f"{deadline:%d.%m.%Y}")
+
+    # The letter is made in the background; the page says so, and a reload shows it when it is ready.
+    letter_link = page.get_by_role("link", name="Last ned brevet (PDF)")
+    for _attempt in range(60):
+        if letter_link.count():
+            break
+        expect(page.get_by_text("Brevet lages nå. Last inn siden på nytt om litt.")).to_be_visible()
+        page.wait_for_timeout(500)
+        page.reload()
+        page.wait_for_load_state("load")
+    a11y.check(page)
 
     # The letter downloads: a PDF with the appeal deadline and route, and no national ID.
     with page.expect_download() as download_info:

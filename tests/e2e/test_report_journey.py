@@ -25,7 +25,9 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_manager_generates_a_quarterly_report_and_downloads_it(page, live_server, login, a11y):
+def test_manager_generates_a_quarterly_report_and_downloads_it(
+    page, live_server, login, a11y, background_tasks
+):
     municipality = MunicipalityFactory(name="Ålesund", slug="alesund")
     quarter = last_quarter()
     for _n in range(3):

@@ -194,7 +194,15 @@ def test_a_running_report_page_polls_its_status(client_for, manager, municipalit
         reverse("reports:report_status", args=[report.pk]), HTTP_HX_REQUEST="true"
     )
     assert "<html" not in fragment.content.decode() and "I kø" in fragment.content.decode()
+    assert "HX-Refresh" not in fragment
     assert client_for(manager).get(reverse("reports:download", args=[report.pk])).status_code == 404
+    # When it is done, the last poll reloads the page so the figures show beside the download.
+    report.status = FunderReport.Status.DONE
+    report.save()
+    fragment = client_for(manager).get(
+        reverse("reports:report_status", args=[report.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert fragment["HX-Refresh"] == "true"
 
 
 def test_generate_with_bad_input_says_so(client_for, manager):
