@@ -936,6 +936,13 @@ def _load_postgres(dataset, *, log):
                     n += 1
             timings[table] = time.monotonic() - t
             log(f"  {table}: {n} rows in {timings[table]:.1f} s")
+        if not superuser:
+            # Django's foreign keys are deferred: without the replica role their row checks are still
+            # pending, and PostgreSQL refuses CREATE INDEX on a table with pending trigger events.
+            t = time.monotonic()
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+            log(f"  foreign keys checked row by row in {time.monotonic() - t:.1f} s")
         t = time.monotonic()
         for definition in dropped:
             cur.execute(definition)
