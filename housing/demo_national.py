@@ -38,6 +38,7 @@ from cases.models import (
 )
 from housing.demo_data import DEMO_PASSWORD
 from housing.models import LongTenureFlag, MoveOutReason, RentalUnit, Tenancy
+from housing.services.units import UNIT_FIELDS
 
 BIG_SLUG = "oslo"
 
@@ -319,20 +320,7 @@ def generate(*, scale: Scale, seed: int = 2013, today: date | None = None) -> Da
                 end = start - rng.randint(0, 90)
     ds.add(
         RentalUnit,
-        [
-            "id",
-            "municipality_id",
-            "reference",
-            "address",
-            "postcode",
-            "city",
-            "rooms",
-            "area_m2",
-            "monthly_rent_nok",
-            "kobo_id",
-            "bruksenhetsnummer",
-            "in_use",
-        ],
+        ["id", "municipality_id", *UNIT_FIELDS],
         unit_rows,
     )
 

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from boveileder.models import Municipality, User
 from cases.models import Household
 from housing.models import LongTenureFlag, MoveOutReason, RentalUnit
+from housing.services.units import UNIT_FIELDS
 
 
 def date_input():
@@ -29,18 +30,7 @@ class UnitFilterForm(forms.Form):
 class UnitForm(forms.ModelForm):
     class Meta:
         model = RentalUnit
-        fields = [
-            "reference",
-            "address",
-            "postcode",
-            "city",
-            "rooms",
-            "area_m2",
-            "monthly_rent_nok",
-            "kobo_id",
-            "bruksenhetsnummer",
-            "in_use",
-        ]
+        fields = list(UNIT_FIELDS)
         help_texts = {
             "kobo_id": _("The unit's id in Kobo, if the municipality uses it."),
             "bruksenhetsnummer": _("From the matrikkel, e.g. H0101."),
