@@ -625,9 +625,17 @@ def _find_pdf_renderer():
     return render
 
 
-def measure_pdf(b: Bench, who):
-    first, last = last_quarter()
-    m = who["oslo"]["municipality"]
+def _median_municipality():
+    """The municipality of median size by households: what a typical report is made for."""
+    from django.db.models import Count
+
+    from boveileder.models import Municipality
+
+    sized = list(Municipality.objects.annotate(n=Count("households")).filter(n__gt=0).order_by("n", "pk"))
+    return sized[len(sized) // 2]
+
+
+def _render_pdf_in_child(m, first, last) -> dict:
     out = subprocess.run(
         [PY, __file__, "pdf", str(m.pk), first.isoformat(), last.isoformat()],
         cwd=ROOT,
@@ -638,12 +646,25 @@ def measure_pdf(b: Bench, who):
     if out.returncode:
         tail = (out.stderr.strip().splitlines() or ["?"])[-1]
         raise NotMeasured(tail[:300])
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    b.goal("Quarterly PDF ≤ 3 s", ms(result["seconds"]), result["seconds"] <= 3)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_pdf(b: Bench, who):
+    first, last = last_quarter()
+    typical = _median_municipality()
+    result = _render_pdf_in_child(who["oslo"]["municipality"], first, last)
+    result["typical"] = _render_pdf_in_child(typical, first, last)
+    result["typical_households"] = typical.households.count()
+    b.goal(
+        "Quarterly PDF ≤ 3 s, a typical municipality (median size)",
+        ms(result["typical"]["seconds"]),
+        result["typical"]["seconds"] <= 3,
+    )
+    b.goal("Quarterly PDF ≤ 3 s, the Oslo-sized municipality", ms(result["seconds"]), result["seconds"] <= 3)
     b.goal(
         "Quarterly PDF ≤ 300 MB peak",
-        f"{result['rss_mb']:.0f} MB (process peak RSS)",
-        result["rss_mb"] <= 300,
+        f"{max(result['rss_mb'], result['typical']['rss_mb']):.0f} MB (process peak RSS)",
+        max(result["rss_mb"], result["typical"]["rss_mb"]) <= 300,
     )
     return result
 
@@ -928,6 +949,11 @@ def write_doc(b: Bench, started, whole):
             f"({pdf['rss_before_mb']:.0f} MB before rendering), {pdf['bytes']} bytes; "
             f"{pdf['cpu']:.1f} s of it was this process's own CPU time (the rest: PostgreSQL, and waiting)."
         )
+        if "typical" in pdf:
+            lines.append(
+                f"For a typical municipality (median size, {pdf['typical_households']} households): "
+                f"**{ms(pdf['typical']['seconds'])}**, peak RSS **{pdf['typical']['rss_mb']:.0f} MB**."
+            )
     else:
         lines.append(str(pdf))
 
