@@ -25,8 +25,10 @@ def log_out(page, a11y):
     toggler = page.get_by_role("button", name="Vis meny")
     if toggler.is_visible():
         toggler.click()
+        # Bootstrap marks the menu `show` once it has finished opening; a click before then can miss.
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("button", name="Logg ut").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(re.compile(r"/login/$"))
     a11y.check(page)
 
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _log_out(page, a11y):
     page.get_by_role("button", name="Logg ut").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(re.compile(r"/login/$"))
     a11y.check(page)
 
 

@@ -88,7 +88,8 @@ def test_officer_puts_one_flag_to_sleep_and_refers_another(page, live_server, lo
     assert (referred_flag.status, referred_flag.referred_to) == (LongTenureFlag.Status.REFERRED, kari)
 
     page.get_by_role("button", name="Logg ut").click()
-    page.wait_for_load_state("load")
+
+    page.wait_for_url(re.compile(r"/login/$"))
     a11y.check(page)
 
     # The counsellor sees the referral on the caseload.

@@ -25,7 +25,8 @@ def test_each_role_logs_in_lands_on_its_page_and_logs_out(
     expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
 
     page.get_by_role("button", name="Logg ut").click()
-    page.wait_for_load_state("load")
+
+    page.wait_for_url(re.compile(r"/login/$"))
     expect(page).to_have_url(re.compile(r"/login/$"))
     a11y.check(page)
     page.goto(f"{live_server.url}{landing}")

@@ -49,7 +49,7 @@ def test_manager_creates_a_counsellor_who_logs_in_to_the_caseload(page, live_ser
     expect(row).to_contain_text("Boveileder")
     expect(row).to_contain_text("Nei")  # two-factor not set up yet
     page.get_by_role("button", name="Logg ut").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(re.compile(r"/login/$"))
     a11y.check(page)
 
     page.goto(f"{live_server.url}/login/")

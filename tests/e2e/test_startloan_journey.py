@@ -26,8 +26,9 @@ def log_out(page, a11y):
     menu = page.locator(".navbar-toggler")
     if menu.is_visible():  # on a phone the menu is folded
         menu.click()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("button", name="Logg ut").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(re.compile(r"/login/$"))
     a11y.check(page)
 
 
