@@ -26,6 +26,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def no_cached_figures():
+    """Each test starts without cached figures: ids come back in a new test (SQLite reuses them
+    after a rollback, a new test database restarts its sequences), and the cache outlives both."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from boveileder.changes import KEY_PATTERN
+
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        cache.clear()
+    else:
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=f"*{KEY_PATTERN}*"):
+            client.delete(key)
+
+
 @pytest.fixture
 def municipality(db):
     return MunicipalityFactory(name="Ålesund", slug="alesund")

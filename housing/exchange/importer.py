@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from boveileder.changes import data_changed
 from boveileder.models import User
 from cases.models import (
     FollowUp,
@@ -558,6 +559,7 @@ class _Import:
         self.write_tenancies()
         self.write_startloans()
         self.write_followups()
+        data_changed(self.municipality.pk)  # bulk writes send no save signals
 
 
 def _followup_summary(followup) -> str:

@@ -1,39 +1,31 @@
 """The manager's landing page: the figures of the current quarter and year, the records behind
 each figure, and the data-quality panel."""
 
-from datetime import date
-
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from boveileder.access import role_required
 from boveileder.models import Role
 from reports import indicators, quality
+from reports.dashboard import current_periods, dashboard_figures, dashboard_recompute
 from reports.drilldown import household_of, visible_records
 from reports.models import FunderReport
 from reports.periods import Quarter
 from reports.presentation import format_value
 
 
-def current_periods() -> dict[str, tuple[date, date]]:
-    today = timezone.localdate()
-    quarter = Quarter.containing(today)
-    return {
-        "quarter": (quarter.first, quarter.last),
-        "year": (date(today.year, 1, 1), date(today.year, 12, 31)),
-    }
-
-
 @require_GET
 @role_required(Role.MANAGER)
 def dashboard(request):
-    municipality = request.user.municipality
+    """The figures of this quarter and this year; `?recompute=1` computes them again at once."""
+    if request.GET.get("recompute"):
+        dashboard_recompute(request.user)
+        return redirect("reports:dashboard")
     periods = current_periods()
-    quarter_figures = indicators.figures(municipality, *periods["quarter"])
-    year_figures = indicators.figures(municipality, *periods["year"])
+    found = dashboard_figures(request.user, periods)
+    quarter_figures, year_figures = found["figures"]["quarter"], found["figures"]["year"]
     rows = [
         {
             "key": key,
@@ -44,8 +36,10 @@ def dashboard(request):
         }
         for key in indicators.ALL_KEYS
     ]
-    checks = [(check, check.queryset.count()) for check in quality.checks(request.user)]
-    latest = FunderReport.objects.for_municipality(municipality).select_related("requested_by")[:5]
+    checks = [(check, found["checks"][check.key]) for check in quality.checks(request.user)]
+    latest = FunderReport.objects.filter(municipality_id=request.user.municipality_id).select_related(
+        "requested_by"
+    )[:5]
     return render(
         request,
         "reports/dashboard.html",
@@ -55,6 +49,7 @@ def dashboard(request):
             "year": periods["year"][0].year,
             "checks": checks,
             "latest": latest,
+            "computed_at": found["computed_at"],
         },
     )
 

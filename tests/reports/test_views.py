@@ -120,16 +120,76 @@ def test_dashboard_and_quality_queries_do_not_grow(
 ):
     client = client_for(manager)
     make_followups(municipality, 1)
-    client.get(reverse("reports:dashboard"))
-    with django_assert_num_queries(26) as dashboard:
+    client.get(reverse("reports:records", args=["followups"]))  # the session settles
+    with django_assert_num_queries(26) as computed:
+        client.get(reverse("reports:dashboard"))
+    with django_assert_num_queries(7):  # the figures come from the cache until the records change
         client.get(reverse("reports:dashboard"))
     with django_assert_num_queries(11) as quality:
         client.get(reverse("reports:data_quality"))
     make_followups(municipality, 19)
-    with django_assert_num_queries(len(dashboard.captured_queries)):
-        client.get(reverse("reports:dashboard"))
+    with django_assert_num_queries(len(computed.captured_queries)):
+        response = client.get(reverse("reports:dashboard"))
+    assert response.context["rows"][0]["quarter"] == "20"
     with django_assert_num_queries(len(quality.captured_queries)):
         client.get(reverse("reports:data_quality"))
+
+
+def figure(client, key, period="quarter"):
+    rows = {row["key"]: row for row in client.get(reverse("reports:dashboard")).context["rows"]}
+    return rows[key][period]
+
+
+def test_dashboard_figures_follow_every_change_of_the_records(
+    client_for, manager, municipality, counsellor, household
+):
+    """The cached figures are recomputed whenever a record behind them is saved or deleted."""
+    from cases.services.followups import followup_log
+
+    client = client_for(manager)
+    assert figure(client, "followups") == "0"
+    followup_log(household=household, by=counsellor, date=timezone.localdate(), kind="home_visit", minutes=60)
+    assert figure(client, "followups") == "1"
+    assert figure(client, "followup_hours") == "1,0"
+    household.followups.get().delete()
+    assert figure(client, "followups") == "0"
+
+
+def test_another_municipality_s_changes_keep_the_cache(
+    client_for, manager, municipality, other_municipality, django_assert_num_queries
+):
+    client = client_for(manager)
+    client.get(reverse("reports:dashboard"))
+    make_followups(other_municipality, 3)
+    with django_assert_num_queries(7):
+        client.get(reverse("reports:dashboard"))
+
+
+def test_the_manager_can_have_the_figures_computed_again(client_for, manager, municipality):
+    client = client_for(manager)
+    first = client.get(reverse("reports:dashboard")).context["computed_at"]
+    response = client.get(reverse("reports:dashboard"), {"recompute": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse("reports:dashboard")
+    assert client.get(reverse("reports:dashboard")).context["computed_at"] > first
+
+
+def test_a_record_reaches_its_municipality_through_its_household_and_decision(
+    municipality, household, counsellor, django_assert_num_queries
+):
+    from boveileder.changes import generation
+    from cases.models import Appeal, Decision
+    from reports.signals import municipality_of
+
+    person = PersonFactory(household=household, municipality=municipality)
+    decision = Decision.objects.create(household=household, person=person, drafted_by=counsellor)
+    before = generation(municipality.pk)
+    appeal = Appeal.objects.create(decision=decision, received_on=timezone.localdate(), within_deadline=True)
+    assert generation(municipality.pk) != before
+    fetched = Appeal.objects.get(pk=appeal.pk)
+    with django_assert_num_queries(2):  # a record without its relations loaded: one query per step
+        assert municipality_of(fetched) == municipality.pk
+    with django_assert_num_queries(0):
+        assert municipality_of(appeal) == municipality.pk
 
 
 def test_archive_and_grant_list_queries_do_not_grow(

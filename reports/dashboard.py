@@ -1,0 +1,56 @@
+"""The dashboard's figures and data-quality counts, cached per municipality until its records change.
+
+Computing them costs a dozen aggregate queries over the quarter's and the year's rows (about half
+a second for the largest municipality); the cache key holds the municipality's data generation
+(boveileder.changes), which every write behind the figures renews, so a cached figure is never
+older than the data. The timeout only bounds what an unforeseen raw write could leave stale."""
+
+from datetime import date
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from boveileder.changes import data_changed, generation
+from reports import indicators, quality
+from reports.periods import Quarter
+
+CACHE_SECONDS = 15 * 60
+
+
+def current_periods() -> dict[str, tuple[date, date]]:
+    today = timezone.localdate()
+    quarter = Quarter.containing(today)
+    return {
+        "quarter": (quarter.first, quarter.last),
+        "year": (date(today.year, 1, 1), date(today.year, 12, 31)),
+    }
+
+
+def _key(user, periods) -> str:
+    # Managers see every household of the municipality; anyone else only what they may see.
+    audience = "all" if user.is_manager else f"user-{user.pk}"
+    spans = ":".join(f"{first:%Y%m%d}-{last:%Y%m%d}" for first, last in periods.values())
+    return f"reports:dashboard:{user.municipality_id}:{generation(user.municipality_id)}:{audience}:{spans}"
+
+
+def dashboard_figures(user, periods) -> dict:
+    """{"computed_at", "figures": {period: {key: value}}, "checks": {check key: count}} for the
+    user's municipality, from the cache when its records have not changed since."""
+    key = _key(user, periods)
+    found = cache.get(key)
+    if found is None:
+        found = {
+            "computed_at": timezone.now(),
+            "figures": {
+                name: indicators.figures(user.municipality, first, last)
+                for name, (first, last) in periods.items()
+            },
+            "checks": {check.key: check.queryset.count() for check in quality.checks(user)},
+        }
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def dashboard_recompute(user) -> None:
+    """Drop the cached figures of the user's municipality (the manager's «compute again»)."""
+    data_changed(user.municipality_id)

@@ -1,0 +1,41 @@
+"""The records behind the figures: a save or delete of any of them marks its municipality's data
+as changed, so the dashboard's cached figures are recomputed (boveileder.changes)."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.signals import post_delete, post_save
+
+from boveileder.changes import data_changed
+from cases.models import Appeal, Decision, FollowUp, Household, Person, StartLoanApplication
+from housing.models import LongTenureFlag, Tenancy
+
+# Every model a source of reports.indicators or a check of reports.quality reads.
+FIGURE_MODELS = (Household, Person, FollowUp, Tenancy, StartLoanApplication, LongTenureFlag, Decision, Appeal)
+
+
+def municipality_of(instance):
+    """The municipality of a record, through its household (and decision) when it has none itself;
+    a relation already loaded costs no query."""
+    owner = instance
+    for relation in ("decision", "household"):
+        if hasattr(owner, "municipality_id"):
+            break
+        if hasattr(owner, f"{relation}_id"):
+            try:
+                owner = getattr(owner, relation)
+            except ObjectDoesNotExist:  # deleted along with its owner, whose own signal tells
+                return None
+    return owner.municipality_id
+
+
+def _changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):  # loaddata
+        return
+    data_changed(municipality_of(instance))
+
+
+def connect():
+    for model in FIGURE_MODELS:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"figures-changed-save-{model._meta.label}")
+        post_delete.connect(
+            _changed, sender=model, dispatch_uid=f"figures-changed-delete-{model._meta.label}"
+        )
