@@ -114,9 +114,9 @@ def test_staff_list_is_paged(client, manager, monkeypatch):
     assert len(client.get(reverse("staff:list"), {"page": 2}).context["staff"]) == 2
 
 
-# Session and user; the count and the page (two-factor as an EXISTS in the same query); the menu's
-# municipality; the session saved on every request (savepoint, update, release).
-STAFF_LIST_QUERIES = 8
+# Session, and the user with the menu's municipality; the count and the page (two-factor as an EXISTS
+# in the same query); the session saved on every request.
+STAFF_LIST_QUERIES = 5
 
 
 def test_staff_list_query_count_is_pinned_and_does_not_grow(client, manager, django_assert_num_queries):

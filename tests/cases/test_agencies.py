@@ -129,8 +129,8 @@ def test_an_empty_name_or_unknown_kind_gets_a_message_not_a_500(client_for, mana
 
 # --- query count ---------------------------------------------------------------------------------
 
-# session, user, municipality (the page header), agencies; the session saved (3, with its savepoint)
-AGENCY_LIST_QUERIES = 7
+# session, user with its municipality (the page header), agencies; the session saved
+AGENCY_LIST_QUERIES = 4
 
 
 def test_the_list_query_count_is_pinned_and_does_not_grow(

@@ -158,8 +158,8 @@ def _count(django_assert_num_queries, client, url, n):
         assert client.get(url).status_code == 200
 
 
-CASELOAD_QUERIES = 15  # 4 of them are the start-up loan and decision deadline sources
-TEAM_QUERIES = 9
+CASELOAD_QUERIES = 12  # 4 of them are the start-up loan and decision deadline sources
+TEAM_QUERIES = 6
 
 
 def test_caseload_query_count_is_pinned_and_does_not_grow(

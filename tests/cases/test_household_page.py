@@ -81,7 +81,7 @@ def test_every_view_is_logged(client_for, household, officer):
     assert views.count() == 2
 
 
-HOUSEHOLD_QUERIES = 16  # 2 are the start-up loan and decision sections, 3 the session save
+HOUSEHOLD_QUERIES = 13  # 2 are the start-up loan and decision sections, 1 the session save
 
 
 def test_household_page_query_count_is_pinned_and_does_not_grow(

@@ -276,7 +276,7 @@ def test_the_job_page_does_not_query_more_for_more_problems(
         },
     )
     client.get(reverse("housing:exchange"))  # warm the session
-    with django_assert_num_queries(6):  # session, user, municipality, two-factor, session save: no rows
+    with django_assert_num_queries(3):  # session, user with its municipality, session save: no rows
         response = client.get(reverse("housing:import_job", args=[job_id]))
     assert response.content.decode().count('<td data-label="Ark">persons</td>') == problems
 

@@ -108,7 +108,7 @@ def test_record_list_queries_do_not_grow(client_for, manager, municipality, djan
     url = reverse("reports:records", args=["followups"]) + "?period=year"
     make_followups(municipality, 1)
     client.get(url)
-    with django_assert_num_queries(8) as one:
+    with django_assert_num_queries(5) as one:
         client.get(url)
     make_followups(municipality, 19)
     with django_assert_num_queries(len(one.captured_queries)):
@@ -121,11 +121,11 @@ def test_dashboard_and_quality_queries_do_not_grow(
     client = client_for(manager)
     make_followups(municipality, 1)
     client.get(reverse("reports:records", args=["followups"]))  # the session settles
-    with django_assert_num_queries(26) as computed:
+    with django_assert_num_queries(23) as computed:
         client.get(reverse("reports:dashboard"))
-    with django_assert_num_queries(7):  # the figures come from the cache until the records change
+    with django_assert_num_queries(4):  # the figures come from the cache until the records change
         client.get(reverse("reports:dashboard"))
-    with django_assert_num_queries(11) as quality:
+    with django_assert_num_queries(8) as quality:
         client.get(reverse("reports:data_quality"))
     make_followups(municipality, 19)
     with django_assert_num_queries(len(computed.captured_queries)):
@@ -161,7 +161,7 @@ def test_another_municipality_s_changes_keep_the_cache(
     client = client_for(manager)
     client.get(reverse("reports:dashboard"))
     make_followups(other_municipality, 3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         client.get(reverse("reports:dashboard"))
 
 
@@ -196,9 +196,9 @@ def test_archive_and_grant_list_queries_do_not_grow(
     client_for, manager, municipality, report, grant, django_assert_num_queries
 ):
     client = client_for(manager)
-    with django_assert_num_queries(8) as archive:
+    with django_assert_num_queries(5) as archive:
         client.get(reverse("reports:archive"))
-    with django_assert_num_queries(7) as grants:
+    with django_assert_num_queries(4) as grants:
         client.get(reverse("reports:grant_list"))
     for _ in range(19):
         FunderReport.objects.create(
