@@ -60,9 +60,7 @@ def is_member_on(prefix: str, on) -> Q:
 
 
 def followups_in_period(municipality, first, last) -> QuerySet:
-    return _scoped(
-        FollowUp.objects.filter(date__gte=first, date__lte=last), "household__municipality", municipality
-    )
+    return _scoped(FollowUp.objects.filter(date__gte=first, date__lte=last), "municipality", municipality)
 
 
 def members_of_assisted_households(municipality, first, last) -> QuerySet:

@@ -23,9 +23,11 @@ from cases.views.paging import keyset_page
 from cases.views.persons import resolve_duplicates
 
 CASELOAD_PAGE_SIZE = 50
+DEADLINES_SHOWN = 10  # the nearest first; the rest one click away
 TEAM_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 100
 STARTLOAN_LABELS = dict(StartLoanApplication.Status.choices)
+TOPIC_LABELS = dict(FollowUp.Topic.choices)
 
 
 def _with_members(households):
@@ -71,6 +73,10 @@ def caseload(request):
     _label_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    deadlines = deadlines_for(user, mine, today)
+    all_deadlines = request.GET.get("deadlines") == "all"
+    query_all_deadlines = query.copy()
+    query_all_deadlines["deadlines"] = "all"
     return render(
         request,
         "cases/caseload.html",
@@ -79,8 +85,11 @@ def caseload(request):
             "households": page.object_list,
             "form": form,
             "today": today,
-            "deadlines": deadlines_for(user, mine, today),
+            "deadlines": deadlines if all_deadlines else deadlines[:DEADLINES_SHOWN],
+            "deadlines_total": len(deadlines),
+            "deadlines_overdue": sum(d.overdue(today) for d in deadlines),
             "query": query.urlencode(),
+            "query_all_deadlines": query_all_deadlines.urlencode(),
         },
     )
 

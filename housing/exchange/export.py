@@ -55,7 +55,7 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
         .order_by("household__reference", "received_on")
     )
     followups = (
-        FollowUp.objects.filter(household__municipality_id=m)
+        FollowUp.objects.filter(municipality_id=m)
         .select_related("household", "by")
         .order_by("household__reference", "date", "pk")
     )

@@ -125,7 +125,7 @@ class _Import:
             self.tenancies.setdefault((units_by_id[t.unit_id].reference, t.start_date), t)
         for s in StartLoanApplication.objects.filter(household__municipality_id=m):
             self.startloans.setdefault((by_id[s.household_id].reference, s.received_on), s)
-        for f in FollowUp.objects.filter(household__municipality_id=m).order_by("pk"):
+        for f in FollowUp.objects.filter(municipality_id=m).order_by("pk"):
             key = (by_id[f.household_id].reference, f.date, f.kind, f.minutes, f.note)
             self.followups.setdefault(key, f)
 
@@ -533,6 +533,7 @@ class _Import:
                 continue
             followup = FollowUp(
                 household=self.households[v["household_ref"]],
+                municipality=self.municipality,  # bulk_create does not call save(), which sets it
                 date=v["date"],
                 kind=v["kind"],
                 minutes=v.get("minutes"),

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cases.models import FollowUp, TimelineEvent
 from cases.services.followups import followup_correct, followup_log
-from tests.factories import CounsellorFactory, PartnerAgencyFactory
+from tests.factories import CounsellorFactory, FollowUpFactory, PartnerAgencyFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -200,3 +200,23 @@ def test_the_service_refuses_unknown_topics_and_other_municipalities_agencies(
     with pytest.raises(ValidationError):
         followup_log(household=household, by=counsellor, date=TODAY, kind="phone", partner_agencies=[theirs])
     assert not FollowUp.objects.exists()
+
+
+def test_a_follow_up_carries_its_household_s_municipality(counsellor, household):
+    """Kept on the row for the reports' index (issue 10), taken from the household on save."""
+    followup = followup_log(household=household, by=counsellor, date=TODAY, kind="phone", minutes=10)
+    assert followup.municipality_id == household.municipality_id
+    assert FollowUp.objects.for_municipality(household.municipality).get() == followup
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_a_follow_up_in_another_municipality_than_its_household(
+    counsellor, household, other_municipality
+):
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the (household, municipality) foreign key is PostgreSQL's")
+    followup = FollowUpFactory(household=household)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FollowUp.objects.filter(pk=followup.pk).update(municipality=other_municipality)
