@@ -378,10 +378,22 @@ class FollowUp(models.Model):
 class ConsentQuerySet(MunicipalityQuerySet):
     municipality_path = "household__municipality"
 
+    @staticmethod
+    def in_force_condition(on) -> Q:
+        """Given by `on`, not lapsed before it, not withdrawn on or before it."""
+        return (
+            Q(given_on__lte=on)
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+            & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+        )
+
     def in_force_on(self, on):
-        return self.filter(given_on__lte=on).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=on),
-            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on),
+        return self.filter(self.in_force_condition(on))
+
+    def with_in_force(self, on):
+        """Every consent, each with `in_force` on `on`: one list for both sections of the household page."""
+        return self.annotate(
+            in_force=models.ExpressionWrapper(self.in_force_condition(on), output_field=models.BooleanField())
         )
 
     def lapsing_within(self, on, days: int):
@@ -645,6 +657,26 @@ class Appeal(models.Model):
 # --- the household's timeline and the access log ----------------------------------------------
 
 
+TIMELINE_FOLLOWUP_FIELDS = ("id", "topics", "note", "next_step", "next_step_due", "by_id")
+
+
+class TimelineEventQuerySet(models.QuerySet):
+    def with_followup(self):
+        """A follow-up event's follow-up read in the same query, as `followup_<field>` for each of
+        TIMELINE_FOLLOWUP_FIELDS (None on other events); only ever one of the event's own household."""
+        followup = FollowUp.objects.filter(
+            pk=models.OuterRef("object_id"), household=models.OuterRef("household")
+        ).order_by()
+        return self.annotate(
+            **{
+                f"followup_{name}": models.Case(
+                    models.When(kind="followup", then=models.Subquery(followup.values(name)[:1]))
+                )
+                for name in TIMELINE_FOLLOWUP_FIELDS
+            }
+        )
+
+
 class TimelineEvent(models.Model):
     """One row per thing that happened to a household, written by every app through
     `cases.services.timeline_record`, so the household page never imports another app."""
@@ -660,6 +692,8 @@ class TimelineEvent(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
+
+    objects = TimelineEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-recorded_at", "-id"]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,14 @@ from boveileder.access import ALL_ROLES, get_for_user, role_required
 from boveileder.models import Role
 from cases.deadlines import deadlines_for
 from cases.forms.households import CaseloadFilterForm, CloseForm, HouseholdForm, PersonForm, TeamFilter
-from cases.models import Consent, FollowUp, Household, PartnerAgency, Person, StartLoanApplication
+from cases.models import (
+    TIMELINE_FOLLOWUP_FIELDS,
+    FollowUp,
+    Household,
+    PartnerAgency,
+    Person,
+    StartLoanApplication,
+)
 from cases.services.households import household_close as close_service
 from cases.services.households import household_register as register_service
 from cases.services.households import household_reopen as reopen_service
@@ -126,8 +133,9 @@ def team(request):
 
 def _timeline_page(household, before: str):
     """Newest first, a page at a time; the next page starts after the last event shown (keyset on
-    the timeline's own order: occurred_on, recorded_at, id)."""
-    events = household.events.select_related("actor")
+    the timeline's own order: occurred_on, recorded_at, id). A follow-up's event carries its
+    follow-up (`event.followup`), read in the same query."""
+    events = household.events.select_related("actor").with_followup()
     if before.isdigit():
         last = household.events.filter(pk=int(before)).values("occurred_on", "recorded_at", "id").first()
         if last:
@@ -138,54 +146,54 @@ def _timeline_page(household, before: str):
                 | Q(occurred_on=on, recorded_at=at, id__lt=last["id"])
             )
     rows = list(events[: TIMELINE_PAGE_SIZE + 1])
+    for event in rows:
+        event.followup = _followup_of(event)
     if len(rows) > TIMELINE_PAGE_SIZE:
         return rows[:TIMELINE_PAGE_SIZE], rows[TIMELINE_PAGE_SIZE - 1].pk
     return rows, None
 
 
+def _followup_of(event):
+    """The event's follow-up as the timeline shows it (an unsaved copy of the fields read), or None."""
+    if event.followup_id is None:
+        return None
+    followup = FollowUp(**{name: getattr(event, f"followup_{name}") for name in TIMELINE_FOLLOWUP_FIELDS})
+    followup.topics_display = ", ".join(str(TOPIC_LABELS.get(t, t)) for t in followup.topics)
+    return followup
+
+
 @require_GET
 @role_required(*ALL_ROLES)
 def household_detail(request, pk):
-    """Members, tenancies, consents, partner agencies and one timeline, newest first."""
+    """Members, tenancies, consents, partner agencies and one timeline, newest first.
+
+    A constant number of queries whatever the household holds (issue 10): one per section."""
     user, today = request.user, timezone.localdate()
     household = household_for(user, pk, Household.objects.select_related("counsellor"))
     record_view_log(user=user, household=household, what="household")
-    people = list(household.members.all())
-    members = [p for p in people if p.left_on is None]
-    former_members = [p for p in people if p.left_on is not None]
-    open_flag = household.tenancies.model.objects.filter(
-        pk=OuterRef("pk"), flags__isnull=False, flags__resolved_on__isnull=True
+    # Ordered within the household; the model's ordering (by household first) would join households.
+    people = list(household.members.order_by("birth_date", "first_name"))
+    # At most one open flag per tenancy (a constraint in housing), so the join adds no rows.
+    tenancies = (
+        household.tenancies.select_related("unit")
+        .annotate(open_flag=FilteredRelation("flags", condition=Q(flags__resolved_on__isnull=True)))
+        .annotate(open_flag_status=F("open_flag__status"), open_flag_referred_to=F("open_flag__referred_to"))
     )
-    tenancies = household.tenancies.select_related("unit").annotate(
-        open_flag_status=Subquery(open_flag.values("flags__status")[:1]),
-        open_flag_referred_to=Subquery(open_flag.values("flags__referred_to")[:1]),
-    )
-    consents = list(
-        household.consents.select_related("agency", "person").annotate(
-            in_force=Exists(Consent.objects.in_force_on(today).filter(pk=OuterRef("pk")))
-        )
-    )
+    consents = list(household.consents.select_related("agency", "person").with_in_force(today))
     agency_links = FollowUp.partner_agencies.through.objects
     # Two small id sets, not an OR over two joins (that one took a minute on national data).
     agencies = PartnerAgency.objects.filter(
         Q(pk__in=agency_links.filter(followup__household=household).values("partneragency_id"))
-        | Q(pk__in=household.consents.values("agency_id"))
+        | Q(pk__in={c.agency_id for c in consents})
     )
     events, older = _timeline_page(household, request.GET.get("before_event", ""))
-    followup_ids = [e.object_id for e in events if e.kind == "followup" and e.object_id]
-    followups = FollowUp.objects.in_bulk(followup_ids)
-    topic_labels = dict(FollowUp.Topic.choices)
-    for followup in followups.values():
-        followup.topics_display = ", ".join(str(topic_labels.get(t, t)) for t in followup.topics)
-    for event in events:
-        event.followup = followups.get(event.object_id) if event.kind == "followup" else None
     return render(
         request,
         "cases/household_detail.html",
         {
             "household": household,
-            "members": members,
-            "former_members": former_members,
+            "members": [p for p in people if p.left_on is None],
+            "former_members": [p for p in people if p.left_on is not None],
             "tenancies": tenancies,
             "consents_in_force": [c for c in consents if c.in_force],
             "consents_other": [c for c in consents if not c.in_force],
