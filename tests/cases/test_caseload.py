@@ -153,6 +153,27 @@ def test_deadlines_panel_has_next_steps_and_lapsing_consents(client_for, municip
     assert "Samtykke til å dele med" in panel
 
 
+def test_the_deadlines_panel_shows_the_earliest_ten_and_opens_the_rest(
+    client_for, municipality, counsellor, monkeypatch
+):
+    for n in range(4):  # four next steps, four lapsing consents
+        full_household(municipality, counsellor, n=n, overdue=n < 2)
+    monkeypatch.setattr("cases.views.households.DEADLINES_SHOWN", 3)
+    client = client_for(counsellor)
+
+    def panel(**params):
+        html = caseload(client, **params)
+        return html[html.index('id="deadlines-heading"') : html.index("</section>")]
+
+    short = panel(sort="reference")
+    assert short.count("<li") == 3
+    assert "8 frister, 2 av dem forfalt." in short
+    assert "Vis alle 8 frister" in short and "sort=reference&amp;deadlines=all" in short
+    full = panel(sort="reference", deadlines="all")
+    assert full.count("<li") == 8 and "Vis alle" not in full
+    assert full.index("Søke startlån 0") < full.index("Søke startlån 3")  # the earliest first
+
+
 def _count(django_assert_num_queries, client, url, n):
     with django_assert_num_queries(n):
         assert client.get(url).status_code == 200
