@@ -1,6 +1,8 @@
-"""The long-tenure flag: raising the due flags of a municipality in one set, and the officers'
+"""The long-tenure flag: raising the due flags of many municipalities in one set, and the officers'
 decisions on them. A flag invites a conversation about the household's next step."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -13,10 +15,10 @@ from django.db.models import (
     DateField,
     Exists,
     F,
-    IntegerField,
     JSONField,
     OuterRef,
     Q,
+    QuerySet,
     TextField,
     Value,
     When,
@@ -48,15 +50,22 @@ def expiry_horizon(*, municipality: Municipality, as_of: date) -> date:
     return as_of + relativedelta(months=municipality.expiry_window_months)
 
 
-def flags_due(*, municipality: Municipality, as_of: date):
-    """The tenancies of `municipality` running on `as_of` that should get a new flag, as one queryset
-    annotated with `is_tenure_due` and `is_expiry_due`.
+def flags_due(
+    *, as_of: date, municipality: Municipality | None = None, municipalities: Sequence[Municipality] = ()
+):
+    """The tenancies of `municipality` (or of `municipalities`, which share one pair of thresholds)
+    running on `as_of` that should get a new flag, as one queryset annotated with `is_tenure_due` and
+    `is_expiry_due`.
 
     A tenancy with an unresolved flag gets none. After resolved flags a reason counts only when it is
     new: the tenure reason when no flag for it was decided within the last tenure period, the
     contract's end when no flag was raised for that same end date."""
-    cutoff = tenure_cutoff(municipality=municipality, as_of=as_of)
-    horizon = expiry_horizon(municipality=municipality, as_of=as_of)
+    municipalities = [municipality] if municipality is not None else list(municipalities)
+    rule = municipalities[0]
+    if any(_rule_of(m) != _rule_of(rule) for m in municipalities):
+        raise ValueError("flags_due takes municipalities with the same thresholds")
+    cutoff = tenure_cutoff(municipality=rule, as_of=as_of)
+    horizon = expiry_horizon(municipality=rule, as_of=as_of)
     flags = LongTenureFlag.objects.filter(tenancy=OuterRef("pk"))
     tenure_due, expiry_due = Q(start_date__lte=cutoff), Q(contract_end_date__lte=horizon)
     # JSON containment is PostgreSQL's; the reasons' text form works on SQLite too.
@@ -65,7 +74,7 @@ def flags_due(*, municipality: Municipality, as_of: date):
     )
     same_contract_end_flagged = flags.filter(contract_end_date=OuterRef("contract_end_date"))
     return (
-        Tenancy.objects.for_municipality(municipality)
+        Tenancy.objects.filter(municipality__in=[m.pk for m in municipalities])
         .running_on(as_of)
         .filter(tenure_due | expiry_due)
         .exclude(Exists(flags.filter(resolved_on__isnull=True)))
@@ -77,22 +86,50 @@ def flags_due(*, municipality: Municipality, as_of: date):
     )
 
 
+def _rule_of(municipality: Municipality) -> tuple[int, int]:
+    return municipality.tenure_threshold_years, municipality.expiry_window_months
+
+
 def when(condition: Q):
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:
-    """Raise one flag for every tenancy of `municipality` that is due on `as_of`; return how many.
+def flags_raise_due_in(*, municipalities: QuerySet[Municipality], as_of: date) -> int:
+    """Raise one flag for every tenancy of `municipalities` that is due on `as_of`; return how many.
 
-    One statement does the work: INSERT ... SELECT over the due tenancies, ON CONFLICT DO NOTHING
-    against the partial unique constraint `flag_one_unresolved_per_tenancy`, which is what keeps a
-    tenancy to one unresolved flag even under concurrent runs. Runs for one municipality also take
-    its row lock, so they queue instead of waiting on each other's rows."""
+    One statement per pair of thresholds does the work, however many municipalities share it: INSERT
+    ... SELECT over the due tenancies, ON CONFLICT DO NOTHING against the partial unique constraint
+    `flag_one_unresolved_per_tenancy`, which is what keeps a tenancy to one unresolved flag even under
+    concurrent runs. A run first takes the row locks of its municipalities (in pk order, so runs
+    cannot deadlock), so overlapping runs queue instead of waiting on each other's rows; the
+    thresholds are read under that lock."""
+    with transaction.atomic():
+        locked = (
+            municipalities.select_for_update()
+            .order_by("pk")
+            .only("id", "tenure_threshold_years", "expiry_window_months")
+        )
+        by_rule = defaultdict(list)
+        for m in locked:
+            by_rule[_rule_of(m)].append(m)
+        return sum(
+            _insert_flags(flags_due(municipalities=group, as_of=as_of), as_of=as_of)
+            for group in by_rule.values()
+        )
+
+
+def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:
+    """Raise the due flags of one municipality on `as_of`; return how many."""
+    return flags_raise_due_in(municipalities=Municipality.objects.filter(pk=municipality.pk), as_of=as_of)
+
+
+def _insert_flags(due, *, as_of: date) -> int:
+    """INSERT one open flag per tenancy of the `flags_due` queryset `due`, for the tenancy's own
+    municipality; return how many rows went in."""
     both = Q(is_tenure_due=True, is_expiry_due=True)
     rows = (
-        flags_due(municipality=municipality, as_of=as_of)
+        due.order_by()  # an INSERT needs no order: spare PostgreSQL the sort of every due tenancy
         .annotate(
-            flag_municipality=Value(municipality.pk, output_field=IntegerField()),
             flag_raised_on=Value(as_of, output_field=DateField()),
             flag_reasons=Case(
                 When(both, then=Value([Reason.TENURE, Reason.CONTRACT_EXPIRY], output_field=JSONField())),
@@ -106,7 +143,7 @@ def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:
             flag_status=Value(Status.OPEN.value, output_field=CharField()),
         )
         .values_list(
-            "flag_municipality", "pk", "flag_raised_on", "flag_reasons", "flag_contract_end", "flag_status"
+            "municipality_id", "pk", "flag_raised_on", "flag_reasons", "flag_contract_end", "flag_status"
         )
     )
     select, params = rows.query.sql_with_params()
@@ -115,8 +152,7 @@ def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:
         f"INSERT INTO {table} (municipality_id, tenancy_id, raised_on, reasons, contract_end_date, status) "  # noqa: S608 - our own names
         f"{select} ON CONFLICT DO NOTHING"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        Municipality.objects.select_for_update().only("id").get(pk=municipality.pk)
+    with connection.cursor() as cursor:
         cursor.execute(insert, params)
         return cursor.rowcount
 

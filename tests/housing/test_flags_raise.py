@@ -1,15 +1,17 @@
 """The nightly rule, on hand-made data with its edges: tenure threshold, expiry window, expired and
 ended tenancies, and when a resolved flag may come back."""
 
+from collections import Counter
 from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from housing.models import LongTenureFlag
-from housing.services.flags import flags_raise_due
-from tests.factories import LongTenureFlagFactory
+from housing.services.flags import flags_due, flags_raise_due
+from housing.tasks.flags import flags_raise_nightly
+from tests.factories import LongTenureFlagFactory, MunicipalityFactory
 from tests.housing.flag_edges import AS_OF, EXPECTED, EXPIRY, TENURE, make_edges, tenancy
 
 
@@ -123,6 +125,85 @@ def test_the_job_works_in_sets_its_query_count_does_not_grow(municipality, djang
         tenancy(municipality, date(2020, 1, 1), date(2026, 4, 1))
     with django_assert_num_queries(len(one.captured_queries)):
         assert flags_raise_due(municipality=municipality, as_of=AS_OF) == 20
+
+
+def thresholds(municipality, years, months):
+    municipality.tenure_threshold_years, municipality.expiry_window_months = years, months
+    municipality.save()
+    return municipality
+
+
+def raised_flags():
+    return {
+        (f.municipality_id, f.tenancy_id, f.raised_on, tuple(f.reasons), f.contract_end_date, f.status)
+        for f in LongTenureFlag.objects.unresolved()
+    }
+
+
+@pytest.mark.django_db
+def test_one_nightly_run_gives_each_municipality_its_own_rule(municipality, other_municipality):
+    strict = thresholds(other_municipality, 5, 1)
+    also_strict = thresholds(MunicipalityFactory(slug="rauma", name="Rauma"), 5, 1)
+    four_years, ends_in_two_months = date(2022, 1, 1), date(2026, 5, 1)
+    due = {
+        tenancy(municipality, four_years),
+        tenancy(municipality, date(2025, 1, 1), ends_in_two_months),
+        tenancy(strict, date(2021, 3, 1)),
+        tenancy(also_strict, date(2020, 1, 1)),
+    }
+    tenancy(strict, four_years)  # not yet under five years
+    tenancy(also_strict, date(2025, 1, 1), ends_in_two_months)  # outside a one-month window
+    assert flags_raise_nightly(AS_OF.isoformat()) == len(due)
+    flags = LongTenureFlag.objects.select_related("tenancy")
+    assert {f.tenancy for f in flags} == due
+    assert all(f.municipality_id == f.tenancy.municipality_id for f in flags)
+
+
+@pytest.mark.django_db
+def test_a_run_over_all_municipalities_raises_what_runs_per_municipality_raise(
+    municipality, other_municipality
+):
+    everyone = [municipality, thresholds(other_municipality, 2, 12), thresholds(MunicipalityFactory(), 4, 3)]
+    for m in everyone:
+        edges = make_edges(m)
+        LongTenureFlagFactory(tenancy=edges["already_flagged"], raised_on=date(2025, 1, 1))
+        resolve(LongTenureFlagFactory(tenancy=edges["one_day_short"], reasons=[TENURE]), date(2025, 6, 1))
+    with transaction.atomic():
+        one_by_one = sum(flags_raise_due(municipality=m, as_of=AS_OF) for m in everyone)
+        expected = raised_flags()
+        transaction.set_rollback(True)
+    raised_by = Counter(flag[0] for flag in expected if flag[2] == AS_OF)
+    assert raised_by == {everyone[0].pk: 5, everyone[1].pk: 7, everyone[2].pk: 3}  # each by its own rule
+    assert flags_raise_nightly(AS_OF.isoformat()) == one_by_one
+    assert raised_flags() == expected
+
+
+@pytest.mark.django_db
+def test_the_nightly_run_takes_one_statement_per_pair_of_thresholds(django_assert_num_queries):
+    def municipalities(n, years, months):
+        for _ in range(n):
+            tenancy(thresholds(MunicipalityFactory(), years, months), date(2019, 1, 1))
+
+    municipalities(2, 3, 6)
+    municipalities(1, 5, 1)
+    # A savepoint, the municipalities' row locks, one INSERT per pair, the savepoint's release.
+    with django_assert_num_queries(5) as run:
+        assert flags_raise_nightly(AS_OF.isoformat()) == 3
+    lock, inserts = run.captured_queries[1]["sql"], run.captured_queries[2:4]
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in lock and "ORDER BY" in lock
+    assert all(q["sql"].startswith("INSERT INTO") for q in inserts)
+    municipalities(10, 3, 6)
+    municipalities(10, 5, 1)
+    with django_assert_num_queries(5):
+        assert flags_raise_nightly(AS_OF.isoformat()) == 20
+
+
+@pytest.mark.django_db
+def test_flags_due_refuses_municipalities_with_different_rules(municipality, other_municipality):
+    thresholds(other_municipality, 5, 1)
+    with pytest.raises(ValueError, match="same thresholds"):
+        flags_due(municipalities=[municipality, other_municipality], as_of=AS_OF)
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from boveileder.models import Municipality
-from housing.services.flags import flags_raise_due
+from housing.services.flags import flags_raise_due_in
 
 
 def iso_date(value: str) -> date:
@@ -25,11 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of=None, municipality=None, **options):
         day = as_of or timezone.localdate()
-        municipalities = Municipality.objects.order_by("pk")
+        municipalities = Municipality.objects.all()
         if municipality:
             municipalities = municipalities.filter(slug=municipality)
             if not municipalities.exists():
                 raise CommandError(f"No municipality with the short name {municipality!r}.")
-        raised = sum(flags_raise_due(municipality=m, as_of=day) for m in municipalities)
+        raised = flags_raise_due_in(municipalities=municipalities, as_of=day)
         self.stdout.write(f"Raised {raised} long-tenure flag(s) as of {day:%Y-%m-%d}.")
         return None
