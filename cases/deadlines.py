@@ -6,6 +6,8 @@ SOURCES. The caseload shows them sorted by date, overdue first."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.urls import reverse
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -13,10 +15,16 @@ class Deadline:
     household_id: int
     household_reference: str
     text: str
-    url: str
+    view: str  # the URL name of the page to act on, and the pk it takes
+    pk: int
 
     def overdue(self, today: date) -> bool:
         return self.due < today
+
+    @property
+    def url(self) -> str:
+        """Reversed when shown: a caseload gathers a hundred deadlines and shows ten."""
+        return reverse(self.view, args=[self.pk])
 
 
 SOURCES: list = []

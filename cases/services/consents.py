@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.deadlines import Deadline
@@ -76,7 +75,8 @@ def consent_deadlines(user, households, today) -> list[Deadline]:
             household_id=household_id,
             household_reference=reference,
             text=_("Consent to share with %(agency)s lapses") % {"agency": agency},
-            url=reverse("cases:household_detail", args=[household_id]),
+            view="cases:household_detail",
+            pk=household_id,
         )
         for household_id, reference, agency, valid_until in lapsing
     ]

@@ -9,8 +9,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -460,24 +459,42 @@ def approver_set(*, staff, allowed: bool, by):
 def decision_deadlines(user, households, today: date) -> list[Deadline]:
     """Appeal deadlines running, appeals awaiting the second look or forwarding, decisions to renew."""
     found = []
-    approved = Decision.objects.filter(household__in=households, status=Decision.Status.APPROVED)
-    running = (
-        approved.filter(approved_on__gte=today - timedelta(weeks=APPEAL_WEEKS))
-        .annotate(appealed=Exists(Appeal.objects.filter(decision=OuterRef("pk"))))
-        .filter(appealed=False)
+    appeal_from = today - timedelta(weeks=APPEAL_WEEKS)
+    renew_until = today + timedelta(days=RENEWAL_WINDOW_DAYS)
+    # The appeal windows and the periods ending, in one query.
+    approved = (
+        Decision.objects.filter(household__in=households, status=Decision.Status.APPROVED)
+        .filter(Q(approved_on__gte=appeal_from) | Q(period_to__gte=today, period_to__lte=renew_until))
+        .annotate(
+            appealed=Exists(Appeal.objects.filter(decision=OuterRef("pk"))),
+            replaced=Exists(Decision.objects.filter(replaces=OuterRef("pk"))),
+        )
         .select_related("household")
     )
-    for decision in running:
-        found.append(
-            Deadline(
-                due=appeal_deadline(decision),
-                household_id=decision.household_id,
-                household_reference=decision.household.reference,
-                text=_("Appeal deadline for the decision of %(date)s")
-                % {"date": f"{decision.approved_on:%d.%m.%Y}"},
-                url=reverse("cases:decision_detail", args=[decision.pk]),
+    for decision in approved:
+        if decision.approved_on and decision.approved_on >= appeal_from and not decision.appealed:
+            found.append(
+                Deadline(
+                    due=appeal_deadline(decision),
+                    household_id=decision.household_id,
+                    household_reference=decision.household.reference,
+                    text=_("Appeal deadline for the decision of %(date)s")
+                    % {"date": f"{decision.approved_on:%d.%m.%Y}"},
+                    view="cases:decision_detail",
+                    pk=decision.pk,
+                )
             )
-        )
+        if decision.period_to and today <= decision.period_to <= renew_until and not decision.replaced:
+            found.append(
+                Deadline(
+                    due=decision.period_to,
+                    household_id=decision.household_id,
+                    household_reference=decision.household.reference,
+                    text=_("Decision period ends: consider a new decision"),
+                    view="cases:decision_detail",
+                    pk=decision.pk,
+                )
+            )
     waiting = Appeal.objects.filter(decision__household__in=households, outcome="").select_related(
         "decision__household"
     )
@@ -494,23 +511,8 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
                 household_id=appeal.decision.household_id,
                 household_reference=appeal.decision.household.reference,
                 text=text,
-                url=reverse("cases:decision_detail", args=[appeal.decision_id]),
-            )
-        )
-    lapsing = (
-        approved.filter(period_to__gte=today, period_to__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS))
-        .annotate(replaced=Exists(Decision.objects.filter(replaces=OuterRef("pk"))))
-        .filter(replaced=False)
-        .select_related("household")
-    )
-    for decision in lapsing:
-        found.append(
-            Deadline(
-                due=decision.period_to,
-                household_id=decision.household_id,
-                household_reference=decision.household.reference,
-                text=_("Decision period ends: consider a new decision"),
-                url=reverse("cases:decision_detail", args=[decision.pk]),
+                view="cases:decision_detail",
+                pk=appeal.decision_id,
             )
         )
     return found

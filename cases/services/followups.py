@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,7 +131,8 @@ def followup_deadlines(user, households, today) -> list[Deadline]:
             household_id=pk,
             household_reference=reference,
             text=_("Next step: %(step)s") % {"step": step},
-            url=reverse("cases:household_detail", args=[pk]),
+            view="cases:household_detail",
+            pk=pk,
         )
         for pk, reference, step, step_due in due
     ]

@@ -349,8 +349,6 @@ def startloan_deadlines(*, households, today: date) -> list:
 
 def application_deadlines(app: StartLoanApplication, *, today: date) -> list:
     """The deadline in sight for one application, if any (no query beyond its household)."""
-    from django.urls import reverse
-
     from cases.deadlines import Deadline
 
     due, text = None, ""
@@ -367,5 +365,4 @@ def application_deadlines(app: StartLoanApplication, *, today: date) -> list:
         text = _("Start-up loan: waiting for a decision for more than 30 days") if due < today else ""
     if not text:
         return []
-    url = reverse("cases:startloan_detail", args=[app.pk])
-    return [Deadline(due, app.household_id, app.household.reference, text, url)]
+    return [Deadline(due, app.household_id, app.household.reference, text, "cases:startloan_detail", app.pk)]

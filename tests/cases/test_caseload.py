@@ -179,7 +179,7 @@ def _count(django_assert_num_queries, client, url, n):
         assert client.get(url).status_code == 200
 
 
-CASELOAD_QUERIES = 12  # 4 of them are the start-up loan and decision deadline sources
+CASELOAD_QUERIES = 11  # 3 of them are the start-up loan and decision deadline sources
 TEAM_QUERIES = 6
 
 
