@@ -245,6 +245,8 @@ def measure_pages(b: Bench, who):
                 times = [_get(client, url, data, cpu)[0] for _ in range(SAMPLES)]
                 row.update(p50=pct(times, 50), p95=pct(times, 95), cpu50=pct(cpu, 50), sql=sql)
                 row.update(queries=queries, url=url, samples=len(times))
+                if key == "dashboard":
+                    rows.append(_dashboard_recomputed(client, url, row))
             except NotMeasured as e:
                 row["error"] = str(e)
             except Exception as e:  # noqa: BLE001
@@ -266,6 +268,38 @@ def measure_pages(b: Bench, who):
             max(q) <= 12 and same,
         )
     return rows
+
+
+def _dashboard_recomputed(client, url, measured):
+    """The dashboard right after a change to the municipality's records: the figures are computed
+    again (reports.dashboard caches them until a record behind them changes). Not a goal of its own:
+    what a manager waits for once after each change, where the row above is every other visit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from boveileder.changes import data_changed
+
+    municipality_id = client.get(url).wsgi_request.user.municipality_id
+    times, cpu = [], []
+    for _ in range(SAMPLES // 2):
+        data_changed(municipality_id)
+        times.append(_get(client, url, None, cpu)[0])
+    data_changed(municipality_id)
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, url)
+    return {
+        "page": "Dashboard, figures recomputed after a change (no goal: see the row above)",
+        "key": "dashboard_recomputed",
+        "municipality": measured["municipality"],
+        "who": measured["who"],
+        "goal": "–",
+        "p50": pct(times, 50),
+        "p95": pct(times, 95),
+        "cpu50": pct(cpu, 50),
+        "sql": sum(float(q["time"]) for q in captured.captured_queries),
+        "queries": len(captured),
+        "samples": len(times),
+    }
 
 
 def _paged(client, url, data):
@@ -364,8 +398,8 @@ class _Rollback(Exception):  # noqa: N818
     pass
 
 
-FLAG_SQL = """
-SELECT t.id FROM housing_tenancy t
+FLAG_FROM = """
+FROM housing_tenancy t
 JOIN boveileder_municipality m ON m.id = t.municipality_id
 CROSS JOIN LATERAL (
   SELECT (%(as_of)s::date - make_interval(years => m.tenure_threshold_years))::date AS cutoff,
@@ -379,10 +413,53 @@ WHERE t.start_date <= %(as_of)s AND (t.moved_out_on IS NULL OR t.moved_out_on > 
         AND NOT EXISTS (SELECT 1 FROM housing_longtenureflag f WHERE f.tenancy_id = t.id
                         AND f.contract_end_date = t.contract_end_date)))
 """
+# The due tenancies: what the job must find.
+FLAG_SQL = "SELECT t.id" + FLAG_FROM
+# And written as the job writes them: the same rows as flags, by hand.
+FLAG_INSERT_SQL = (
+    "INSERT INTO housing_longtenureflag "
+    "(municipality_id, tenancy_id, raised_on, reasons, contract_end_date, status) "
+    "SELECT t.municipality_id, t.id, %(as_of)s, "
+    "CASE WHEN t.start_date <= k.cutoff AND t.contract_end_date <= k.horizon "
+    'THEN \'["tenure", "contract_expiry"]\'::jsonb '
+    "WHEN t.start_date <= k.cutoff THEN '[\"tenure\"]'::jsonb ELSE '[\"contract_expiry\"]'::jsonb END, "
+    "CASE WHEN t.contract_end_date <= k.horizon THEN t.contract_end_date END, 'open'"
+    + FLAG_FROM
+    + "ON CONFLICT DO NOTHING"
+)
+
+
+def _timed_sql(sql, params, *, rollback=False, runs=3):
+    """Best of `runs`; with `rollback`, each run inside a transaction that is rolled back."""
+    from django.db import connection, transaction
+
+    times, rows = [], None
+    for _ in range(runs):
+        try:
+            with transaction.atomic(), connection.cursor() as c:
+                t = time.perf_counter()
+                c.execute(sql, params)
+                rows = {r[0] for r in c.fetchall()} if c.description else c.rowcount
+                times.append(time.perf_counter() - t)
+                if rollback:
+                    raise _Rollback
+        except _Rollback:
+            pass
+    return min(times), rows
+
+
+def _flagged_after(pk):
+    from housing.models import LongTenureFlag
+
+    return set(LongTenureFlag.objects.filter(pk__gt=pk).values_list("tenancy_id", flat=True))
 
 
 def measure_flag_job(b: Bench):
-    from django.db import connection, transaction
+    """The nightly task twice in one rolled-back transaction: the first night on the loaded data (a
+    backlog: every due tenancy is new), then the next night (what a running service does each
+    night). Each against hand-written SQL selecting the same tenancies; the first night also against
+    hand-written SQL writing the same flags."""
+    from django.db import transaction
 
     from boveileder.models import Municipality
     from housing.models import LongTenureFlag, Tenancy
@@ -391,42 +468,68 @@ def measure_flag_job(b: Bench):
         from housing.tasks.flags import flags_raise_nightly
     except ImportError as e:
         raise NotMeasured(f"housing.tasks.flags.flags_raise_nightly is not there yet ({e})") from e
-    as_of = date.today()
+    first_night, next_night = date.today(), date.today() + timedelta(days=1)
+    sql_first, selected_first = _timed_sql(FLAG_SQL, {"as_of": first_night})
+    insert_first, inserted = _timed_sql(FLAG_INSERT_SQL, {"as_of": first_night}, rollback=True)
     before = LongTenureFlag.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    raised = set()
     try:
         with transaction.atomic():
             t = time.perf_counter()
-            flags_raise_nightly(as_of.isoformat())  # the task's body, as the worker runs it at night
-            job = time.perf_counter() - t
-            raised = set(LongTenureFlag.objects.filter(pk__gt=before).values_list("tenancy_id", flat=True))
+            flags_raise_nightly(first_night.isoformat())  # the task's body, as the worker runs it
+            job_first = time.perf_counter() - t
+            raised_first = set(
+                LongTenureFlag.objects.filter(pk__gt=before).values_list("tenancy_id", flat=True)
+            )
+            middle = LongTenureFlag.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            sql_next, selected_next = _timed_sql(FLAG_SQL, {"as_of": next_night})
+            t = time.perf_counter()
+            flags_raise_nightly(next_night.isoformat())
+            job_next = time.perf_counter() - t
+            raised_next = set(
+                LongTenureFlag.objects.filter(pk__gt=middle).values_list("tenancy_id", flat=True)
+            )
             raise _Rollback
     except _Rollback:
         pass
-    with connection.cursor() as c:
-        times = []
-        for _ in range(3):
-            t = time.perf_counter()
-            c.execute(FLAG_SQL, {"as_of": as_of})
-            selected = {r[0] for r in c.fetchall()}
-            times.append(time.perf_counter() - t)
-    sql = min(times)
-    ratio = job / sql
-    same = selected == raised
-    b.goal("Flag job over all tenancies ≤ 5 s", ms(job), job <= 5)
-    b.goal("Flag job ≤ 2× its hand-written SQL", f"{ratio:.1f}× ({ms(job)} vs {ms(sql)})", ratio <= 2)
+    ratio_next, ratio_first, ratio_insert = (
+        job_next / sql_next,
+        job_first / sql_first,
+        job_first / insert_first,
+    )
+    b.goal("Flag job over all tenancies ≤ 5 s (the first night, the worst)", ms(job_first), job_first <= 5)
+    b.goal(
+        f"Flag job ≤ 2× its hand-written SQL: a night of a running service "
+        f"({num(len(raised_next))} new flags)",
+        f"{ratio_next:.1f}× ({ms(job_next)} vs {ms(sql_next)} for the SELECT)",
+        ratio_next <= 2,
+    )
+    b.goal(
+        f"Flag job ≤ 2× its hand-written SQL: the first night ({num(len(raised_first))} new flags to write)",
+        f"{ratio_insert:.1f}× the same INSERT by hand ({ms(job_first)} vs {ms(insert_first)}); "
+        f"{ratio_first:.1f}× the SELECT alone ({ms(sql_first)})",
+        ratio_insert <= 2,
+    )
     return {
         "tenancies": Tenancy.objects.count(),
         "municipalities": Municipality.objects.count(),
         "threshold_pairs": Municipality.objects.values("tenure_threshold_years", "expiry_window_months")
         .distinct()
         .count(),
-        "job": job,
-        "sql": sql,
-        "ratio": ratio,
-        "raised": len(raised),
-        "selected": len(selected),
-        "same": same,
+        "job": job_first,
+        "sql": sql_first,
+        "insert": insert_first,
+        "inserted": inserted,
+        "ratio": ratio_first,
+        "ratio_insert": ratio_insert,
+        "raised": len(raised_first),
+        "selected": len(selected_first),
+        "same": selected_first == raised_first,
+        "job_next": job_next,
+        "sql_next": sql_next,
+        "ratio_next": ratio_next,
+        "raised_next": len(raised_next),
+        "selected_next": len(selected_next),
+        "same_next": selected_next == raised_next,
     }
 
 
@@ -894,7 +997,8 @@ def write_doc(b: Bench, started, whole):
             else:
                 lines.append(
                     f"| {r['page']} | {r['municipality']} | {ms(r['p50'])} | {ms(r['p95'])} | "
-                    f"{r['goal']} ms | {ms(r['cpu50'])} | {ms(r['sql'])} | {r['queries']} |"
+                    f"{r['goal']}{' ms' if r['goal'] != '–' else ''} | {ms(r['cpu50'])} | {ms(r['sql'])} | "
+                    f"{r['queries']} |"
                 )
     else:
         lines.append(str(pages))
@@ -922,12 +1026,19 @@ def write_doc(b: Bench, started, whole):
         lines.append(
             f"The nightly task `flags_raise_nightly` over the {fj['municipalities']} municipalities and "
             f"{num(fj['tenancies'])} tenancies: one INSERT … SELECT per pair of thresholds "
-            f"({fj.get('threshold_pairs', '?')} here), in one transaction, rolled back: **{ms(fj['job'])}**, "
-            f"raising {num(fj['raised'])} flags. One hand-written SQL statement selecting the due tenancies: "
-            f"{ms(fj['sql'])} ({num(fj['selected'])} tenancies). Ratio **{fj['ratio']:.1f}×**. "
-            f"Same tenancies: {'yes' if fj['same'] else 'NO'}."
+            f"({fj.get('threshold_pairs', '?')} here), run twice in one transaction, rolled back. "
+            f"**The first night** on the loaded data, where every due tenancy is new: **{ms(fj['job'])}**, "
+            f"raising {num(fj['raised'])} flags. The hand-written SQL selecting the due tenancies: "
+            f"{ms(fj['sql'])} ({num(fj['selected'])} tenancies), ratio {fj['ratio']:.1f}×; the same SQL "
+            f"writing them as flags (INSERT … SELECT, rolled back): {ms(fj['insert'])} "
+            f"({num(fj['inserted'])} rows), ratio **{fj['ratio_insert']:.1f}×**. "
+            f"Same tenancies: {'yes' if fj['same'] else 'NO'}. **The next night**, as a running service has "
+            f"it every night: **{ms(fj['job_next'])}**, raising {num(fj['raised_next'])} flags; the "
+            f"hand-written SELECT {ms(fj['sql_next'])} ({num(fj['selected_next'])} tenancies), ratio "
+            f"**{fj['ratio_next']:.1f}×**. Same tenancies: {'yes' if fj['same_next'] else 'NO'}."
         )
-        lines += ["", "```sql", FLAG_SQL.strip(), "```"]
+        lines += ["", "```sql", FLAG_SQL.strip(), "```", "", "Written as flags:", "", "```sql"]
+        lines += [FLAG_INSERT_SQL.strip(), "```"]
     else:
         lines.append(str(fj))
 
