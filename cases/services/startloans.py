@@ -342,9 +342,21 @@ def startloan_deadlines(*, households, today: date) -> list:
         StartLoanApplication.objects.filter(household__in=households)
         .filter(status__in=(*WAITING_STATUSES, Status.REJECTED, Status.APPROVED))
         .select_related("household")
+        .only(*DEADLINE_FIELDS, "household__reference")  # a caseload holds hundreds
         .order_by("pk")
     )
     return [deadline for app in applications for deadline in application_deadlines(app, today=today)]
+
+
+# What application_deadlines reads of an application.
+DEADLINE_FIELDS = (
+    "household",
+    "status",
+    "decided_on",
+    "appealed_on",
+    "certificate_valid_until",
+    "received_on",
+)
 
 
 def application_deadlines(app: StartLoanApplication, *, today: date) -> list:

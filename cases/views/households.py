@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,9 +45,26 @@ def _with_members(households):
     )
 
 
-def _label_rows(rows):
+def _link_maker(url_name):
+    """`reverse(url_name, args=[pk])` for a page of rows at the cost of one reverse: the URL with a
+    sentinel pk, formatted per row (the pattern takes a number, so nothing else can match it)."""
+    sentinel = "9876543210123"
+    return reverse(url_name, args=[sentinel]).replace(sentinel, "{}").format
+
+
+def _label_rows(rows, today):
+    """What a row of the caseload or the team view shows, prepared once in Python: the template's
+    loops, links and translations per row were a third of the caseload's time (issue 10)."""
+    detail, log = _link_maker("cases:household_detail"), _link_maker("cases:followup_log")
     for row in rows:
         row.startloan_label = STARTLOAN_LABELS.get(row.startloan_status, "")
+        row.member_names = ", ".join(str(m) for m in row.current_members)
+        row.detail_url, row.log_url = detail(row.pk), log(row.pk)
+        row.lived_there = (
+            _("lived there %(since)s") % {"since": timesince(row.tenancy_start, today)}
+            if row.tenancy_start
+            else ""
+        )
     return rows
 
 
@@ -77,7 +96,7 @@ def caseload(request):
         "reference": ["reference"],
     }[sort]
     page = Paginator(rows.order_by(*ordering), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    _label_rows(page.object_list)
+    _label_rows(page.object_list, today)
     query = request.GET.copy()
     query.pop("page", None)
     deadlines = deadlines_for(user, mine, today)
@@ -122,7 +141,7 @@ def team(request):
         "cases/team.html",
         {
             "filter": filters,
-            "households": _label_rows(rows),
+            "households": _label_rows(rows, timezone.localdate()),
             "next_after": next_after,
             "query": query.urlencode(),
             "today": timezone.localdate(),
