@@ -27,6 +27,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boveileder.changes import data_changed
 from boveileder.models import Municipality
 from cases.services.timeline import timeline_record
 from housing.models import FlagDecision, LongTenureFlag, Tenancy
@@ -112,10 +113,15 @@ def flags_raise_due_in(*, municipalities: QuerySet[Municipality], as_of: date) -
         by_rule = defaultdict(list)
         for m in locked:
             by_rule[_rule_of(m)].append(m)
-        return sum(
+        raised = sum(
             _insert_flags(flags_due(municipalities=group, as_of=as_of), as_of=as_of)
             for group in by_rule.values()
         )
+        if raised:  # the raw INSERT sends no save signals: the dashboards' figures are out of date
+            for group in by_rule.values():
+                for m in group:
+                    data_changed(m.pk)
+        return raised
 
 
 def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:

@@ -347,3 +347,18 @@ def test_data_quality_lists_the_records_to_fix_with_links(client_for, manager, m
     assert "H-NO-BIRTH" in page and reverse("cases:household_detail", args=[household.pk]) in page
     assert "H-EMPTY" in page and reverse("cases:household_detail", args=[empty.pk]) in page
     assert "Utflyttinger uten årsak kan ikke lagres." in page
+
+
+def test_the_dashboard_counts_flags_raised_by_the_nightly_job(client_for, manager, municipality, household):
+    """The job writes with one INSERT … SELECT, which sends no save signals: it says so itself."""
+    from datetime import timedelta
+
+    from boveileder.models import Municipality
+    from housing.services.flags import flags_raise_due_in
+
+    client = client_for(manager)
+    assert figure(client, "long_tenure_flags_raised") == "0"
+    today = timezone.localdate()
+    TenancyFactory(household=household, start_date=today - timedelta(days=365 * 12))
+    assert flags_raise_due_in(municipalities=Municipality.objects.all(), as_of=today) == 1
+    assert figure(client, "long_tenure_flags_raised") == "1"
