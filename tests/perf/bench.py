@@ -938,7 +938,7 @@ def write_doc(b: Bench, started, whole):
             f"- PostgreSQL {mc['postgres']}, Python {mc['python']}, Django test client in-process, DEBUG off",
             f"- Load average when the run ended: {mc['load']} (the machine was shared with other work)",
         ]
-    lines.append(f"- The whole run (reset, migrate, load, measure): {ms(whole)}")
+    lines.append(f"- The whole `make bench` (.venv if missing, reset, migrate, load, measure): {ms(whole)}")
     lines += ["", "## Goals", "", "| goal | measured | |", "|---|---|---|"]
     lines += [f"| {g} | {m} | {mark(ok)} |" for g, m, ok in b.goals]
     missed = [g for g, _m, ok in b.goals if ok is False]
