@@ -40,9 +40,9 @@ TOPIC_LABELS = dict(FollowUp.Topic.choices)
 
 
 def _with_members(households):
-    return households.prefetch_related(
-        Prefetch("members", queryset=Person.objects.members(), to_attr="current_members")
-    )
+    """Each household's current members, by name (all a list shows of them)."""
+    members = Person.objects.members().only("household_id", "first_name", "last_name")
+    return households.prefetch_related(Prefetch("members", queryset=members, to_attr="current_members"))
 
 
 def _link_maker(url_name):
@@ -84,7 +84,7 @@ def caseload(request):
     show, sort = "", "due"
     if form.is_valid():
         show, sort = form.cleaned_data["show"], form.cleaned_data["sort"] or "due"
-    rows = _with_members(mine.with_caseload_facts(user))
+    rows = _with_members(mine.only("id", "reference").with_caseload_facts(user))
     if show == "overdue":
         rows = rows.filter(next_step_due__lt=today).exclude(next_step="")
     elif show == "flagged":
