@@ -235,3 +235,14 @@ def test_persona_checks(client, client_for, counsellor, officer, manager, name):
     assert client_for(manager).get(url).status_code == 200
     assert client_for(counsellor).get(url).status_code == 200
     assert client_for(counsellor).post(url).status_code == 405
+
+
+def test_the_caseload_pages_by_twenty_five(client_for, municipality, counsellor):
+    for i in range(26):
+        HouseholdFactory(municipality=municipality, counsellor=counsellor, reference=f"P-{i:03d}")
+    client = client_for(counsellor)
+    first = caseload(client, sort="reference")
+    assert "P-024" in table(first) and "P-025" not in table(first)
+    assert "Side 1 av 2" in first
+    second = caseload(client, sort="reference", page=2)
+    assert "P-025" in table(second) and "P-000" not in table(second)
