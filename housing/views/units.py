@@ -55,7 +55,11 @@ def unit_list(request):
         # The cursor is a unit id; its address is read in the same query as the page.
         cursor = RentalUnit.objects.filter(pk=after, municipality_id=request.user.municipality_id)
         cursor_address = Subquery(cursor.values("address")[:1])
-        units = units.filter(Q(address__gt=cursor_address) | Q(address=cursor_address, pk__gt=after))
+        # `address >= cursor` first: a bound PostgreSQL can start the index range at; the OR alone
+        # made it read the municipality's units from the first address on (the last page 10× the first).
+        units = units.filter(address__gte=cursor_address).filter(
+            Q(address__gt=cursor_address) | Q(address=cursor_address, pk__gt=after)
+        )
     page = list(units.order_by("address", "pk")[: PAGE_SIZE + 1])
     has_next = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
