@@ -27,4 +27,6 @@ urlpatterns = [
     path("exchange/import/<uuid:job_id>/confirm/", exchange_views.import_confirm, name="import_confirm"),
     path("exchange/template.xlsx", exchange_views.template_download, name="import_template"),
     path("exchange/export/", exchange_views.export_download, name="export"),
+    path("exchange/export/<uuid:export_id>/", exchange_views.export_job, name="export_job"),
+    path("exchange/export/<uuid:export_id>/file/", exchange_views.export_file, name="export_file"),
 ]

@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE["housing-flags-raise-nightly"] = {
     "task": "housing.flags_raise_nightly",
     "schedule": crontab(hour=2, minute=30),
 }
+# Issue 7/10: remove import uploads and export files older than a job lives (they may hold national IDs).
+CELERY_BEAT_SCHEDULE["housing-exchange-sweep-hourly"] = {
+    "task": "housing.exchange_sweep",
+    "schedule": crontab(minute=40),
+}
 # Issue 6: draft last quarter's funder reports for every municipality on the first day of a quarter.
 CELERY_BEAT_SCHEDULE["reports-draft-last-quarter"] = {
     "task": "reports.tasks.funder_reports_draft_last_quarter",

@@ -1,8 +1,13 @@
-"""An import from the browser: upload, check (a dry run), confirm, import; each step a Celery task.
+"""Imports and exports from the browser, each a Celery task.
 
-The state of a job lives in the cache (Redis when configured) for a few hours; the uploaded file lives
+An import: upload, check (a dry run), confirm, import. An export: the workbook is written by the
+worker (for the largest municipality it takes over a minute, past any web server's timeout) and
+downloaded by the manager who asked for it.
+
+The state of a job lives in the cache (Redis when configured) for a few hours. The uploaded file lives
 in the default storage under `imports/<job id>` (never the user's file name) only until the import has
-run or been rejected, and a sweep removes any file left behind longer than the job lives.
+run or been rejected; an export's file under `exports/<job id>` until the job expires. A sweep removes
+any file left behind longer than a job lives.
 """
 
 import logging
@@ -11,13 +16,15 @@ import traceback
 import uuid
 
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from boveileder.logging import redact
 from boveileder.models import Municipality, User
 
+from .export import export_rows, to_xlsx, to_zip
 from .importer import cases_import
 from .problems import ImportRejected
 from .reader import read_bytes
@@ -26,6 +33,8 @@ logger = logging.getLogger(__name__)
 JOB_SECONDS = 4 * 3600
 MAX_LISTED = 2000  # problems kept for the page; the count is always the full number
 FOLDER = "imports"
+EXPORT_FOLDER = "exports"
+EXPORT_FORMATS = {"xlsx": to_xlsx, "zip": to_zip}
 
 
 class State:
@@ -70,20 +79,26 @@ def _drop_file(job: dict) -> None:
         default_storage.delete(job["path"])
 
 
-def _sweep() -> None:
-    """Remove upload files older than a job lives: abandoned previews."""
+def _sweep(folder=FOLDER) -> None:
+    """Remove files older than a job lives: abandoned previews, exports nobody fetched."""
     try:
-        _dirs, files = default_storage.listdir(FOLDER)
+        _dirs, files = default_storage.listdir(folder)
     except FileNotFoundError:
         return
     for name in files:
-        path = f"{FOLDER}/{name}"
+        path = f"{folder}/{name}"
         try:
             age = time.time() - default_storage.get_modified_time(path).timestamp()
         except (FileNotFoundError, OSError):
             continue
         if age > JOB_SECONDS:
             default_storage.delete(path)
+
+
+def files_sweep() -> None:
+    """Remove the uploads and exports older than a job lives (hourly, by beat)."""
+    _sweep(FOLDER)
+    _sweep(EXPORT_FOLDER)
 
 
 def import_job_create(*, user: User, upload, suffix: str, language: str) -> str:
@@ -174,3 +189,66 @@ def import_job_check(job_id: str) -> None:
 def import_job_run(job_id: str) -> None:
     """Import the checked file for real, reporting progress; the file is removed afterwards."""
     _work(job_id, dry_run=False)
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+
+def _export_key(job_id) -> str:
+    return f"exchange-export:{job_id}"
+
+
+def export_job_create(*, user: User, file_format: str, national_ids: bool) -> str:
+    """Queue the export of the user's municipality; returns the job id."""
+    from housing.tasks.exchange import export_run
+
+    job_id = str(uuid.uuid4())
+    municipality = Municipality.objects.only("slug").get(pk=user.municipality_id)
+    cache.set(
+        _export_key(job_id),
+        {
+            "id": job_id,
+            "municipality_id": user.municipality_id,
+            "user_id": user.pk,
+            "format": file_format,
+            "national_ids": national_ids,
+            "filename": f"boveileder-{municipality.slug}-{timezone.localdate():%Y-%m-%d}.{file_format}",
+            "path": "",
+            "state": State.QUEUED,
+        },
+        JOB_SECONDS,
+    )
+    transaction.on_commit(lambda: export_run.delay(job_id))
+    return job_id
+
+
+def export_job_get(job_id, user) -> dict | None:
+    """The export if `user` asked for it, else None (the view answers 404): it may hold national IDs."""
+    job = cache.get(_export_key(job_id))
+    if job is None or job["user_id"] != user.pk or job["municipality_id"] != user.municipality_id:
+        return None
+    return job
+
+
+def export_job_run(job_id: str) -> None:
+    """Write the export to the default storage under `exports/<job id>`. Safe to run twice."""
+    _sweep(EXPORT_FOLDER)
+    job = cache.get(_export_key(job_id))
+    if (
+        job is None
+        or job["state"] != State.QUEUED
+        or not cache.add(f"{_export_key(job_id)}:lock", 1, JOB_SECONDS)
+    ):
+        return
+    job["state"] = State.RUNNING
+    cache.set(_export_key(job_id), job, JOB_SECONDS)
+    try:
+        municipality = Municipality.objects.get(pk=job["municipality_id"])
+        sheets = export_rows(municipality, national_ids=job["national_ids"])
+        content = EXPORT_FORMATS[job["format"]](sheets)
+        job["path"] = default_storage.save(f"{EXPORT_FOLDER}/{job_id}.{job['format']}", ContentFile(content))
+        job["state"] = State.DONE
+    except Exception:
+        logger.error("export job %s failed:\n%s", job_id, redact(traceback.format_exc()))
+        job["state"] = State.FAILED
+    cache.set(_export_key(job_id), job, JOB_SECONDS)

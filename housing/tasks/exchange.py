@@ -1,4 +1,5 @@
-"""The spreadsheet import from the browser: check, then import. Thin: they take the job id."""
+"""The spreadsheets from the browser: the import (check, then import) and the export. Thin: they take
+the job id."""
 
 from celery import shared_task
 
@@ -15,3 +16,15 @@ def import_check(job_id: str) -> None:
 def import_run(job_id: str) -> None:
     """Import a checked and confirmed file. Safe to run twice: a job runs once."""
     jobs.import_job_run(job_id)
+
+
+@shared_task(name="housing.exchange_export_run")
+def export_run(job_id: str) -> None:
+    """Write a requested export. Safe to run twice: a job runs once."""
+    jobs.export_job_run(job_id)
+
+
+@shared_task(name="housing.exchange_sweep")
+def exchange_sweep() -> None:
+    """Remove import uploads and export files older than a job lives."""
+    jobs.files_sweep()

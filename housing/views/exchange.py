@@ -1,16 +1,17 @@
 """Import and export in the browser, for managers: upload, preview with every problem, confirm,
-a progress bar while the import runs; the template workbook; the export."""
+a progress bar while the import runs; the template workbook; the export, written in the background
+and fetched by the manager who asked for it."""
 
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from boveileder.access import role_required
 from boveileder.models import Role
 from housing.exchange import jobs
-from housing.exchange.export import export_rows, template_xlsx, to_xlsx, to_zip
+from housing.exchange.export import template_xlsx
 from housing.exchange.forms import ExportForm, ImportForm
 from housing.exchange.schema import SHEETS
 
@@ -94,12 +95,44 @@ def template_download(request):
 @require_POST
 @role_required(Role.MANAGER)
 def export_download(request):
+    """Queue the export; its page says when the file is ready."""
     form = ExportForm(request.POST)
     if not form.is_valid():
         return _page(request, export_form=form, status=400)
-    municipality = request.user.municipality
-    sheets = export_rows(municipality, national_ids=form.cleaned_data["national_ids"])
-    stem = f"boveileder-{municipality.slug}-{timezone.localdate():%Y-%m-%d}"
-    if form.cleaned_data["format"] == "zip":
-        return _attachment(to_zip(sheets), "application/zip", f"{stem}.zip")
-    return _attachment(to_xlsx(sheets), XLSX, f"{stem}.xlsx")
+    job_id = jobs.export_job_create(
+        user=request.user,
+        file_format=form.cleaned_data["format"],
+        national_ids=form.cleaned_data["national_ids"],
+    )
+    return redirect("housing:export_job", export_id=job_id)
+
+
+def _export_for(request, export_id) -> dict:
+    job = jobs.export_job_get(str(export_id), request.user)
+    if job is None:
+        raise Http404
+    return job
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def export_job(request, export_id):
+    job = _export_for(request, export_id)
+    context = {"job": job, "working": job["state"] in jobs.WORKING}
+    template = "housing/exchange/_export_job.html" if request.htmx else "housing/exchange/export_job.html"
+    return render(request, template, context)
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def export_file(request, export_id):
+    job = _export_for(request, export_id)
+    if job["state"] != jobs.State.DONE or not default_storage.exists(job["path"]):
+        raise Http404
+    content_type = XLSX if job["format"] == "xlsx" else "application/zip"
+    return FileResponse(
+        default_storage.open(job["path"], "rb"),
+        as_attachment=True,
+        filename=job["filename"],
+        content_type=content_type,
+    )

@@ -84,3 +84,14 @@ def test_a_manager_fixes_two_bad_rows_and_sees_the_figures(page, live_server, lo
     expect(
         page.locator('a[href="/reports/figures/startloan_applications_approved/?period=quarter"]')
     ).to_have_text("1")
+
+    # And the whole municipality back out: written in the background, fetched from its page.
+    page.goto(f"{live_server.url}/housing/exchange/")
+    page.get_by_role("button", name="Lag eksportfilen").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("status")).to_contain_text("Eksporten er klar.")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Last ned boveileder-alesund-").click()
+    assert download.value.suggested_filename.startswith("boveileder-alesund-")
+    assert download.value.suggested_filename.endswith(".xlsx")

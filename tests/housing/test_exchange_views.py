@@ -142,19 +142,88 @@ def test_the_template_workbook_has_the_sheets_columns_and_an_example(client_for,
     assert persons[1][0] == "H-0001" and len(persons) == 2
 
 
+def export(client, **fields):
+    """Ask for an export and fetch its file once the worker (eager here) has written it."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("housing:export"), fields)
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.status_code == 200 and "Eksporten er klar" in page.content.decode()
+    return client.get(response.url + "file/")
+
+
 def test_export_leaves_out_national_ids_unless_asked_and_neutralises_formulas(client_for, manager, household):
     PersonFactory(household=household, with_national_id=True, first_name='=HYPERLINK("x")')
     client = client_for(manager)
-    response = client.post(reverse("housing:export"), {"format": "xlsx"})
+    response = export(client, format="xlsx")
     assert response.status_code == 200 and manager.municipality.slug in response["Content-Disposition"]
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["persons"].values)
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["persons"].values)
     national_id = Person.objects.get().national_id
     assert national_id not in str(rows)
     assert rows[1][1] == '\'=HYPERLINK("x")'
-    response = client.post(reverse("housing:export"), {"format": "zip", "national_ids": "on"})
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    response = export(client, format="zip", national_ids="on")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         assert national_id in archive.read("persons.csv").decode("utf-8-sig")
     assert national_id not in response["Content-Disposition"]
+
+
+def test_only_the_manager_who_asked_fetches_the_export(
+    client_for, manager, municipality, other_manager, household
+):
+    from django.test import TestCase
+
+    from tests.factories import ManagerFactory
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        url = client_for(manager).post(reverse("housing:export"), {"format": "xlsx"}).url
+    colleague = ManagerFactory(municipality=municipality, username="kollega")
+    for someone in (colleague, other_manager):
+        assert client_for(someone).get(url).status_code == 404
+        assert client_for(someone).get(url + "file/").status_code == 404
+    assert client_for(manager).get(url + "file/").status_code == 200
+
+
+def test_the_hourly_sweep_removes_old_exports_and_uploads(settings):
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+
+    from housing.tasks.exchange import exchange_sweep
+
+    assert settings.CELERY_BEAT_SCHEDULE["housing-exchange-sweep-hourly"]["task"] == exchange_sweep.name
+    old = [
+        default_storage.save(f"{folder}/old.xlsx", ContentFile(b"x"))
+        for folder in (jobs.EXPORT_FOLDER, jobs.FOLDER)
+    ]
+    past = time.time() - jobs.JOB_SECONDS - 60
+    for path in old:
+        os.utime(default_storage.path(path), (past, past))
+    fresh = default_storage.save(f"{jobs.EXPORT_FOLDER}/fresh.xlsx", ContentFile(b"x"))
+    exchange_sweep()
+    assert not any(default_storage.exists(path) for path in old)
+    assert default_storage.exists(fresh)
+    default_storage.delete(fresh)
+
+
+def test_a_queued_export_says_so_and_a_failed_one_says_what_to_do(
+    client_for, manager, household, monkeypatch
+):
+    client = client_for(manager)
+    url = client.post(reverse("housing:export"), {"format": "xlsx"}).url  # not run: no commit here
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "Skriver eksporten" in page
+    assert client.get(url + "file/").status_code == 404
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(jobs, "export_rows", broken)
+    jobs.export_job_run(url.rstrip("/").rsplit("/", 1)[1])
+    page = client.get(url)
+    assert page.status_code == 200 and "Eksporten stoppet" in page.content.decode()
 
 
 # --- persona checks ---------------------------------------------------------------------------
@@ -166,11 +235,29 @@ PAGES = [
     ("post", "housing:import_confirm", True),
     ("get", "housing:import_template", False),
     ("post", "housing:export", False),
+    ("get", "housing:export_job", True),
+    ("get", "housing:export_file", True),
 ]
 
 
-def _job(municipality_id):
+def _job(municipality_id, user_id):
+    """A finished import and a finished export under one id (each page reads its own)."""
+    from django.core.files.base import ContentFile
+
     job_id = str(uuid.uuid4())
+    cache.set(
+        f"exchange-export:{job_id}",
+        {
+            "id": job_id,
+            "municipality_id": municipality_id,
+            "user_id": user_id,
+            "format": "xlsx",
+            "national_ids": False,
+            "filename": "boveileder-test.xlsx",
+            "path": default_storage.save(f"{jobs.EXPORT_FOLDER}/{job_id}.xlsx", ContentFile(b"PK")),
+            "state": jobs.State.DONE,
+        },
+    )
     cache.set(
         f"exchange-import:{job_id}",
         {
@@ -191,7 +278,7 @@ def _job(municipality_id):
 def test_persona_checks(
     client, client_for, manager, counsellor, officer, other_manager, method, name, takes_job
 ):
-    args = [_job(manager.municipality_id)] if takes_job else []
+    args = [_job(manager.municipality_id, manager.pk)] if takes_job else []
     url = reverse(name, args=args)
     anonymous = getattr(client, method)(url)
     assert anonymous.status_code == 302 and reverse("login") in anonymous.url
@@ -251,6 +338,23 @@ def test_the_import_runs_in_a_real_worker_with_progress(client, manager, counsel
     assert job["counts"]["followups"]["created"] == 3
     assert Household.objects.filter(municipality=manager.municipality).count() == 2
     assert not [f for f in storage_files() if f.startswith(job_id)]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_export_is_written_by_a_real_worker_and_fetched_from_its_page(
+    client, manager, household, celery_worker_process
+):
+    from tests.services import wait_for
+
+    client.force_login(manager)
+    url = client.post(reverse("housing:export"), {"format": "xlsx"}).url
+    job_id = url.rstrip("/").rsplit("/", 1)[1]
+    wait_for(lambda: jobs.export_job_get(job_id, manager)["state"] == jobs.State.DONE, timeout=60)
+    assert "Eksporten er klar" in client.get(url).content.decode()
+    response = client.get(url + "file/")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert [row[0] for row in workbook["households"].values][1] == household.reference
 
 
 @pytest.mark.parametrize("problems", [1, 20])
