@@ -37,6 +37,18 @@ def _check_manager_of(by, user) -> None:
         raise PermissionDenied
 
 
+def _lock_managers(municipality_id) -> None:
+    """Lock the municipality's active managers, in pk order. Every change that could take a manager
+    away takes these locks first and in the same order, so two at once queue instead of deadlocking
+    (two managers deactivating each other used to lock each other's row first)."""
+    list(
+        User.objects.select_for_update()
+        .filter(municipality_id=municipality_id, is_active=True, is_manager=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _ensure_a_manager_remains(user) -> None:
     """Refuse a change that would leave the user's municipality without an active manager."""
     others = (
@@ -100,6 +112,7 @@ def staff_update(
     their own manager role, and the municipality keeps an active manager."""
     _check_manager_of(by, user)
     with transaction.atomic():
+        _lock_managers(user.municipality_id)
         user = User.objects.select_for_update().get(pk=user.pk)
         was_manager = user.is_manager
         user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email.strip()
@@ -123,6 +136,7 @@ def staff_deactivate(*, user, by) -> User:
     if user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     with transaction.atomic():
+        _lock_managers(user.municipality_id)
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.is_manager and locked.is_active:
             _ensure_a_manager_remains(locked)
