@@ -203,7 +203,6 @@ def export_job_create(*, user: User, file_format: str, national_ids: bool) -> st
     from housing.tasks.exchange import export_run
 
     job_id = str(uuid.uuid4())
-    municipality = Municipality.objects.only("slug").get(pk=user.municipality_id)
     cache.set(
         _export_key(job_id),
         {
@@ -212,7 +211,7 @@ def export_job_create(*, user: User, file_format: str, national_ids: bool) -> st
             "user_id": user.pk,
             "format": file_format,
             "national_ids": national_ids,
-            "filename": f"boveileder-{municipality.slug}-{timezone.localdate():%Y-%m-%d}.{file_format}",
+            "filename": f"boveileder-{user.municipality.slug}-{timezone.localdate():%Y-%m-%d}.{file_format}",
             "path": "",
             "state": State.QUEUED,
         },
@@ -231,8 +230,8 @@ def export_job_get(job_id, user) -> dict | None:
 
 
 def export_job_run(job_id: str) -> None:
-    """Write the export to the default storage under `exports/<job id>`. Safe to run twice."""
-    _sweep(EXPORT_FOLDER)
+    """Write the export to the default storage under `exports/<job id>` (the hourly sweep removes it).
+    Safe to run twice."""
     job = cache.get(_export_key(job_id))
     if (
         job is None

@@ -37,9 +37,8 @@ def dashboard(request):
         for key in indicators.ALL_KEYS
     ]
     checks = [(check, found["checks"][check.key]) for check in quality.checks(request.user)]
-    latest = FunderReport.objects.filter(municipality_id=request.user.municipality_id).select_related(
-        "requested_by"
-    )[:5]
+    reports = FunderReport.objects.for_municipality(request.user.municipality)
+    latest = reports.select_related("requested_by")[:5]
     return render(
         request,
         "reports/dashboard.html",
