@@ -1,6 +1,7 @@
 """The core every app leans on: municipalities and their staff."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,10 @@ class Role(models.TextChoices):
     COUNSELLOR = "counsellor", _("Housing counsellor")
     OFFICER = "officer", _("Tenancy officer")
     MANAGER = "manager", _("Manager")
+
+
+# A Norwegian postcode: four digits (0001–9991).
+validate_postcode = RegexValidator(r"^\d{4}$", _("A postcode has four digits."))
 
 
 class Municipality(models.Model):
@@ -21,6 +26,18 @@ class Municipality(models.Model):
     expiry_window_months = models.PositiveSmallIntegerField(_("contract expiry window (months)"), default=6)
     # Working notes of households closed longer than this are anonymised.
     retention_years = models.PositiveSmallIntegerField(_("retention of working notes (years)"), default=5)
+    # The sender of decision letters, so a citizen can answer them (forvaltningsloven § 27); set by a manager.
+    service_unit = models.CharField(
+        _("responsible unit"),
+        max_length=120,
+        blank=True,
+        help_text=_("The unit that sends the decisions, for example «Boveiledertjenesten»."),
+    )
+    postal_address = models.CharField(_("postal address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True, validators=[validate_postcode])
+    post_town = models.CharField(_("place"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -29,6 +46,11 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def has_sender_address(self) -> bool:
+        """Whether a letter from the municipality says where to answer it."""
+        return bool(self.postal_address.strip() and self.postcode and self.post_town.strip())
 
 
 class User(AbstractUser):

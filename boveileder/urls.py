@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import otp_views, views
+from . import otp_views, views, views_municipality
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,5 +19,6 @@ urlpatterns = [
     path("housing/", include("housing.urls")),
     path("reports/", include("reports.urls")),
     path("staff/", include("boveileder.urls_staff")),
+    path("municipality/", views_municipality.municipality_contact, name="municipality_contact"),
 ]
 # Generated files (reports, letters) are never served from MEDIA_URL: only through views that check access.

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from boveileder.models import Municipality
+from boveileder.models import Municipality, validate_postcode
 from boveileder.national_id import validate_national_id
 
 
@@ -185,6 +185,11 @@ class Household(models.Model):
         default=HousingAtStart.MUNICIPAL_RENTAL,
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Where letters to the household go (decisions, forvaltningsloven § 27); typed, as the household
+    # may live outside a municipal unit, and cases does not read housing's units.
+    postal_address = models.CharField(_("postal address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True, validators=[validate_postcode])
+    post_town = models.CharField(_("place"), max_length=80, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     close_reason = models.CharField(
         _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
@@ -220,6 +225,11 @@ class Household(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+    @property
+    def has_postal_address(self) -> bool:
+        """Whether a letter to the household can be posted: street, postcode and place."""
+        return bool(self.postal_address.strip() and self.postcode and self.post_town.strip())
 
 
 class PersonQuerySet(MunicipalityQuerySet):
@@ -544,6 +554,24 @@ class StartLoanStatusChange(models.Model):
 class DecisionQuerySet(MunicipalityQuerySet):
     municipality_path = "household__municipality"
 
+    def for_attention_of(self, user):
+        """What waits for `user` on their landing page, in one query: decisions submitted for their
+        approval (while they may approve), and their own drafts an approver sent back (status draft)."""
+        sent_back = DecisionStatusChange.objects.filter(
+            decision=models.OuterRef("pk"),
+            from_status=Decision.Status.SUBMITTED,
+            to_status=Decision.Status.DRAFT,
+        )
+        mine = Q(models.Exists(sent_back), status=Decision.Status.DRAFT, drafted_by=user)
+        if user.is_manager or user.can_approve_decisions:
+            mine |= Q(status=Decision.Status.SUBMITTED, approver=user)
+        return (
+            self.filter(household__in=Household.objects.visible_to(user))
+            .filter(mine)
+            .select_related("household", "drafted_by")
+            .order_by("-status", "created_at", "id")  # awaiting approval ("submitted") first
+        )
+
 
 class Decision(models.Model):
     class Status(models.TextChoices):
@@ -576,6 +604,15 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_on = models.DateField(_("decided on"), null=True, blank=True)
+    # Whom the drafter asked to approve it: told on their landing page. Another approver may step in.
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to be approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -600,6 +637,34 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.household} {self.get_outcome_display()}"
+
+
+class DecisionStatusChange(models.Model):
+    """The decision's own history of its steps: submitted to whom, sent back with what comment,
+    approved; who did each and when."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Decision.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Decision.Status.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # On a submission: whom it was sent to.
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status="submitted", to_status="draft") | ~Q(comment=""),
+                name="decision_sent_back_has_comment",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
 
 
 class DecisionLetter(models.Model):

@@ -64,6 +64,7 @@ urlpatterns = [
     path("decisions/<int:pk>/edit/", decision_views.decision_edit, name="decision_edit"),
     path("decisions/<int:pk>/submit/", decision_views.decision_submit, name="decision_submit"),
     path("decisions/<int:pk>/approve/", decision_views.decision_approve, name="decision_approve"),
+    path("decisions/<int:pk>/send-back/", decision_views.decision_send_back, name="decision_send_back"),
     path("decisions/<int:pk>/renew/", decision_views.decision_renew, name="decision_renew"),
     path(
         "decisions/<int:decision_pk>/letters/<int:letter_pk>/pdf/",

@@ -21,6 +21,13 @@ class MunicipalityFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Kommune {n}")
     slug = factory.Sequence(lambda n: f"kommune-{n}")
+    # The sender of decision letters (forvaltningsloven § 27).
+    service_unit = "Boveiledertjenesten"
+    postal_address = "Postboks 1521"
+    postcode = "6025"
+    post_town = "Ålesund"
+    phone = "70 16 20 00"
+    email = "postmottak@kommune.example"
 
 
 class UserFactory(DjangoModelFactory):
@@ -69,6 +76,9 @@ class HouseholdFactory(DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"H-{n:05d}")
     counsellor = factory.SubFactory(CounsellorFactory, municipality=factory.SelfAttribute("..municipality"))
     enrolled_on = factory.LazyFunction(lambda: date.today() - timedelta(days=400))
+    postal_address = factory.Faker("street_address", locale="no_NO")
+    postcode = factory.Faker("numerify", text="####")
+    post_town = factory.Faker("city", locale="no_NO")
 
 
 class PersonFactory(DjangoModelFactory):

@@ -51,9 +51,15 @@ class DecisionForm(forms.ModelForm):
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(household=household).members()
+        members = Person.objects.filter(household=household).members()
+        self.fields["person"].queryset = members
         self.fields["person"].empty_label = None
         self.fields["person"].label = _("Addressed to")
+        if self.instance.pk is None and "person" not in self.initial:
+            # Addressed to the household's main person unless the drafter chooses another member.
+            main = members.filter(household_role=Person.HouseholdRole.APPLICANT).order_by("pk").first()
+            if main is not None:
+                self.initial["person"] = main.pk
 
     def clean(self):
         cleaned = super().clean()
@@ -61,6 +67,36 @@ class DecisionForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("period_to", _("The period cannot end before it starts."))
         return cleaned
+
+
+class DecisionSubmitForm(forms.Form):
+    """The drafter names who is to approve the decision."""
+
+    no_candidates = False  # set by the page when nobody may approve it
+
+    approver = forms.ModelChoiceField(
+        label=_("Who is to approve it"),
+        queryset=None,
+        help_text=_("A manager, or a counsellor a manager has authorised. Not yourself."),
+        error_messages={"required": _("Choose who is to approve the decision.")},
+    )
+
+    def __init__(self, *args, approvers, initial_approver=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["approver"]
+        field.queryset = approvers
+        if initial_approver is not None:
+            field.initial = initial_approver.pk
+
+
+class DecisionSendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should be changed"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The drafter sees the comment; it is kept in the decision's history."),
+        error_messages={"required": _("Say what should be changed before it is approved.")},
+    )
 
 
 class LetterArchiveForm(forms.Form):

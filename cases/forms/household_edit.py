@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boveileder.models import User
 from boveileder.national_id import validate_national_id
-from cases.forms.households import DATE_INPUT, PersonForm
+from cases.forms.households import DATE_INPUT, POSTAL_HELP, POSTAL_WIDGETS, PersonForm
 from cases.models import Household, Person
 
 
@@ -17,8 +17,17 @@ class HouseholdEditForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = ["counsellor", "housing_at_start", "enrolled_on", "notes"]
-        widgets = {"enrolled_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "counsellor",
+            "housing_at_start",
+            "enrolled_on",
+            "postal_address",
+            "postcode",
+            "post_town",
+            "notes",
+        ]
+        widgets = {"enrolled_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3}), **POSTAL_WIDGETS}
+        help_texts = POSTAL_HELP
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

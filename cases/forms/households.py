@@ -11,6 +11,15 @@ from boveileder.national_id import normalise
 from cases.models import Household, Person
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Where the household's letters go (decisions): autocomplete helps on a phone.
+POSTAL_WIDGETS = {
+    "postal_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+    "postcode": forms.TextInput(
+        attrs={"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": "4"}
+    ),
+    "post_town": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+}
+POSTAL_HELP = {"postal_address": _("Where letters to the household go, such as decisions.")}
 
 
 def _counsellors(municipality_id):
@@ -20,8 +29,22 @@ def _counsellors(municipality_id):
 class HouseholdForm(forms.ModelForm):
     class Meta:
         model = Household
-        fields = ["reference", "counsellor", "enrolled_on", "housing_at_start", "notes"]
-        widgets = {"enrolled_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "reference",
+            "counsellor",
+            "enrolled_on",
+            "housing_at_start",
+            "postal_address",
+            "postcode",
+            "post_town",
+            "notes",
+        ]
+        widgets = {
+            "enrolled_on": DATE_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            **POSTAL_WIDGETS,
+        }
+        help_texts = POSTAL_HELP
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

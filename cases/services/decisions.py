@@ -14,9 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from boveileder.models import User
 from boveileder.pdf import render_pdf
 from cases.deadlines import Deadline
-from cases.models import Appeal, Decision, DecisionLetter, Household, Person
+from cases.models import Appeal, Decision, DecisionLetter, DecisionStatusChange, Household, Person
 from cases.services.timeline import timeline_record
 
 logger = logging.getLogger(__name__)
@@ -63,9 +64,36 @@ def decision_may_approve(user, decision: Decision) -> bool:
     )
 
 
+def approver_choices(decision: Decision):
+    """Staff who may approve the decision and can open its household: active, of its municipality,
+    a manager or a counsellor a manager authorised, never its drafter; a restricted (sperret)
+    household's decision only a manager or the household's own counsellor."""
+    household = decision.household
+    staff = User.objects.filter(municipality_id=household.municipality_id, is_active=True).filter(
+        Q(is_manager=True) | Q(is_counsellor=True, can_approve_decisions=True)
+    )
+    if household.restricted:
+        staff = staff.filter(Q(is_manager=True) | Q(pk=household.counsellor_id))
+    return staff.exclude(pk=decision.drafted_by_id).order_by("first_name", "last_name", "username")
+
+
 def decision_missing(decision: Decision) -> list[str]:
     """What a decision lacks before it can be submitted or approved, in the user's language."""
     missing = []
+    if not decision.household.has_postal_address:
+        missing.append(
+            _(
+                "Register the household's postal address (street, postcode and place), so the letter "
+                "can be posted."
+            )
+        )
+    if not decision.household.municipality.has_sender_address:
+        missing.append(
+            _(
+                "The municipality's postal address is missing, so the letter cannot say where to answer. "
+                "A manager adds it under Administration, «The municipality's contact details»."
+            )
+        )
     if decision.outcome == Decision.Outcome.GRANTED and not decision.main_content.strip():
         missing.append(_("A decision granting help must state the main content of the help."))
     if decision.outcome == Decision.Outcome.REFUSED and not decision.reasons.strip():
@@ -109,7 +137,11 @@ def decision_draft(*, household: Household, person: Person, by, **fields) -> Dec
 
 
 def _locked(decision: Decision) -> Decision:
-    return Decision.objects.select_for_update(of=("self",)).select_related("household").get(pk=decision.pk)
+    return (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("household__municipality")
+        .get(pk=decision.pk)
+    )
 
 
 @transaction.atomic
@@ -139,21 +171,66 @@ def decision_update(*, decision: Decision, by, **fields) -> Decision:
     return decision
 
 
+def _status_change(decision: Decision, *, from_status: str, by, approver=None, comment: str = "") -> None:
+    DecisionStatusChange.objects.create(
+        decision=decision,
+        from_status=from_status,
+        to_status=decision.status,
+        by=by,
+        approver=approver,
+        comment=comment,
+    )
+
+
 @transaction.atomic
-def decision_submit(*, decision: Decision, by) -> Decision:
-    """Send a complete draft to someone else for approval."""
+def decision_submit(*, decision: Decision, by, approver=None) -> Decision:
+    """Send a complete draft to `approver` (one of `approver_choices`) for approval; the page always
+    names one, who then finds it on their landing page. Without one, any approver may take it."""
     decision = _locked(decision)
     if decision.status != Decision.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for approval."))
     missing = decision_missing(decision)
     if missing:
         raise ValidationError(missing)
+    if approver is not None and not approver_choices(decision).filter(pk=approver.pk).exists():
+        raise ValidationError({"approver": _("Choose someone who may approve this decision, not yourself.")})
     decision.status = Decision.Status.SUBMITTED
-    decision.save(update_fields=["status"])
+    decision.approver = approver
+    decision.save(update_fields=["status", "approver"])
+    _status_change(decision, from_status=Decision.Status.DRAFT, by=by, approver=approver)
+    summary = _("Decision submitted for approval")
+    if approver is not None:
+        summary = _("Decision submitted for approval by %(name)s") % {"name": approver}
     timeline_record(
         household=decision.household,
         kind="decision_submitted",
-        summary=_("Decision submitted for approval"),
+        summary=summary,
+        on=timezone.localdate(),
+        actor=by,
+        subject=decision,
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_send_back(*, decision: Decision, by, comment: str) -> Decision:
+    """An approver returns a submitted decision to draft with a comment the drafter reads; the
+    comment stays in the decision's history and on the household's timeline."""
+    decision = _locked(decision)
+    if not decision_may_approve(by, decision):
+        raise PermissionDenied(_("You may not approve this decision."))
+    if decision.status != Decision.Status.SUBMITTED:
+        raise ValidationError(_("Only a decision awaiting approval can be sent back."))
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what should be changed before it is approved.")})
+    decision.status = Decision.Status.DRAFT
+    decision.save(update_fields=["status"])
+    _status_change(decision, from_status=Decision.Status.SUBMITTED, by=by, comment=comment)
+    timeline_record(
+        household=decision.household,
+        kind="decision_sent_back",
+        summary=_("Decision sent back to the drafter: %(comment)s") % {"comment": comment},
         on=timezone.localdate(),
         actor=by,
         subject=decision,
@@ -176,6 +253,7 @@ def decision_approve(*, decision: Decision, by, on: date | None = None) -> Decis
     decision.approved_by = by
     decision.approved_on = on or timezone.localdate()
     decision.save(update_fields=["status", "approved_by", "approved_on"])
+    _status_change(decision, from_status=Decision.Status.SUBMITTED, by=by)
     letter = DecisionLetter.objects.create(decision=decision)
     timeline_record(
         household=decision.household,
@@ -255,16 +333,16 @@ def decision_renew(*, decision: Decision, by) -> Decision:
 
 
 def letter_context(decision: Decision) -> dict:
-    """What the letter says: forvaltningsloven §§ 24–25 and 27. Name, address, birth date; no ID."""
+    """What the letter says: forvaltningsloven §§ 24–25 and 27. To the person's name at the
+    household's postal address (no birth date, no ID); from the municipality's unit and address, with
+    the drafter as contact person and the municipality's phone and e-mail."""
     household = decision.household
-    # The current tenancy through the reverse relation: cases never imports housing.
-    tenancy = household.tenancies.filter(moved_out_on__isnull=True).select_related("unit").first()
     return {
         "decision": decision,
         "household": household,
         "municipality": household.municipality,
         "person": decision.person,
-        "address": tenancy.unit.address if tenancy else "",
+        "contact_person": decision.drafted_by,
         "appeal_deadline": appeal_deadline(decision),
         "appeal_weeks": APPEAL_WEEKS,
         "pdf_language": "nb",
@@ -276,7 +354,12 @@ def letter_render(*, letter: DecisionLetter) -> DecisionLetter:
     with transaction.atomic():
         letter = (
             DecisionLetter.objects.select_for_update(of=("self",))
-            .select_related("decision__household__municipality", "decision__person", "decision__approved_by")
+            .select_related(
+                "decision__household__municipality",
+                "decision__person",
+                "decision__approved_by",
+                "decision__drafted_by",
+            )
             .get(pk=letter.pk)
         )
         if letter.rendered_at and letter.pdf:

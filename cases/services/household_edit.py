@@ -13,7 +13,15 @@ from cases.models import Household, Person
 from cases.services.households import PERSON_FIELDS
 from cases.services.timeline import timeline_record
 
-HOUSEHOLD_FIELDS = ("counsellor", "housing_at_start", "enrolled_on", "notes")
+HOUSEHOLD_FIELDS = (
+    "counsellor",
+    "housing_at_start",
+    "enrolled_on",
+    "postal_address",
+    "postcode",
+    "post_town",
+    "notes",
+)
 
 
 def _changed(instance, changes: dict, allowed) -> list[str]:
@@ -43,7 +51,7 @@ def _check_counsellor(*, household: Household, by, counsellor) -> None:
 
 @transaction.atomic
 def household_update(*, household: Household, by, **changes) -> Household:
-    """Change a household's counsellor, housing at the start, enrolment date or notes.
+    """Change a household's counsellor, housing at the start, enrolment date, postal address or notes.
 
     Only a manager may reassign the case. Nothing changed: nothing is written."""
     if "counsellor" in changes and changes["counsellor"] is not None:

@@ -128,6 +128,9 @@ def household_register(
     enrolled_on=None,
     housing_at_start="",
     notes="",
+    postal_address="",
+    postcode="",
+    post_town="",
     members=(),
 ) -> Household:
     """Register a household and its first members; the registering counsellor follows it by default."""
@@ -139,6 +142,9 @@ def household_register(
         counsellor=counsellor,
         enrolled_on=enrolled_on or timezone.localdate(),
         notes=notes,
+        postal_address=postal_address.strip(),
+        postcode=postcode.strip(),
+        post_town=post_town.strip(),
     )
     if housing_at_start:
         household.housing_at_start = housing_at_start

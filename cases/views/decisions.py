@@ -15,6 +15,8 @@ from cases.forms.decisions import (
     AppealRegisterForm,
     AppealSecondLookForm,
     DecisionForm,
+    DecisionSendBackForm,
+    DecisionSubmitForm,
     LetterArchiveForm,
 )
 from cases.models import Decision, Household
@@ -30,7 +32,7 @@ def _household(request, pk) -> Household:
 def _decision(request, pk) -> Decision:
     visible = Household.objects.visible_to(request.user)
     queryset = Decision.objects.filter(household__in=visible).select_related(
-        "household", "person", "drafted_by", "approved_by", "replaces"
+        "household__municipality", "person", "drafted_by", "approved_by", "approver", "replaces"
     )
     return get_for_user(request.user, queryset, pk=pk)
 
@@ -43,8 +45,22 @@ def _error_list(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
+def _submit_form(decision, history):
+    """Who is to approve: the one it went to last time (after a send-back), else the only one."""
+    approvers = services.approver_choices(decision)
+    candidates = list(approvers)
+    previous = next((c.approver for c in reversed(history) if c.approver_id), None)
+    initial = previous if previous in candidates else (candidates[0] if len(candidates) == 1 else None)
+    form = DecisionSubmitForm(approvers=approvers, initial_approver=initial, prefix="submit")
+    form.no_candidates = not candidates
+    return form
+
+
 def _detail(request, decision, *, status=200, **forms):
     """The decision page, with any bound form that failed kept as typed."""
+    history = list(decision.status_changes.select_related("by", "approver"))
+    last = history[-1] if history else None
+    sent_back = last if last and last.to_status == Decision.Status.DRAFT else None
     appeals = list(decision.appeals.all())
     for appeal in appeals:
         prefix = f"appeal-{appeal.pk}"
@@ -75,6 +91,11 @@ def _detail(request, decision, *, status=200, **forms):
         and services.decision_may_approve(request.user, decision),
         "own_draft": decision.drafted_by_id == request.user.pk,
         "appeal_form": forms.get("appeal") or AppealRegisterForm(prefix="appeal"),
+        "history": history,
+        "sent_back": sent_back,
+        "submit_form": forms.get("submit")
+        or (_submit_form(decision, history) if decision.status == Decision.Status.DRAFT else None),
+        "send_back_form": forms.get("send_back") or DecisionSendBackForm(prefix="send_back"),
         "replaced": approved and Decision.objects.filter(replaces=decision).exists(),
     }
     return render(request, "cases/decisions/detail.html", context, status=status)
@@ -142,13 +163,58 @@ def _act(request, decision, action, success: str):
 @require_POST
 @role_required(*DECISION_ROLES)
 def decision_submit(request, pk):
+    """The drafter names the approver, who finds the decision on their landing page."""
     decision = _decision(request, pk)
-    return _act(
-        request,
-        decision,
-        lambda: services.decision_submit(decision=decision, by=request.user),
-        _("The decision is sent for approval."),
-    )
+    if decision.status != Decision.Status.DRAFT:
+        messages.error(request, _("Only a draft can be submitted for approval."))
+        return redirect("cases:decision_detail", decision.pk)
+    form = DecisionSubmitForm(request.POST, approvers=services.approver_choices(decision), prefix="submit")
+    if form.is_valid():
+        approver = form.cleaned_data["approver"]
+        try:
+            services.decision_submit(decision=decision, by=request.user, approver=approver)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                for text in _error_list(error):
+                    messages.error(request, text)
+                return redirect("cases:decision_detail", decision.pk)
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The decision is sent to %(name)s for approval.") % {"name": approver}
+            )
+            return redirect("cases:decision_detail", decision.pk)
+    return _detail(request, decision, status=400, submit=form)
+
+
+@require_POST
+@role_required(Role.MANAGER, Role.COUNSELLOR)  # counsellors only when a manager authorised them
+def decision_send_back(request, pk):
+    """An approver returns the decision to its drafter with a comment saying what to change."""
+    decision = _decision(request, pk)
+    if not services.decision_may_approve(request.user, decision):
+        raise PermissionDenied
+    if decision.status != Decision.Status.SUBMITTED:
+        messages.error(request, _("Only a decision awaiting approval can be sent back."))
+        return redirect("cases:decision_detail", decision.pk)
+    form = DecisionSendBackForm(request.POST, prefix="send_back")
+    if form.is_valid():
+        try:
+            services.decision_send_back(
+                decision=decision, by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                for text in _error_list(error):
+                    messages.error(request, text)
+                return redirect("cases:decision_detail", decision.pk)
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The decision is sent back to %(name)s.") % {"name": decision.drafted_by}
+            )
+            return redirect("cases:decision_detail", decision.pk)
+    return _detail(request, decision, status=400, send_back=form)
 
 
 @require_POST

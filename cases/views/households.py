@@ -17,6 +17,7 @@ from cases.deadlines import deadlines_for
 from cases.forms.households import CaseloadFilterForm, CloseForm, HouseholdForm, PersonForm, TeamFilter
 from cases.models import (
     TIMELINE_FOLLOWUP_FIELDS,
+    Decision,
     FollowUp,
     Household,
     PartnerAgency,
@@ -118,6 +119,7 @@ def caseload(request):
             "deadlines_overdue": sum(d.overdue(today) for d in deadlines),
             "query": query.urlencode(),
             "query_all_deadlines": query_all_deadlines.urlencode(),
+            "decisions_for_attention": list(Decision.objects.for_attention_of(user)),
         },
     )
 
@@ -239,7 +241,16 @@ def household_register(request):
         if outcome.show:
             duplicates = outcome
         else:
-            fields = {k: form.cleaned_data[k] for k in ("reference", "counsellor", "enrolled_on", "notes")}
+            names = (
+                "reference",
+                "counsellor",
+                "enrolled_on",
+                "notes",
+                "postal_address",
+                "postcode",
+                "post_town",
+            )
+            fields = {k: form.cleaned_data[k] for k in names}
             try:
                 household = register_service(
                     municipality=user.municipality,

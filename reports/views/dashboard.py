@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from boveileder.access import role_required
 from boveileder.models import Role
+from cases.models import Decision
 from reports import indicators, quality
 from reports.dashboard import current_periods, dashboard_figures, dashboard_recompute
 from reports.drilldown import household_of, visible_records
@@ -49,6 +50,7 @@ def dashboard(request):
             "checks": checks,
             "latest": latest,
             "computed_at": found["computed_at"],
+            "decisions_for_attention": list(Decision.objects.for_attention_of(request.user)),
         },
     )
 

@@ -77,8 +77,23 @@ VIEWS = [
     ("decision_create", "get", lambda c: {"household_pk": c.household.pk}, "counsellor", None, 200),
     ("decision_detail", "get", lambda c: {"pk": c.approved.pk}, "counsellor", None, 200),
     ("decision_edit", "get", lambda c: {"pk": c.draft.pk}, "counsellor", None, 200),
-    ("decision_submit", "post", lambda c: {"pk": c.draft.pk}, "counsellor", {}, 302),
+    (
+        "decision_submit",
+        "post",
+        lambda c: {"pk": c.draft.pk},
+        "counsellor",
+        lambda c: {"submit-approver": c.manager.pk},
+        302,
+    ),
     ("decision_approve", "post", lambda c: {"pk": c.submitted.pk}, "manager", {}, 302),
+    (
+        "decision_send_back",
+        "post",
+        lambda c: {"pk": c.submitted.pk},
+        "manager",
+        {"send_back-comment": "Skriv mer om hvordan familien deltok."},
+        302,
+    ),
     ("decision_renew", "post", lambda c: {"pk": c.approved.pk}, "counsellor", {}, 302),
     (
         "letter_download",
@@ -299,7 +314,7 @@ def test_draft_submit_approve_then_the_deadline_and_timeline_show(
     )
     decision = household.decisions.get()
     assert response.url == reverse("cases:decision_detail", args=[decision.pk])
-    client.post(reverse("cases:decision_submit", args=[decision.pk]))
+    client.post(reverse("cases:decision_submit", args=[decision.pk]), {"submit-approver": manager.pk})
     client = client_for(manager)
     with django_capture_on_commit_callbacks(execute=False):
         client.post(reverse("cases:decision_approve", args=[decision.pk]))

@@ -24,6 +24,9 @@ def household_data(household, **overrides):
         "counsellor": household.counsellor_id or "",
         "housing_at_start": household.housing_at_start,
         "enrolled_on": household.enrolled_on.isoformat(),
+        "postal_address": household.postal_address,
+        "postcode": household.postcode,
+        "post_town": household.post_town,
         "notes": household.notes,
     }
     data.update(overrides)
