@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from boveileder.models import Municipality
+from boveileder.models import Municipality, validate_postcode
 from boveileder.services.municipality import CONTACT_FIELDS
 
 
@@ -24,7 +24,9 @@ class MunicipalityContactForm(forms.ModelForm):
             self.fields[name].required = True
 
     def clean_postcode(self):
-        return self.cleaned_data["postcode"].strip()
+        postcode = self.cleaned_data["postcode"].strip()
+        validate_postcode(postcode)
+        return postcode
 
     def _post_clean(self):
         """The service writes and validates the model: the form only checks the input."""

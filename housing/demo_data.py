@@ -397,6 +397,17 @@ def seed_municipality(*, name="Ålesund", slug="alesund", households=40, seed=20
     if municipality.project_start is None:
         municipality.project_start = project_start
         municipality.save(update_fields=["project_start"])
+    if not municipality.postal_address:
+        # The sender block of decision letters (a manager keeps it under Administrasjon).
+        municipality.service_unit = "Boveiledertjenesten"
+        municipality.postal_address = "Postboks 1521"
+        municipality.postcode = "6025"
+        municipality.post_town = name
+        municipality.phone = "70 16 20 00"
+        municipality.email = f"postmottak@{slug}.kommune.example"
+        municipality.save(
+            update_fields=["service_unit", "postal_address", "postcode", "post_town", "phone", "email"]
+        )
     story = _Story(municipality=municipality, staff=staff, rng=rng, fake=fake, today=today)
     units = [story.unit(n + 1) for n in range(households + 12)]
     free_units = units[households:]
@@ -419,6 +430,10 @@ def seed_municipality(*, name="Ålesund", slug="alesund", households=40, seed=20
             enrolled_on=enrolled,
             housing_at_start="municipal_rental" if in_unit else rng.choice(["temporary", "homeless"]),
             restricted=i == 7,
+            # Letters go to the unit the household lives in (or will move in to).
+            postal_address=units[i].address,
+            postcode=units[i].postcode,
+            post_town=units[i].city,
         )
         timeline_record(
             household=household, kind="household_registered", summary=_("Household registered"), on=enrolled

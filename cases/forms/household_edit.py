@@ -6,7 +6,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from boveileder.models import User
+from boveileder.models import User, validate_postcode
 from boveileder.national_id import validate_national_id
 from cases.forms.households import DATE_INPUT, POSTAL_HELP, POSTAL_WIDGETS, PersonForm
 from cases.models import Household, Person
@@ -49,6 +49,12 @@ class HouseholdEditForm(forms.ModelForm):
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return value
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip()
+        if postcode:
+            validate_postcode(postcode)
+        return postcode
 
     def _post_clean(self):
         """The service writes: the form only validates, so the household is not changed before it."""
