@@ -195,3 +195,66 @@ def test_named_approver_sends_back_then_approves_and_the_letter_can_be_posted(
     page.goto(f"{live_server.url}/cases/households/{household.pk}/")
     a11y.check(page)
     expect(page.get_by_text(f"Vedtak sendt tilbake til den som skrev utkastet: {comment}")).to_be_visible()
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_a_manager_sets_the_letters_sender_and_finds_a_decision_waiting_on_the_dashboard(
+    page, live_server, login, a11y, size
+):
+    from cases.services import decisions as services
+
+    page.set_viewport_size(VIEWPORTS[size])
+    municipality = MunicipalityFactory(name="Ålesund", slug="alesund", postal_address="", postcode="")
+    manager = ManagerFactory(municipality=municipality, first_name="Lise", last_name="Leder")
+    drafter = CounsellorFactory(municipality=municipality, first_name="Kari", last_name="Nordvik")
+    household = HouseholdFactory(municipality=municipality, counsellor=drafter)
+    person = PersonFactory(household=household, household_role="applicant")
+    decision = services.decision_draft(
+        household=household,
+        person=person,
+        by=drafter,
+        main_content="Oppfølgingsbesøk to ganger i måneden.",
+        period_from=timezone.localdate(),
+    )
+
+    # Without the municipality's postal address the draft cannot go for approval: the page says why.
+    login(drafter)
+    page.goto(f"{live_server.url}/cases/decisions/{decision.pk}/")
+    a11y.check(page)
+    expect(page.get_by_text("Kommunens postadresse mangler")).to_be_visible()
+    _log_out(page)
+
+    # The manager adds it under Administrasjon.
+    login(manager)
+    if size == "phone":
+        page.get_by_role("button", name="Vis meny").click()
+    page.get_by_role("button", name="Administrasjon").click()
+    page.get_by_role("link", name="Kommunens kontaktopplysninger").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    page.get_by_label("Postadresse").fill("Postboks 1521")
+    page.get_by_label("Postnummer").fill("60x5")
+    page.get_by_label("Poststed").fill("Ålesund")
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_text("Et postnummer har fire sifre.")).to_be_visible()
+    expect(page.get_by_label("Postadresse")).to_have_value("Postboks 1521")  # nothing typed is lost
+    page.get_by_label("Postnummer").fill("6025")
+    page.get_by_label("E-post").fill("postmottak@alesund.kommune.no")
+    _shot(page, size, "7-municipality-contact")
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_text("Kommunens kontaktopplysninger er lagret.")).to_be_visible()
+
+    # The drafter sends it to the manager, who is told on the dashboard where managers land.
+    services.decision_submit(decision=decision, by=drafter, approver=manager)
+    page.goto(f"{live_server.url}/")
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    assert page.url.endswith("/reports/")
+    waiting = page.get_by_test_id("decisions-for-attention")
+    expect(waiting.get_by_role("heading", name="Vedtak som venter på din godkjenning")).to_be_visible()
+    expect(waiting).to_contain_text("skrevet av Kari Nordvik")
+    _shot(page, size, "8-manager-dashboard")
