@@ -377,7 +377,7 @@ def decision_queue(request):
         Decision.objects.filter(
             household__in=Household.objects.visible_to(request.user), status=Decision.Status.SUBMITTED
         )
-        .select_related("household", "drafted_by")
+        .select_related("household", "drafted_by", "approver")
         .order_by("created_at")
     )
     may_approve = request.user.is_manager or request.user.can_approve_decisions
