@@ -193,3 +193,21 @@ def test_the_landing_pages_cost_the_same_for_one_waiting_decision_and_ten(
     after = {user: _count(client_for(user), url) for user, url in pages.items()}
     assert before == after
     assert client_for(approver).get(pages[approver]).content.decode().count("skrevet av") == 10
+
+
+def test_the_service_refuses_the_drafter_or_someone_who_cannot_open_a_restricted_household(
+    household, person, counsellor, manager, approver
+):
+    from django.core.exceptions import ValidationError
+
+    decision = _draft(household, person, counsellor)
+    with pytest.raises(ValidationError, match="ikke deg selv"):
+        services.decision_submit(decision=decision, by=counsellor, approver=counsellor)
+    household.restricted = True
+    household.save()
+    decision.refresh_from_db()
+    # An authorised colleague who is not the household's counsellor cannot open it, so is not offered.
+    assert list(services.approver_choices(decision)) == [manager]
+    with pytest.raises(ValidationError):
+        services.decision_submit(decision=decision, by=counsellor, approver=approver)
+    assert services.decision_submit(decision=decision, by=counsellor, approver=manager).approver == manager
