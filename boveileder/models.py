@@ -1,6 +1,6 @@
 """The core every app leans on: municipalities and their staff."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,22 @@ class Municipality(models.Model):
         return self.name
 
 
+class UserQuerySet(models.QuerySet):
+    def staff_of(self, municipality_id):
+        """The staff a municipality's managers manage: its accounts, administrators left out.
+
+        An administrator (superuser or `is_staff`) stands above every manager; a municipality set on
+        one (to try the app as a counsellor, say) does not make it one of the staff, or its manager
+        could set its password, reset its second factor and sign in to the admin as it."""
+        if municipality_id is None:
+            return self.none()
+        return self.filter(municipality_id=municipality_id, is_staff=False, is_superuser=False)
+
+
+class StaffManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     """A staff member of one municipality, with one or more roles. Superusers may have none."""
 
@@ -47,6 +63,8 @@ class User(AbstractUser):
     is_manager = models.BooleanField(_("manager"), default=False)
     # Staff other than managers whom a manager has authorised to approve individual decisions.
     can_approve_decisions = models.BooleanField(_("may approve individual decisions"), default=False)
+
+    objects = StaffManager()
 
     class Meta:
         verbose_name = _("staff member")
@@ -70,3 +88,7 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_staff or self.is_superuser

@@ -30,9 +30,11 @@ def password_generate() -> str:
 
 
 def _check_manager_of(by, user) -> None:
+    # An administrator stands above every manager, whatever municipality it has.
     if (
         not (by.is_active and by.is_manager and by.municipality_id)
         or by.municipality_id != user.municipality_id
+        or (user.is_administrator and user.pk != by.pk)
     ):
         raise PermissionDenied
 
@@ -43,7 +45,8 @@ def _lock_managers(municipality_id) -> None:
     (two managers deactivating each other used to lock each other's row first)."""
     list(
         User.objects.select_for_update()
-        .filter(municipality_id=municipality_id, is_active=True, is_manager=True)
+        .staff_of(municipality_id)
+        .filter(is_active=True, is_manager=True)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -53,7 +56,8 @@ def _ensure_a_manager_remains(user) -> None:
     """Refuse a change that would leave the user's municipality without an active manager."""
     others = (
         User.objects.select_for_update()
-        .filter(municipality_id=user.municipality_id, is_active=True, is_manager=True)
+        .staff_of(user.municipality_id)
+        .filter(is_active=True, is_manager=True)
         .exclude(pk=user.pk)
     )
     if not list(others.values_list("pk", flat=True)):
