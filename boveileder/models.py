@@ -1,6 +1,7 @@
 """The core every app leans on: municipalities and their staff."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        # `name@slug` is the namespace of the municipality `slug` (see `staff_create`): no account of
+        # another municipality, nor one made in the admin, may take a name in it.
+        if "@" in self.username:
+            namespace = self.username.rsplit("@", 1)[1]
+            taken = Municipality.objects.filter(slug=namespace).exclude(pk=self.municipality_id).exists()
+            if taken:
+                message = _("Names ending in @%(slug)s belong to that municipality.")
+                raise ValidationError({"username": message % {"slug": namespace}})
 
     @property
     def roles(self) -> set[str]:

@@ -61,7 +61,7 @@ def staff_list(request):
 @role_required(Role.MANAGER)
 def staff_create(request):
     """A new staff member with a password the manager chooses, or a generated one shown once."""
-    form = StaffCreateForm(request.POST or None)
+    form = StaffCreateForm(request.POST or None, municipality=request.user.municipality)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

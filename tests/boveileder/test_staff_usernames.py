@@ -1,0 +1,75 @@
+"""Issue 15.9: creating a staff member tells a manager nothing about other municipalities' accounts.
+Usernames a manager gives are namespaced by the municipality (`kari.nordmann@alesund`), so a name
+taken elsewhere is free here, and «taken» can only mean one of the manager's own staff."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import CounsellorFactory
+
+User = get_user_model()
+pytestmark = pytest.mark.django_db
+PASSWORD = "Fjordbris-Ålesund-2026"
+
+
+def _create(client, username):
+    return client.post(
+        reverse("staff:create"),
+        {
+            "username": username,
+            "first_name": "Nina",
+            "last_name": "Berg",
+            "roles": ["counsellor"],
+            "password_choice": "choose",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+
+def test_a_username_taken_in_another_municipality_cannot_be_told_from_a_free_one(
+    client, manager, other_municipality
+):
+    CounsellorFactory(municipality=other_municipality, username="per.hansen")
+    client.force_login(manager)
+
+    taken_elsewhere = _create(client, "per.hansen")
+    free = _create(client, "nina.berg")
+
+    assert taken_elsewhere.status_code == free.status_code == 302
+    assert "tatt" not in client.get(taken_elsewhere.url).content.decode()
+    member = User.objects.get(pk=taken_elsewhere.url.rstrip("/").rsplit("/", 1)[1])
+    assert member.username == "per.hansen@alesund"
+    assert member.municipality == manager.municipality
+    assert User.objects.get(username="per.hansen").municipality == other_municipality
+    assert Client().login(username=member.username, password=PASSWORD)
+
+
+def test_a_username_of_the_managers_own_staff_is_taken_whatever_its_case(client, manager):
+    client.force_login(manager)
+    assert _create(client, "nina.berg").status_code == 302
+    again = _create(client, "Nina.Berg")
+    assert again.status_code == 200
+    assert "Brukernavnet er tatt" in again.content.decode()
+    assert 'value="Nina.Berg"' in again.content.decode()  # what was typed is kept
+    assert User.objects.filter(username__iexact="nina.berg@alesund").count() == 1
+
+
+def test_a_manager_cannot_write_another_municipalitys_namespace(client, manager, other_municipality):
+    client.force_login(manager)
+    response = _create(client, "per.hansen@molde")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not User.objects.filter(username__startswith="per.hansen@molde").exists()
+
+
+def test_no_account_is_given_a_name_in_another_municipalitys_namespace(municipality, other_municipality):
+    """The admin too: «per.hansen@alesund» belongs to Ålesund, so an Ålesund manager creating
+    «per.hansen» never meets a Molde account of that name."""
+    with pytest.raises(ValidationError) as error:
+        User(username="per.hansen@alesund", municipality=other_municipality, password="x").full_clean()
+    assert "username" in error.value.error_dict
+    User(username="per.hansen@alesund", municipality=municipality, password="x").full_clean()
