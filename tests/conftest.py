@@ -10,9 +10,6 @@ from tests.factories import (
     OfficerFactory,
 )
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 SERVICES_MISSING = "needs DATABASE_URL on PostgreSQL and REDIS_URL (as in .ci/run)"
 
 
