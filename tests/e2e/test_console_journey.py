@@ -58,12 +58,13 @@ def test_no_page_of_any_role_logs_a_console_error(page, live_server, a11y):
                 if detail:
                     paths.append(detail)
         for path in paths:
+            page.set_viewport_size(DESK)
+            page.goto(live_server.url + path)
+            page.wait_for_load_state("load")
+            a11y.check(page)
+            slug = urlparse(page.url).path.strip("/").replace("/", "_") or "home"
             for name, size in (("desk", DESK), ("phone", PHONE)):
                 page.set_viewport_size(size)
-                page.goto(live_server.url + path)
-                page.wait_for_load_state("load")
-                a11y.check(page)
-                slug = urlparse(page.url).path.strip("/").replace("/", "_") or "home"
                 page.screenshot(path=str(SHOTS / f"console-{username}-{slug}-{name}.png"), full_page=True)
             visited.append(path)
         page.context.clear_cookies()
