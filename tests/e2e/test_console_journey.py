@@ -77,6 +77,7 @@ def test_no_page_of_any_role_logs_a_console_error(page, live_server, a11y):
     # The icon the pages link to, and the address browsers ask for by themselves.
     page.goto(f"{live_server.url}/login/")
     a11y.check(page)
-    icon = page.get_attribute("link[rel=icon]", "href")
-    assert icon and page.request.get(live_server.url + icon).status == 200
+    icons = page.eval_on_selector_all("link[rel=icon]", "links => links.map(a => a.getAttribute('href'))")
+    assert icons, "no <link rel=icon> in the layout"
+    assert all(page.request.get(live_server.url + icon).status == 200 for icon in icons)
     assert page.request.get(f"{live_server.url}/favicon.ico").status == 200
