@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,6 +72,11 @@ class User(AbstractUser):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         ordering = ["first_name", "last_name", "username"]
+        constraints = [
+            # «Kari@alesund» and «kari@alesund» are one name to a person: the database keeps them
+            # unique, so two managers creating them at once make one account (issue 15.9).
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ignoring_case"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username

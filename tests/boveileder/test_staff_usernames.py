@@ -73,3 +73,65 @@ def test_no_account_is_given_a_name_in_another_municipalitys_namespace(municipal
         User(username="per.hansen@alesund", municipality=other_municipality, password="x").full_clean()
     assert "username" in error.value.error_dict
     User(username="per.hansen@alesund", municipality=municipality, password="x").full_clean()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_creating_the_same_name_at_once_make_one_account_and_one_message():
+    """The second save waits on the unique index for the first's transaction; when that commits, the
+    second gets «taken» as a message, never a server error."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from boveileder.services import staff as services
+    from tests.factories import ManagerFactory, MunicipalityFactory
+    from tests.services import wait_for
+
+    municipality = MunicipalityFactory(name="Ålesund", slug="alesund")
+    first, second = ManagerFactory.create_batch(2, municipality=municipality)
+    outcome = []
+    first_inserted, release_first = threading.Event(), threading.Event()
+
+    def create_and_hold():
+        try:
+            with transaction.atomic():
+                services.staff_create(
+                    by=first, username="nina.berg", first_name="N", last_name="B", roles=["counsellor"]
+                )
+                first_inserted.set()
+                release_first.wait(30)
+        finally:
+            connection.close()
+
+    def create_second():
+        try:
+            services.staff_create(
+                by=second, username="Nina.Berg", first_name="N", last_name="B", roles=["counsellor"]
+            )
+            outcome.append("created")
+        except Exception as error:  # noqa: BLE001 - the refusal is the point
+            outcome.append(getattr(error, "message_dict", {}).get("username", [type(error).__name__]))
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=create_and_hold)
+    holder.start()
+    assert first_inserted.wait(30)
+    late = threading.Thread(target=create_second)
+    late.start()
+
+    def second_waits_on_a_lock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO%%boveileder_user%%'"
+            )
+            return cursor.fetchone()[0]
+
+    wait_for(second_waits_on_a_lock, timeout=30, message="the second insert waiting on the first")
+    release_first.set()
+    holder.join(30)
+    late.join(30)
+    assert outcome == [["Brukernavnet er tatt. Velg et annet."]], outcome
+    assert User.objects.filter(username__iexact="nina.berg@alesund").count() == 1
