@@ -3,7 +3,6 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 STAMP := .venv/.installed
-export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
 .PHONY: run test venv messages translations lint format bench migrate demo worker beat vendor clean
 

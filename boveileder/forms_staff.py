@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -49,9 +50,11 @@ class StaffCreateForm(StaffForm):
 
     username = forms.CharField(
         label=_("Username"),
-        max_length=150,
-        validators=[User.username_validator],
-        help_text=_("Letters, digits and . @ + - _ only, for example kari.nordmann."),
+        # The municipality's short name (up to 60) and "@" are added: at most 150 in all.
+        max_length=89,
+        validators=[
+            RegexValidator(r"^[\w.+-]+\Z", _("Letters, digits and . + - _ only, for example kari.nordmann."))
+        ],
     )
     password_choice = forms.ChoiceField(
         label=_("Initial password"),
@@ -73,15 +76,14 @@ class StaffCreateForm(StaffForm):
     )
     field_order = ["username", "first_name", "last_name", "email", "roles", "can_approve_decisions"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
+        self.municipality = municipality
         self.fields["password1"].help_text = " ".join(password_validators_help_texts())
-
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("That username is taken. Choose another."))
-        return username
+        self.fields["username"].help_text = _(
+            "Letters, digits and . + - _ only, for example kari.nordmann. They sign in with "
+            "@%(municipality)s added: kari.nordmann@%(municipality)s."
+        ) % {"municipality": municipality.slug}
 
     def clean(self):
         data = super().clean()
@@ -95,7 +97,7 @@ class StaffCreateForm(StaffForm):
             self.add_error("password2", _("The two passwords differ."))
         else:
             candidate = User(
-                username=data.get("username", ""),
+                username=data.get("username", ""),  # the name before the "@municipality"
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
                 email=data.get("email", ""),

@@ -1,8 +1,10 @@
 """The core every app leans on: municipalities and their staff."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,6 +55,22 @@ class Municipality(models.Model):
         return bool(self.postal_address.strip() and self.postcode and self.post_town.strip())
 
 
+class UserQuerySet(models.QuerySet):
+    def staff_of(self, municipality_id):
+        """The staff a municipality's managers manage: its accounts, administrators left out.
+
+        An administrator (superuser or `is_staff`) stands above every manager; a municipality set on
+        one (to try the app as a counsellor, say) does not make it one of the staff, or its manager
+        could set its password, reset its second factor and sign in to the admin as it."""
+        if municipality_id is None:
+            return self.none()
+        return self.filter(municipality_id=municipality_id, is_staff=False, is_superuser=False)
+
+
+class StaffManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     """A staff member of one municipality, with one or more roles. Superusers may have none."""
 
@@ -70,13 +88,31 @@ class User(AbstractUser):
     # Staff other than managers whom a manager has authorised to approve individual decisions.
     can_approve_decisions = models.BooleanField(_("may approve individual decisions"), default=False)
 
+    objects = StaffManager()
+
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         ordering = ["first_name", "last_name", "username"]
+        constraints = [
+            # «Kari@alesund» and «kari@alesund» are one name to a person: the database keeps them
+            # unique, so two managers creating them at once make one account (issue 15.9).
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ignoring_case"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        # `name@slug` is the namespace of the municipality `slug` (see `staff_create`): no account of
+        # another municipality, nor one made in the admin, may take a name in it.
+        if "@" in self.username:
+            namespace = self.username.rsplit("@", 1)[1]
+            taken = Municipality.objects.filter(slug=namespace).exclude(pk=self.municipality_id).exists()
+            if taken:
+                message = _("Names ending in @%(slug)s belong to that municipality.")
+                raise ValidationError({"username": message % {"slug": namespace}})
 
     @property
     def roles(self) -> set[str]:
@@ -92,3 +128,7 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_staff or self.is_superuser

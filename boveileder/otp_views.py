@@ -6,6 +6,7 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import login_only
+from .models import User
 
 
 class TokenForm(forms.Form):
@@ -68,6 +70,34 @@ def _qr_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
+PENDING_DEVICE = "otp_pending_device"
+
+
+def _pending_device(request):
+    """This session's own unconfirmed device, made on its first visit. Never shared with another
+    session: one that opened enrolment with the same password must not hold the owner's key."""
+    pk = request.session.get(PENDING_DEVICE)
+    device = TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first() if pk else None
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Boveileder", confirmed=False)
+        request.session[PENDING_DEVICE] = device.pk
+    return device
+
+
+def _confirm(user, device) -> bool:
+    """Confirm the device and remove every other pending one of the user, unless another session
+    confirmed one first (then this enrolment is too late)."""
+    with transaction.atomic():
+        # The user's row as a lock: two sessions confirming at once queue here.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @login_only
 def otp_setup(request):
@@ -78,14 +108,13 @@ def otp_setup(request):
         if not user.is_verified():
             return redirect("otp_verify")
         return render(request, "registration/otp_setup.html", {"enrolled": True})
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Boveileder", confirmed=False)
+    device = _pending_device(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            if not _confirm(user, device):
+                return redirect("otp_verify")
+            request.session.pop(PENDING_DEVICE, None)
             _verified(request, device)
             messages.success(request, _("Two-factor login is on."))
             return redirect(_next_url(request))

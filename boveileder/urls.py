@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 
 from . import otp_views, views, views_municipality
 
+handler500 = "boveileder.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

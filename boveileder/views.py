@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from .access import login_only
@@ -50,3 +52,14 @@ def healthz(request):
             checks["redis"] = "error"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page in the site's layout and the reader's language (Django's own renders it with
+    no request, so without either). If the layout itself fails (the database is down, say), a
+    plain page in both languages."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - whatever broke the page may break its layout too
+        return HttpResponseServerError(loader.get_template("500_plain.html").render())

@@ -26,10 +26,11 @@ def _with_otp(queryset):
 
 
 def staff_for(user, pk):
-    """One staff member of the manager's municipality, or 404: ids of others leak nothing."""
+    """One staff member of the manager's municipality, or 404: ids of others leak nothing, and an
+    administrator is nobody's staff member."""
     if user.municipality_id is None:
         raise Http404
-    return get_object_or_404(_with_otp(User.objects.filter(municipality_id=user.municipality_id)), pk=pk)
+    return get_object_or_404(_with_otp(User.objects.staff_of(user.municipality_id)), pk=pk)
 
 
 def _open_households(member) -> int:
@@ -49,7 +50,7 @@ def _form_errors(form, error: ValidationError) -> None:
 @role_required(Role.MANAGER)
 def staff_list(request):
     """The municipality's staff, active first, with roles, two-factor and last login."""
-    rows = _with_otp(User.objects.filter(municipality_id=request.user.municipality_id)).order_by(
+    rows = _with_otp(User.objects.staff_of(request.user.municipality_id)).order_by(
         "-is_active", "first_name", "last_name", "username"
     )
     page = Paginator(rows, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -60,7 +61,7 @@ def staff_list(request):
 @role_required(Role.MANAGER)
 def staff_create(request):
     """A new staff member with a password the manager chooses, or a generated one shown once."""
-    form = StaffCreateForm(request.POST or None)
+    form = StaffCreateForm(request.POST or None, municipality=request.user.municipality)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -28,6 +28,7 @@ from cases.models import (
 )
 from cases.services.timeline import timeline_record
 from housing.models import MoveOutReason, RentalUnit, Tenancy, TenancyRenewal
+from housing.services.flags import flags_raise_due
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - printed for the demo, never used in production
 DEMO_STAFF = [
@@ -348,11 +349,7 @@ class _Story:
 
 
 def _raise_flags(municipality, today):
-    """Raise the long-tenure flags that are due, through the flag job when it exists."""
-    try:
-        from housing.services.flags import flags_raise_due
-    except ImportError:
-        return 0
+    """Raise the long-tenure flags that are due, through the nightly job's own service."""
     return flags_raise_due(municipality=municipality, as_of=today)
 
 

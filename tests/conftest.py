@@ -10,20 +10,29 @@ from tests.factories import (
     OfficerFactory,
 )
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+SERVICES_MISSING = "needs DATABASE_URL on PostgreSQL and REDIS_URL (as in .ci/run)"
+
+
+def _has_services() -> bool:
+    from django.conf import settings
+
+    return bool(settings.REDIS_URL) and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `services` need the real PostgreSQL and Redis: skip them on the embedded default."""
-    from django.conf import settings
-
-    has_services = bool(settings.REDIS_URL) and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-    if has_services:
+    """Tests marked `services` need the real PostgreSQL and Redis: skip them on the embedded default.
+    Under CI (`CI_STRICT=1`, set by .ci/run) they fail instead: a green CI must have run them."""
+    if _has_services() or os.environ.get("CI_STRICT") == "1":
         return
-    skip = pytest.mark.skip(reason="needs DATABASE_URL on PostgreSQL and REDIS_URL (as in .ci/run)")
+    skip = pytest.mark.skip(reason=SERVICES_MISSING)
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_runtest_setup(item):
+    if "services" in item.keywords and os.environ.get("CI_STRICT") == "1" and not _has_services():
+        pytest.fail(f"CI_STRICT=1: this test {SERVICES_MISSING}; it may not be skipped in CI", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

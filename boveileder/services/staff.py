@@ -8,7 +8,7 @@ import logging
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -30,9 +30,11 @@ def password_generate() -> str:
 
 
 def _check_manager_of(by, user) -> None:
+    # An administrator stands above every manager, whatever municipality it has.
     if (
         not (by.is_active and by.is_manager and by.municipality_id)
         or by.municipality_id != user.municipality_id
+        or (user.is_administrator and user.pk != by.pk)
     ):
         raise PermissionDenied
 
@@ -43,7 +45,8 @@ def _lock_managers(municipality_id) -> None:
     (two managers deactivating each other used to lock each other's row first)."""
     list(
         User.objects.select_for_update()
-        .filter(municipality_id=municipality_id, is_active=True, is_manager=True)
+        .staff_of(municipality_id)
+        .filter(is_active=True, is_manager=True)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -53,11 +56,21 @@ def _ensure_a_manager_remains(user) -> None:
     """Refuse a change that would leave the user's municipality without an active manager."""
     others = (
         User.objects.select_for_update()
-        .filter(municipality_id=user.municipality_id, is_active=True, is_manager=True)
+        .staff_of(user.municipality_id)
+        .filter(is_active=True, is_manager=True)
         .exclude(pk=user.pk)
     )
     if not list(others.values_list("pk", flat=True)):
         raise ValidationError(_("The municipality must keep at least one active manager."))
+
+
+def username_in_municipality(name: str, municipality) -> str:
+    """The username of staff member `name` of `municipality`: namespaced, `kari.nordmann@alesund`.
+
+    Names are unique per municipality, not across them, so a manager learns nothing about the
+    accounts of other municipalities by the name they choose (slugs hold no "@", so the namespace
+    after the last "@" is always the municipality's)."""
+    return f"{name}@{municipality.slug}"
 
 
 def _set_roles(user, roles) -> None:
@@ -79,13 +92,22 @@ def staff_create(
     can_approve_decisions: bool = False,
     password: str | None = None,
 ) -> tuple[User, str | None]:
-    """Create a staff member of the manager's municipality. Without `password` one is generated and
-    returned (to be shown once); a given password must pass AUTH_PASSWORD_VALIDATORS."""
+    """Create a staff member of the manager's municipality, named `username@<municipality>`. Without
+    `password` one is generated and returned (to be shown once); a given password must pass
+    AUTH_PASSWORD_VALIDATORS."""
     if not (by.is_active and by.is_manager and by.municipality_id):
         raise PermissionDenied
+    name = username.strip()
+    if not name or "@" in name:
+        raise ValidationError({"username": _("Letters, digits and . + - _ only, for example kari.nordmann.")})
+    username = username_in_municipality(name, by.municipality)
+    taken = ValidationError({"username": _("That username is taken. Choose another.")})
+    # Only this municipality's namespace is looked at: «taken» is one of the manager's own staff.
+    if User.objects.filter(username__iexact=username).exists():
+        raise taken
     user = User(
         municipality_id=by.municipality_id,
-        username=username.strip(),
+        username=username,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         email=email.strip(),
@@ -98,9 +120,13 @@ def staff_create(
         password = generated = password_generate()
     validate_password(password, user)
     user.set_password(password)
-    user.full_clean()
-    with transaction.atomic():
-        user.save()
+    user.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Another manager created the same name between the check and the save.
+        raise taken from None
     logger.info("user %s created staff %s with roles %s", by.pk, user.pk, ",".join(sorted(user.roles)))
     return user, generated
 

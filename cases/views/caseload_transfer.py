@@ -35,7 +35,7 @@ def caseload_transfer_view(request, staff_pk):
     """How many open households the staff member follows, and where to move them."""
     if request.user.municipality_id is None:
         raise Http404
-    member = get_object_or_404(User.objects.filter(municipality_id=request.user.municipality_id), pk=staff_pk)
+    member = get_object_or_404(User.objects.staff_of(request.user.municipality_id), pk=staff_pk)
     form = CaseloadTransferForm(request.POST or None, from_user=member)
     if request.method == "POST" and form.is_valid():
         to_user = form.cleaned_data["to_user"]

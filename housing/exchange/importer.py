@@ -105,9 +105,13 @@ class _Import:
         m = self.municipality.pk
         self.staff = {}
         if m:
+            namespace = f"@{self.municipality.slug}"
             for user in User.objects.filter(municipality_id=m):
                 self.staff.setdefault(user.username, user)
                 self.staff.setdefault(user.username.lower(), user)
+                # Staff made on the staff pages are `name@municipality`: the name alone will do.
+                if user.username.lower().endswith(namespace):
+                    self.staff.setdefault(user.username.lower().removesuffix(namespace), user)
         self.households = {h.reference: h for h in Household.objects.filter(municipality_id=m)} if m else {}
         self.units = {u.reference: u for u in RentalUnit.objects.filter(municipality_id=m)} if m else {}
         by_id = {h.pk: h for h in self.households.values()}

@@ -53,26 +53,6 @@ def test_tasks_are_acknowledged_late_rejected_on_worker_loss_and_time_limited():
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > conf.task_time_limit
 
 
-@pytest.mark.django_db
-def test_a_task_is_queued_only_after_its_transaction_commits(municipality, manager):
-    from reports.services.funder_reports import funder_report_request
-
-    class Rollback(Exception):
-        pass
-
-    with pytest.raises(Rollback), transaction.atomic():
-        funder_report_request(
-            municipality=municipality,
-            funder="husbanken",
-            period_from=date(2025, 1, 1),
-            period_to=date(2025, 3, 31),
-            by=manager,
-        )
-        raise Rollback
-    # Rolled back: no report, and no task ran for it (eager mode would have run it at once).
-    assert not FunderReport.objects.exists()
-
-
 def _queued_outside_on_commit(source: str) -> list[int]:
     """Lines that queue a task (`.delay`, `.apply_async`, `.send_task`) other than inside a lambda or
     a function handed to `transaction.on_commit`."""

@@ -11,6 +11,9 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import TEST_PASSWORD
 
+# Playwright's sync API keeps an event loop running in the test process, and Django refuses ORM
+# calls under a running loop. Set here, for the pytest process that runs the browser tests (and the
+# tests collected with them), never in the Makefile: `check --deploy` reports it as async.E001.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

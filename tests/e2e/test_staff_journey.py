@@ -45,7 +45,7 @@ def test_manager_creates_a_counsellor_who_logs_in_to_the_caseload(page, live_ser
     page.get_by_role("link", name="Alle ansatte").click()
     page.wait_for_load_state("load")
     a11y.check(page)
-    row = page.get_by_role("row").filter(has_text="nina.berg")
+    row = page.get_by_role("row").filter(has_text="nina.berg@alesund")
     expect(row).to_contain_text("Boveileder")
     expect(row).to_contain_text("Nei")  # two-factor not set up yet
     page.get_by_role("button", name="Logg ut").click()
@@ -54,7 +54,7 @@ def test_manager_creates_a_counsellor_who_logs_in_to_the_caseload(page, live_ser
 
     page.goto(f"{live_server.url}/login/")
     a11y.check(page)
-    page.get_by_label("Brukernavn").fill("nina.berg")
+    page.get_by_label("Brukernavn").fill("nina.berg@alesund")
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_load_state("load")
