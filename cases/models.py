@@ -768,6 +768,28 @@ class TimelineEvent(models.Model):
         return self.summary
 
 
+# What the innsynslogg says was opened (RecordView.what), in the reader's language.
+RECORD_VIEW_LABELS = {
+    "decision": _("Decision page"),
+    "decision_letter": _("Decision letter (PDF)"),
+    "decision_form": _("Form for a new decision"),
+    "consent": _("Consent page"),
+    "consent_form": _("Form for a new consent"),
+    "followup": _("Follow-up, correction form"),
+    "followup_form": _("Form for a new follow-up"),
+    "close_form": _("Form for closing the case"),
+    "privacy": _("Privacy page"),
+    "member_form": _("Form for a new member"),
+    "startloan": _("Start-up loan application page"),
+    "startloan_form": _("Start-up loan application form"),
+    "startloan_status_form": _("Start-up loan status change form"),
+    "startloan_purchase": _("Move-out after a purchase, form"),
+    "tenancy": _("Tenancy, renewal or move-out form"),
+    "long_tenure_flag": _("Long-tenure flag page"),
+    "innsyn export": _("Innsyn export"),
+}
+
+
 class RecordView(models.Model):
     """Innsynslogg: who looked at a household or a person's record, and when."""
 
@@ -785,3 +807,7 @@ class RecordView(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.what} {self.viewed_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def what_display(self) -> str:
+        return str(RECORD_VIEW_LABELS.get(self.what, self.what))

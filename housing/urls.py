@@ -25,8 +25,10 @@ urlpatterns = [
     path("exchange/import/", exchange_views.import_upload, name="import_upload"),
     path("exchange/import/<uuid:job_id>/", exchange_views.import_job, name="import_job"),
     path("exchange/import/<uuid:job_id>/confirm/", exchange_views.import_confirm, name="import_confirm"),
+    path("exchange/import/<uuid:job_id>/retry/", exchange_views.import_retry, name="import_retry"),
     path("exchange/template.xlsx", exchange_views.template_download, name="import_template"),
     path("exchange/export/", exchange_views.export_download, name="export"),
     path("exchange/export/<uuid:export_id>/", exchange_views.export_job, name="export_job"),
     path("exchange/export/<uuid:export_id>/file/", exchange_views.export_file, name="export_file"),
+    path("exchange/export/<uuid:export_id>/retry/", exchange_views.export_retry, name="export_retry"),
 ]

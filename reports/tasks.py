@@ -15,6 +15,14 @@ def funder_report_render(report_id: int) -> None:
 
 
 @shared_task
+def funder_reports_recover() -> dict:
+    """Every minute: queue again the reports whose worker died while rendering, or mark them failed."""
+    from reports.services.funder_reports import funder_reports_recover as recover
+
+    return recover()
+
+
+@shared_task
 def funder_reports_draft_last_quarter() -> int:
     """At the start of a quarter: draft last quarter's reports for every municipality, once."""
     from reports.services.funder_reports import funder_reports_draft

@@ -13,6 +13,7 @@ urlpatterns = [
     path("archive/<int:pk>/", funder_reports.report_detail, name="report_detail"),
     path("archive/<int:pk>/status/", funder_reports.report_status, name="report_status"),
     path("archive/<int:pk>/download/", funder_reports.download, name="download"),
+    path("archive/<int:pk>/retry/", funder_reports.report_retry, name="report_retry"),
     path("narrative/", narratives_grants.narrative, name="narrative"),
     path("grants/", narratives_grants.grant_list, name="grant_list"),
     path("grants/new/", narratives_grants.grant_edit, name="grant_create"),

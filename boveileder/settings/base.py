@@ -199,6 +199,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
+# A worker renews the lease on the job it runs (boveileder.leases); a job whose lease ran out (its
+# worker died) is queued again by its recovery task, or marked failed after JOB_MAX_ATTEMPTS runs.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=60)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job, one entry each (synced into django-celery-beat by its scheduler).
@@ -219,6 +223,12 @@ CELERY_BEAT_SCHEDULE["reports-draft-last-quarter"] = {
     "schedule": crontab(hour=5, minute=15, day_of_month=1, month_of_year="1,4,7,10"),
 }
 # Issue 9: anonymise the working notes of households closed longer than the retention time.
+# Issue 15: every minute, resume (or mark failed) the jobs whose worker died: imports, exports, reports.
+CELERY_BEAT_SCHEDULE["housing-exchange-recover"] = {"task": "housing.exchange_recover", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["reports-funder-reports-recover"] = {
+    "task": "reports.tasks.funder_reports_recover",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["cases-retention-anonymise-nightly"] = {
     "task": "cases.retention_anonymise_nightly",
     "schedule": crontab(hour=3, minute=45),

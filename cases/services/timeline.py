@@ -17,6 +17,7 @@ def timeline_record(
     return event
 
 
-def record_view_log(*, user, household: Household, what: str, person=None) -> RecordView:
-    """Innsynslogg: note that `user` opened a household's or a person's record."""
-    return RecordView.objects.create(user=user, household=household, person=person, what=what)
+def record_view_log(*, user, household: Household | int, what: str, person=None) -> RecordView:
+    """Innsynslogg: note that `user` opened a household's or a person's record (`household`: it or its id)."""
+    household_id = household.pk if isinstance(household, Household) else household
+    return RecordView.objects.create(user=user, household_id=household_id, person=person, what=what)

@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from boveileder.access import get_for_user, role_required
+from boveileder.access import role_required
 from boveileder.models import Role
+from cases.access import get_record_for
 from cases.forms.consents import ConsentForm, ConsentWithdrawForm
 from cases.models import Consent, Household
 from cases.services.consents import consent_record, consent_withdraw
@@ -16,7 +17,9 @@ from cases.services.consents import consent_record, consent_withdraw
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
 def consent_new(request, pk):
-    household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
+    household = get_record_for(
+        request, Household.objects.visible_to(request.user), what="consent_form", pk=pk
+    )
     form = ConsentForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
@@ -32,11 +35,12 @@ def consent_new(request, pk):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
 def consent_withdraw_view(request, pk):
-    consent = get_for_user(
-        request.user,
+    consent = get_record_for(
+        request,
         Consent.objects.select_related("household", "agency").filter(
             household__in=Household.objects.visible_to(request.user)
         ),
+        what="consent",
         pk=pk,
     )
     form = ConsentWithdrawForm(request.POST or None)

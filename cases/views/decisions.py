@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from boveileder.access import get_for_user, role_required
+from boveileder.access import role_required
 from boveileder.models import Role, User
+from cases.access import get_record_for
 from cases.forms.decisions import (
     AppealForwardForm,
     AppealOutcomeForm,
@@ -26,15 +27,16 @@ DECISION_ROLES = (Role.COUNSELLOR, Role.MANAGER)
 
 
 def _household(request, pk) -> Household:
-    return get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
+    return get_record_for(request, Household.objects.visible_to(request.user), what="decision_form", pk=pk)
 
 
-def _decision(request, pk) -> Decision:
+def _decision(request, pk, what="decision") -> Decision:
+    """The decision; a page showing it (GET) is logged in the innsynslogg."""
     visible = Household.objects.visible_to(request.user)
     queryset = Decision.objects.filter(household__in=visible).select_related(
         "household__municipality", "person", "drafted_by", "approved_by", "approver", "replaces"
     )
-    return get_for_user(request.user, queryset, pk=pk)
+    return get_record_for(request, queryset, what=what, pk=pk)
 
 
 def _appeal(decision: Decision, pk):
@@ -249,7 +251,7 @@ def decision_renew(request, pk):
 @require_GET
 @role_required(*DECISION_ROLES)
 def letter_download(request, decision_pk, letter_pk):
-    decision = _decision(request, decision_pk)
+    decision = _decision(request, decision_pk, what="decision_letter")
     letter = get_object_or_404(decision.letters.all(), pk=letter_pk)
     if not letter.pdf:
         messages.info(request, _("The letter is being made. Reload the page in a moment."))

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from cases.access import get_record_for, record_viewed
 from cases.forms.followups import FollowUpForm
 from cases.models import FollowUp, Household
 from cases.services.followups import followup_correct, followup_log
@@ -16,7 +17,9 @@ from cases.services.followups import followup_correct, followup_log
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR)
 def followup_new(request, pk):
-    household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
+    household = get_record_for(
+        request, Household.objects.visible_to(request.user), what="followup_form", pk=pk
+    )
     form = FollowUpForm(request.POST or None, municipality=household.municipality_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -42,6 +45,7 @@ def followup_edit(request, pk):
     )
     if followup.by_id != request.user.pk:
         raise PermissionDenied
+    record_viewed(request, household=followup.household_id, what="followup")
     form = FollowUpForm(
         request.POST or None,
         initial=FollowUpForm.initial_from(followup),

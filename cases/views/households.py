@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
 from boveileder.models import Role
+from cases.access import get_record_for
 from cases.deadlines import deadlines_for
 from cases.forms.households import CaseloadFilterForm, CloseForm, HouseholdForm, PersonForm, TeamFilter
 from cases.models import (
@@ -276,7 +277,7 @@ def household_register(request):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
 def household_close(request, pk):
-    household = household_for(request.user, pk)
+    household = get_record_for(request, Household.objects.visible_to(request.user), what="close_form", pk=pk)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,14 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from boveileder.access import ALL_ROLES, get_for_user, role_required
+from boveileder.access import ALL_ROLES, role_required
 from boveileder.models import Role
+from cases.access import get_record_for
 from cases.forms.households import PersonForm, PersonRemoveForm
 from cases.models import Household, Person
 from cases.services.households import person_add as add_service
 from cases.services.households import person_link, person_possible_duplicates
 from cases.services.households import person_remove as remove_service
-from cases.services.timeline import record_view_log
 
 
 @dataclass
@@ -71,7 +71,7 @@ def resolve_duplicates(request, person_form, *, municipality) -> DuplicateCheck:
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
 def person_add(request, pk):
-    household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
+    household = get_record_for(request, Household.objects.visible_to(request.user), what="member_form", pk=pk)
     form = PersonForm(request.POST or None)
     duplicates = None
     if request.method == "POST" and form.is_valid():
@@ -94,11 +94,11 @@ def person_add(request, pk):
     )
 
 
-def _person_for(user, pk):
-    return get_for_user(
-        user,
-        Person.objects.select_related("household").filter(household__in=Household.objects.visible_to(user)),
-        pk=pk,
+def _person_for(request, pk, what):
+    """A member of a household the user may open; the page showing them is logged (innsynslogg)."""
+    visible = Household.objects.visible_to(request.user)
+    return get_record_for(
+        request, Person.objects.select_related("household").filter(household__in=visible), what=what, pk=pk
     )
 
 
@@ -106,8 +106,7 @@ def _person_for(user, pk):
 @role_required(*ALL_ROLES)
 def person_detail(request, pk):
     """A person's record; every opening is logged (innsynslogg)."""
-    person = _person_for(request.user, pk)
-    record_view_log(user=request.user, household=person.household, person=person, what="person")
+    person = _person_for(request, pk, "person")
     consents = person.consents.select_related("agency")
     return render(request, "cases/person_detail.html", {"person": person, "consents": consents})
 
@@ -115,7 +114,7 @@ def person_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
 def person_remove(request, pk):
-    person = _person_for(request.user, pk)
+    person = _person_for(request, pk, "person_remove")
     form = PersonRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

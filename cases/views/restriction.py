@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from boveileder.access import get_for_user, role_required
+from boveileder.access import role_required
 from boveileder.models import Role
+from cases.access import get_record_for
 from cases.models import Household
 from cases.services.privacy import household_restriction_set
 
@@ -22,7 +23,7 @@ class RestrictionForm(forms.Form):
 @role_required(Role.MANAGER)
 def household_privacy(request, pk):
     """The household's privacy page: its restriction, and an innsyn export for each member."""
-    household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
+    household = get_record_for(request, Household.objects.visible_to(request.user), what="privacy", pk=pk)
     if request.method == "POST":
         form = RestrictionForm(request.POST)
         if form.is_valid():

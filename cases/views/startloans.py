@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from boveileder.access import ALL_ROLES, get_for_user, role_required
+from boveileder.access import ALL_ROLES, role_required
+from cases.access import get_record_for
 from cases.forms.startloans import StartLoanForm, TransitionForm
 from cases.models import Household, StartLoanApplication
 from cases.services import startloans as service
@@ -27,11 +28,12 @@ def _households_for(user):
     return households
 
 
-def _application_for(user, pk):
+def _application_for(request, pk, what):
+    """The application; the page showing it (GET) is logged in the innsynslogg."""
     queryset = StartLoanApplication.objects.filter(
-        household__in=Household.objects.visible_to(user)
+        household__in=Household.objects.visible_to(request.user)
     ).select_related("household")
-    return get_for_user(user, queryset, pk=pk)
+    return get_record_for(request, queryset, what=what, pk=pk)
 
 
 def _form_errors_from(form, error: ValidationError) -> None:
@@ -80,7 +82,7 @@ def startloan_pipeline(request):
 @require_GET
 @role_required(*ALL_ROLES)
 def startloan_detail(request, pk):
-    application = _application_for(request.user, pk)
+    application = _application_for(request, pk, "startloan")
     changes = application.status_changes.select_related("by")
     today = date.today()
     context = {
@@ -104,7 +106,9 @@ def startloan_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @role_required(*service.PREPARE)
 def startloan_create(request, household_pk):
-    household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=household_pk)
+    household = get_record_for(
+        request, Household.objects.visible_to(request.user), what="startloan_form", pk=household_pk
+    )
     form = StartLoanForm(request.POST or None, initial={"received_on": date.today(), "purpose": "purchase"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +132,7 @@ def startloan_create(request, household_pk):
 @require_http_methods(["GET", "POST"])
 @role_required(*service.PREPARE)
 def startloan_update(request, pk):
-    application = _application_for(request.user, pk)
+    application = _application_for(request, pk, "startloan_form")
     if application.status not in service.OPEN_STATUSES:
         messages.error(request, _("A closed application cannot be changed."))
         return redirect("cases:startloan_detail", application.pk)
@@ -157,7 +161,7 @@ def startloan_update(request, pk):
 def startloan_transition(request, pk, to_status):
     if to_status not in Status.values:
         raise Http404
-    application = _application_for(request.user, pk)
+    application = _application_for(request, pk, "startloan_status_form")
     roles = service.PIPELINE[application.status].get(to_status)
     if to_status in service.DECISION_STATUSES and not service.may_decide(request.user):
         raise PermissionDenied  # decisions are recorded by tenancy officers and managers only

@@ -8,6 +8,10 @@ The state of a job lives in the cache (Redis when configured) for a few hours. T
 in the default storage under `imports/<job id>` (never the user's file name) only until the import has
 run or been rejected; an export's file under `exports/<job id>` until the job expires. A sweep removes
 any file left behind longer than a job lives.
+
+A worker running a job holds its lease (boveileder.leases) and marks the job `running`; a job left
+`running` without a lease lost its worker, and `jobs_recover` (beat, every minute) queues it again, or
+after JOB_MAX_ATTEMPTS runs marks it failed with a «Try again» for the manager.
 """
 
 import logging
@@ -21,6 +25,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 
+from boveileder.leases import (
+    cached_keys,
+    lease_attempts,
+    lease_attempts_reset,
+    lease_held,
+    lease_kept,
+    lease_take,
+)
 from boveileder.logging import redact
 from boveileder.models import Municipality, User
 
@@ -139,14 +151,20 @@ def import_job_confirm(*, job: dict) -> bool:
 
 
 def _work(job_id: str, *, dry_run: bool) -> None:
+    token = lease_take(_key(job_id))
+    if token is None:
+        return  # a live run has it
+    with lease_kept(_key(job_id), token):
+        _work_leased(job_id, dry_run=dry_run)
+
+
+def _work_leased(job_id: str, *, dry_run: bool) -> None:
     job = cache.get(_key(job_id))
-    expected = State.CHECKING if dry_run else State.QUEUED
-    if job is None or job["state"] != expected:
+    # A job left running has lost its worker (this run holds the lease now): take it over.
+    runnable = (State.CHECKING,) if dry_run else (State.QUEUED, State.RUNNING)
+    if job is None or job["state"] not in runnable:
         return  # gone, or already done: safe to run twice
-    if not dry_run:
-        if not cache.add(f"{_key(job_id)}:lock", 1, JOB_SECONDS):
-            return
-        job = _update(job_id, state=State.RUNNING)
+    job = _update(job_id, state=State.CHECKING if dry_run else State.RUNNING, running=True)
     with translation.override(job["language"]):
         try:
             if not default_storage.exists(job["path"]):
@@ -165,19 +183,25 @@ def _work(job_id: str, *, dry_run: bool) -> None:
         except ImportRejected as rejected:
             _drop_file(job)
             problems = [p.as_dict() for p in rejected.problems[:MAX_LISTED]]
-            _update(job_id, state=State.REJECTED, problems=problems, problem_count=len(rejected.problems))
+            _update(
+                job_id,
+                state=State.REJECTED,
+                running=False,
+                problems=problems,
+                problem_count=len(rejected.problems),
+            )
             return
         except Exception:
             # The traceback may quote a cell: national ID numbers are taken out before it is logged.
             logger.error("import job %s failed:\n%s", job_id, redact(traceback.format_exc()))
             _drop_file(job)
-            _update(job_id, state=State.FAILED)
+            _update(job_id, state=State.FAILED, running=False)
             return
     if dry_run:
-        _update(job_id, state=State.READY, counts=counts)
+        _update(job_id, state=State.READY, running=False, counts=counts)
     else:
         _drop_file(job)
-        _update(job_id, state=State.DONE, counts=counts)
+        _update(job_id, state=State.DONE, running=False, counts=counts)
 
 
 def import_job_check(job_id: str) -> None:
@@ -232,14 +256,19 @@ def export_job_get(job_id, user) -> dict | None:
 def export_job_run(job_id: str) -> None:
     """Write the export to the default storage under `exports/<job id>` (the hourly sweep removes it).
     Safe to run twice."""
+    token = lease_take(_export_key(job_id))
+    if token is None:
+        return  # a live run has it
+    with lease_kept(_export_key(job_id), token):
+        _export_leased(job_id)
+
+
+def _export_leased(job_id: str) -> None:
     job = cache.get(_export_key(job_id))
-    if (
-        job is None
-        or job["state"] != State.QUEUED
-        or not cache.add(f"{_export_key(job_id)}:lock", 1, JOB_SECONDS)
-    ):
-        return
+    if job is None or job["state"] not in (State.QUEUED, State.RUNNING):
+        return  # gone, or already done; one left running lost its worker: this run takes it over
     job["state"] = State.RUNNING
+    job["running"] = True
     cache.set(_export_key(job_id), job, JOB_SECONDS)
     try:
         municipality = Municipality.objects.get(pk=job["municipality_id"])
@@ -250,4 +279,75 @@ def export_job_run(job_id: str) -> None:
     except Exception:
         logger.error("export job %s failed:\n%s", job_id, redact(traceback.format_exc()))
         job["state"] = State.FAILED
+    job["running"] = False
     cache.set(_export_key(job_id), job, JOB_SECONDS)
+
+
+# --- recovery: a job whose worker died -----------------------------------------------------------
+
+
+def _stalled(key: str) -> dict | None:
+    """The job under `key` if a worker started it and lost it (running, no lease), else None."""
+    job = cache.get(key)
+    if job is None or not job.get("running") or lease_held(key):
+        return None
+    return job
+
+
+def _import_requeue(job: dict) -> None:
+    from housing.tasks.exchange import import_check, import_run
+
+    task = import_check if job["state"] == State.CHECKING else import_run
+    state = State.CHECKING if job["state"] == State.CHECKING else State.QUEUED
+    _update(job["id"], state=state, running=False, retry="")
+    transaction.on_commit(lambda: task.delay(job["id"]))
+
+
+def _export_requeue(job: dict) -> None:
+    from housing.tasks.exchange import export_run
+
+    job.update(state=State.QUEUED, running=False, retry="")
+    cache.set(_export_key(job["id"]), job, JOB_SECONDS)
+    transaction.on_commit(lambda: export_run.delay(job["id"]))
+
+
+def jobs_recover() -> dict:
+    """Queue again every import and export whose worker died (its lease ran out), or after
+    JOB_MAX_ATTEMPTS runs mark it failed with a «Try again». Returns how many of each."""
+    from django.conf import settings
+
+    done = {"requeued": 0, "failed": 0}
+    for prefix, requeue in (("exchange-import:", _import_requeue), ("exchange-export:", _export_requeue)):
+        for key in cached_keys(prefix):
+            if key.count(":") != 1:
+                continue  # not a job
+            job = _stalled(key)
+            if job is None:
+                continue
+            if lease_attempts(key) < settings.JOB_MAX_ATTEMPTS:
+                requeue(job)
+                done["requeued"] += 1
+                continue
+            logger.error("%s: its worker died %s times; marked failed", key, lease_attempts(key))
+            job.update(state=State.FAILED, running=False, retry=job["state"])
+            cache.set(key, job, JOB_SECONDS)
+            done["failed"] += 1
+    return done
+
+
+def import_job_retry(*, job: dict) -> bool:
+    """Run again an import whose worker died (the file is kept); False if it cannot be retried."""
+    if job["state"] != State.FAILED or not job.get("retry") or not default_storage.exists(job["path"]):
+        return False
+    lease_attempts_reset(_key(job["id"]))
+    _import_requeue({**job, "state": job["retry"]})
+    return True
+
+
+def export_job_retry(*, job: dict) -> bool:
+    """Write again an export that failed; False if it has not failed."""
+    if job["state"] != State.FAILED:
+        return False
+    lease_attempts_reset(_export_key(job["id"]))
+    _export_requeue(job)
+    return True

@@ -28,3 +28,9 @@ def export_run(job_id: str) -> None:
 def exchange_sweep() -> None:
     """Remove import uploads and export files older than a job lives."""
     jobs.files_sweep()
+
+
+@shared_task(name="housing.exchange_recover")
+def exchange_recover() -> dict:
+    """Every minute: queue again the imports and exports whose worker died, or mark them failed."""
+    return jobs.jobs_recover()

@@ -86,6 +86,15 @@ def import_confirm(request, job_id):
     return redirect("housing:import_job", job_id=job_id)
 
 
+@require_POST
+@role_required(Role.MANAGER)
+def import_retry(request, job_id):
+    """Run again an import whose worker died."""
+    job = _job_for(request, job_id)
+    jobs.import_job_retry(job=job)
+    return redirect("housing:import_job", job_id=job_id)
+
+
 @require_GET
 @role_required(Role.MANAGER)
 def template_download(request):
@@ -121,6 +130,15 @@ def export_job(request, export_id):
     context = {"job": job, "working": job["state"] in jobs.WORKING}
     template = "housing/exchange/_export_job.html" if request.htmx else "housing/exchange/export_job.html"
     return render(request, template, context)
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def export_retry(request, export_id):
+    """Write again an export that failed."""
+    job = _export_for(request, export_id)
+    jobs.export_job_retry(job=job)
+    return redirect("housing:export_job", export_id=export_id)
 
 
 @require_GET

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from boveileder.access import get_for_user, role_required
+from boveileder.access import role_required
 from boveileder.models import Role
+from cases.access import get_record_for
 from cases.models import FollowUp, StartLoanApplication
 from housing.forms import FlagDecisionForm, ThresholdsForm
 from housing.models import LongTenureFlag
@@ -93,7 +94,13 @@ def flag_queue(request):
 @role_required(Role.OFFICER, Role.MANAGER)
 def flag_detail(request, pk):
     """One flag: the household's situation, the decisions so far, and the form for the next one."""
-    flag = get_for_user(request.user, flags_for_queue(request.user), pk=pk)
+    flag = get_record_for(
+        request,
+        flags_for_queue(request.user),
+        what="long_tenure_flag",
+        household=lambda flag: flag.tenancy.household_id,
+        pk=pk,
+    )
     form = FlagDecisionForm(
         request.POST or None,
         municipality=request.user.municipality_id,

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from boveileder.access import ALL_ROLES, get_for_user, role_required
+from boveileder.access import ALL_ROLES, role_required
+from cases.access import get_record_for
 from cases.models import Household, StartLoanApplication
 from housing.models import MoveOutReason, Tenancy
 from housing.services.tenancies import tenancy_end
@@ -44,7 +45,7 @@ def startloan_purchase(request, pk):
     applications = StartLoanApplication.objects.filter(
         household__in=Household.objects.visible_to(request.user)
     ).select_related("household")
-    application = get_for_user(request.user, applications, pk=pk)
+    application = get_record_for(request, applications, what="startloan_purchase", pk=pk)
     tenancies = (
         Tenancy.objects.for_municipality(request.user.municipality_id)
         .active()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from cases.access import get_record_for
 from housing.forms import MoveInForm, MoveOutForm, RenewForm
 from housing.models import RentalUnit, Tenancy
 from housing.services.tenancies import tenancy_end, tenancy_renew, tenancy_start
@@ -39,7 +40,8 @@ def tenancy_move_in(request, pk):
 
 
 def running_tenancy_for(request, pk):
-    return get_for_user(request.user, Tenancy.objects.select_related("unit", "household"), pk=pk)
+    """The tenancy; the page showing it (GET) is logged in the household's innsynslogg."""
+    return get_record_for(request, Tenancy.objects.select_related("unit", "household"), what="tenancy", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,12 +5,14 @@ import hashlib
 import logging
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from boveileder.leases import lease_attempts, lease_attempts_reset, lease_held, lease_kept, lease_take
 from boveileder.models import Municipality
 from boveileder.pdf import render_pdf
 from reports import indicators
@@ -168,9 +170,22 @@ def _locked(report_id) -> FunderReport | None:
     return FunderReport.objects.select_for_update().filter(pk=report_id).first()
 
 
+def _lease_name(report_id) -> str:
+    return f"funder-report:{report_id}"
+
+
 def funder_report_render(*, report_id: int) -> FunderReport | None:
-    """Render a queued report exactly once. Safe to run twice, at once or after a crash: a report
-    already done is left alone, and the file has one fixed name, written under the row lock."""
+    """Render a queued report exactly once. Safe to run twice, at once or after a crash: a live render
+    holds the report's lease (a second delivery does nothing), a report already done is left alone,
+    and the file has one fixed name, written under the row lock."""
+    token = lease_take(_lease_name(report_id))
+    if token is None:
+        return FunderReport.objects.filter(pk=report_id).first()  # a live render has it
+    with lease_kept(_lease_name(report_id), token):
+        return _render(report_id)
+
+
+def _render(report_id: int) -> FunderReport | None:
     with transaction.atomic():
         report = _locked(report_id)
         if report is None or report.status == FunderReport.Status.DONE:
@@ -213,6 +228,44 @@ def funder_report_render(*, report_id: int) -> FunderReport | None:
         report.error = ""
         report.save()
     return report
+
+
+def funder_reports_recover() -> dict:
+    """Queue again every report whose worker died while rendering it (its lease ran out), or after
+    JOB_MAX_ATTEMPTS renders mark it failed for the manager to try again. Returns how many of each."""
+    from reports.tasks import funder_report_render as task
+
+    done = {"requeued": 0, "failed": 0}
+    for pk in FunderReport.objects.filter(status=FunderReport.Status.RENDERING).values_list("pk", flat=True):
+        name = _lease_name(pk)
+        if lease_held(name):
+            continue
+        rendering = FunderReport.objects.filter(pk=pk, status=FunderReport.Status.RENDERING)
+        if lease_attempts(name) < settings.JOB_MAX_ATTEMPTS:
+            if rendering.update(status=FunderReport.Status.QUEUED):
+                transaction.on_commit(lambda pk=pk: task.delay(pk))
+                done["requeued"] += 1
+            continue
+        log.error("funder report %s: its worker died %s times; marked failed", pk, lease_attempts(name))
+        done["failed"] += rendering.update(
+            status=FunderReport.Status.FAILED, error="The worker rendering the report stopped."
+        )
+    return done
+
+
+@transaction.atomic
+def funder_report_retry(*, report: FunderReport, by) -> bool:
+    """Queue a failed report again (the manager's «Try again»); False if it has not failed."""
+    if not FunderReport.objects.filter(pk=report.pk, status=FunderReport.Status.FAILED).update(
+        status=FunderReport.Status.QUEUED, error=""
+    ):
+        return False
+    lease_attempts_reset(_lease_name(report.pk))
+    log.info("funder report %s queued again by user %s", report.pk, getattr(by, "pk", None))
+    from reports.tasks import funder_report_render as task
+
+    transaction.on_commit(lambda: task.delay(report.pk))
+    return True
 
 
 def funder_report_bytes(report: FunderReport) -> bytes:

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
@@ -14,7 +14,12 @@ from reports.forms import ReportPeriodForm
 from reports.models import FunderReport
 from reports.presentation import figure_rows
 from reports.services.content import FUNDER_KEYS
-from reports.services.funder_reports import funder_report_bytes, funder_report_request, report_file_name
+from reports.services.funder_reports import (
+    funder_report_bytes,
+    funder_report_request,
+    funder_report_retry,
+    report_file_name,
+)
 
 PROGRESS = {
     FunderReport.Status.QUEUED: 10,
@@ -79,6 +84,14 @@ def report_status(request, pk):
     if request.htmx and report.status in (FunderReport.Status.DONE, FunderReport.Status.FAILED):
         response["HX-Refresh"] = "true"
     return response
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def report_retry(request, pk):
+    """Queue a failed report again; its page follows it as before."""
+    funder_report_retry(report=_report_for(request, pk), by=request.user)
+    return redirect("reports:report_detail", pk=pk)
 
 
 @require_GET

@@ -31,8 +31,10 @@ from tests.factories import (
 from tests.services import CeleryWorker, wait_for
 
 HOOKS = Path(__file__).resolve().parent / "fault_hooks"
-# Redeliver a dead worker's task 3 seconds after delivery, sweeping every second.
+# Redeliver a dead worker's task 3 seconds after delivery, sweeping every second; the dead run's
+# lease (boveileder.leases) runs out after 2 seconds, before that, as 60 seconds do before 20 minutes.
 FAST_REDELIVERY = {
+    "JOB_LEASE_SECONDS": "2",
     "CELERY_VISIBILITY_TIMEOUT": "3",
     "CELERY_UNACKED_RESTORE_INTERVAL": "1",
     "CELERY_UNACKED_RESTORE_THROTTLE": "1",

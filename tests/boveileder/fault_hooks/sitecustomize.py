@@ -20,3 +20,7 @@ if _DELAY:
             return original(**options)
 
         funder_reports.report_pdf = slow_report_pdf
+
+
+if os.environ.get("BOVEILEDER_TEST_HOLD_DIR"):
+    import hold  # noqa: F401  (holds a job in the middle: tests/boveileder/test_job_recovery.py)

@@ -1,0 +1,104 @@
+"""Leases on background jobs, so a job whose worker died is noticed within a minute.
+
+A worker running a job (an import, an export, a funder report) takes the job's lease and renews it
+from a heartbeat thread while it works. If the worker dies (SIGKILL, out of memory, a host restart)
+the heartbeat stops with it and the lease runs out after `JOB_LEASE_SECONDS`. The job's recovery
+task (beat, every minute) then queues the job again, or after `JOB_MAX_ATTEMPTS` runs marks it
+failed for the user to try again. A delivery of the job's task that finds the lease held does
+nothing (a live run has it); one that finds it run out takes the job over: the lock never outlives
+the run that held it, so it cannot block a legitimate redelivery for hours.
+
+The leases live in the default cache (Redis in production, beside the broker)."""
+
+import re
+import threading
+import uuid
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import cache
+
+ATTEMPTS_SECONDS = 24 * 3600  # how long the count of runs of a job is kept
+
+
+def _key(name: str) -> str:
+    return f"lease:{name}"
+
+
+def _attempts_key(name: str) -> str:
+    return f"lease-attempts:{name}"
+
+
+def lease_seconds() -> int:
+    return settings.JOB_LEASE_SECONDS
+
+
+def lease_take(name: str) -> str | None:
+    """Take the lease on job `name` for this run and count the run; None if a live run holds it."""
+    token = uuid.uuid4().hex
+    if not cache.add(_key(name), token, lease_seconds()):
+        return None
+    cache.add(_attempts_key(name), 0, ATTEMPTS_SECONDS)
+    try:
+        cache.incr(_attempts_key(name))
+    except ValueError:  # expired between add and incr
+        cache.set(_attempts_key(name), 1, ATTEMPTS_SECONDS)
+    return token
+
+
+def lease_held(name: str) -> bool:
+    """Whether a live run holds the lease on job `name`."""
+    return cache.get(_key(name)) is not None
+
+
+def lease_attempts(name: str) -> int:
+    """How many runs of job `name` have started (since the last `lease_attempts_reset`)."""
+    return cache.get(_attempts_key(name)) or 0
+
+
+def lease_attempts_reset(name: str) -> None:
+    """Start counting runs afresh: the user asked to try again."""
+    cache.delete(_attempts_key(name))
+
+
+def lease_release(name: str, token: str) -> None:
+    """Give the lease up, if this run still holds it."""
+    if cache.get(_key(name)) == token:
+        cache.delete(_key(name))
+
+
+@contextmanager
+def lease_kept(name: str, token: str):
+    """Renew the lease every third of its length, from a thread, while the block runs; release it after
+    (and forget the count of runs when the block finished)."""
+    stop = threading.Event()
+    seconds = lease_seconds()
+
+    def heartbeat():
+        while not stop.wait(seconds / 3):
+            if cache.get(_key(name)) != token:
+                return  # lost it (it ran out meanwhile): leave it to its new holder
+            cache.touch(_key(name), seconds)
+
+    beat = threading.Thread(target=heartbeat, name=f"lease {name}", daemon=True)
+    beat.start()
+    try:
+        yield
+        lease_attempts_reset(name)  # this run finished: the next step of the job counts afresh
+    finally:
+        stop.set()
+        beat.join()
+        lease_release(name, token)
+
+
+def cached_keys(prefix: str) -> list[str]:
+    """The keys of the default cache that start with `prefix`, as the code gave them (the recovery
+    tasks find their jobs with it). Django's Redis cache is scanned; the in-process cache is read."""
+    made = cache.make_key(prefix)
+    start = len(made) - len(prefix)
+    backend = getattr(cache, "_cache", None)
+    if hasattr(backend, "get_client"):  # django.core.cache.backends.redis.RedisCache
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", made) + "*"
+        keys = backend.get_client().scan_iter(match=pattern, count=1000)
+        return [key.decode()[start:] for key in keys]
+    return [key[start:] for key in list(backend or ()) if key.startswith(made)]
