@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.forms.consents import ConsentForm, ConsentWithdrawForm
 from cases.models import Consent, Household
 from cases.services.consents import consent_record, consent_withdraw
@@ -15,6 +16,7 @@ from cases.services.consents import consent_record, consent_withdraw
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def consent_new(request, pk):
     household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
     form = ConsentForm(request.POST or None, household=household)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role, User
+from boveileder.once import create_once
 from cases.forms.decisions import (
     AppealForwardForm,
     AppealOutcomeForm,
@@ -82,6 +83,7 @@ def _detail(request, decision, *, status=200, **forms):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*DECISION_ROLES)
+@create_once
 def decision_create(request, household_pk):
     household = _household(request, household_pk)
     form = DecisionForm(
@@ -227,6 +229,7 @@ def letter_retry(request, decision_pk, letter_pk):
 
 @require_POST
 @role_required(*DECISION_ROLES)
+@create_once
 def appeal_register(request, decision_pk):
     decision = _decision(request, decision_pk)
     form = AppealRegisterForm(request.POST, prefix="appeal")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.forms.followups import FollowUpForm
 from cases.models import FollowUp, Household
 from cases.services.followups import followup_correct, followup_log
@@ -15,6 +16,7 @@ from cases.services.followups import followup_correct, followup_log
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR)
+@create_once
 def followup_new(request, pk):
     household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
     form = FollowUpForm(request.POST or None, municipality=household.municipality_id)

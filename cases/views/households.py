@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.deadlines import deadlines_for
 from cases.forms.households import CaseloadFilterForm, CloseForm, HouseholdForm, PersonForm, TeamFilter
 from cases.models import (
@@ -228,6 +229,7 @@ def household_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def household_register(request):
     """Register a household and its main person, checking first whether the person already exists."""
     user = request.user

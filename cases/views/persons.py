@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.forms.households import PersonForm, PersonRemoveForm
 from cases.models import Household, Person
 from cases.services.households import person_add as add_service
@@ -70,6 +71,7 @@ def resolve_duplicates(request, person_form, *, municipality) -> DuplicateCheck:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def person_add(request, pk):
     household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
     form = PersonForm(request.POST or None)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
+from boveileder.once import create_once
 from cases.forms.startloans import StartLoanForm, TransitionForm
 from cases.models import Household, StartLoanApplication
 from cases.services import startloans as service
@@ -103,6 +104,7 @@ def startloan_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*service.PREPARE)
+@create_once
 def startloan_create(request, household_pk):
     household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=household_pk)
     form = StartLoanForm(request.POST or None, initial={"received_on": date.today(), "purpose": "purchase"})

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from housing.forms import MoveInForm, MoveOutForm, RenewForm
 from housing.models import RentalUnit, Tenancy
 from housing.services.tenancies import tenancy_end, tenancy_renew, tenancy_start
@@ -17,6 +18,7 @@ from housing.views.units import add_form_errors
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER, Role.MANAGER)
+@create_once
 def tenancy_move_in(request, pk):
     unit = get_for_user(request.user, RentalUnit.objects, pk=pk)
     form = MoveInForm(request.POST or None, user=request.user)
