@@ -107,7 +107,8 @@ def startloan_detail(request, pk):
 @create_once
 def startloan_create(request, household_pk):
     household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=household_pk)
-    form = StartLoanForm(request.POST or None, initial={"received_on": date.today(), "purpose": "purchase"})
+    # No date filled in for the user: an untouched form must not register an application (issue 14).
+    form = StartLoanForm(request.POST or None, initial={"purpose": "purchase"})
     if request.method == "POST" and form.is_valid():
         try:
             application = service.startloan_create(

@@ -143,3 +143,19 @@ def test_a_token_is_only_a_replay_for_the_one_who_sent_it(client_for, counsellor
     response = client_for(colleague).post(url, data, follow=True)
     assert FollowUp.objects.filter(household=household).count() == 1
     assert REPLAYED not in response.content.decode()
+
+
+def test_tokens_are_forgotten_after_two_days(client_for, counsellor, household):
+    from datetime import datetime, timezone
+
+    from boveileder.models import FormSubmission
+    from boveileder.tasks import form_submissions_sweep
+
+    client = client_for(counsellor)
+    url = reverse("cases:followup_log", args=[household.pk])
+    client.post(url, untouched(client.get(url).content.decode()))
+    old = FormSubmission.objects.get()
+    FormSubmission.objects.filter(pk=old.pk).update(created_at=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    client.post(url, untouched(client.get(url).content.decode()))
+    assert form_submissions_sweep() == 1
+    assert FormSubmission.objects.count() == 1
