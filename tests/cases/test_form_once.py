@@ -2,7 +2,7 @@
 then Lagre; a double tap; a resent POST) lands on what the first one created, with a message, and
 stores nothing more. One mechanism for every such form."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -146,7 +146,7 @@ def test_a_token_is_only_a_replay_for_the_one_who_sent_it(client_for, counsellor
 
 
 def test_tokens_are_forgotten_after_two_days(client_for, counsellor, household):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from boveileder.models import FormSubmission
     from boveileder.tasks import form_submissions_sweep
@@ -155,7 +155,7 @@ def test_tokens_are_forgotten_after_two_days(client_for, counsellor, household):
     url = reverse("cases:followup_log", args=[household.pk])
     client.post(url, untouched(client.get(url).content.decode()))
     old = FormSubmission.objects.get()
-    FormSubmission.objects.filter(pk=old.pk).update(created_at=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    FormSubmission.objects.filter(pk=old.pk).update(created_at=datetime(2020, 1, 1, tzinfo=UTC))
     client.post(url, untouched(client.get(url).content.decode()))
     assert form_submissions_sweep() == 1
     assert FormSubmission.objects.count() == 1
