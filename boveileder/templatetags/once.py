@@ -15,4 +15,4 @@ def form_once(context):
     """A form shown again with its errors keeps the token it was sent with."""
     request = context.get("request")
     token = (token_of(request) if request is not None and request.method == "POST" else None) or uuid.uuid4()
-    return format_html('<input type="hidden" name="{}" value="{}" data-once>', FIELD, token)
+    return format_html('<input type="text" name="{}" value="{}" hidden data-once>', FIELD, token)
