@@ -43,24 +43,31 @@ def _columns(model, constraint) -> set[str]:
     return {model._meta.get_field(name).column for name in constraint.fields}
 
 
+def _failed_columns(text: str) -> set[str] | None:
+    """The columns SQLite names in «UNIQUE constraint failed: table.a, table.b»."""
+    if "UNIQUE constraint failed:" not in text:
+        return None
+    return {part.strip().split(".")[-1] for part in text.split(":", 1)[1].split(",")}
+
+
 def refusal(model, error: IntegrityError) -> ValidationError | None:
-    """The field message for the constraint the database named (PostgreSQL) or whose columns it named
-    (SQLite), if the model says one."""
+    """The field message for the unique constraint the database named (PostgreSQL) or whose columns
+    it named (SQLite): a constraint the model says a message for, or a field's own `unique=True`."""
     said = getattr(model, "constraint_messages", {})
-    cause = error.__cause__
-    name = getattr(getattr(cause, "diag", None), "constraint_name", None)
-    text = str(error)
+    name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    columns = _failed_columns(str(error)) if name is None else None
+    table = model._meta.db_table
     for constraint in model._meta.constraints:
-        if constraint.name not in said:
-            continue
-        hit = name == constraint.name
-        if not hit and name is None and "UNIQUE constraint failed:" in text:
-            failed = {part.strip().split(".")[-1] for part in text.split(":", 1)[1].split(",")}
-            table = model._meta.db_table
-            hit = f"{table}." in text and failed == _columns(model, constraint)
-        if hit:
+        if constraint.name in said and (
+            name == constraint.name or (columns is not None and columns == _columns(model, constraint))
+        ):
             field, message = said[constraint.name]
             return ValidationError({field or NON_FIELD_ERRORS: ValidationError(message, code="unique")})
+    for field in model._meta.fields:
+        if not field.unique or field.primary_key:
+            continue
+        if (name is not None and name.startswith(f"{table}_{field.column}_")) or columns == {field.column}:
+            return ValidationError({field.name: model().unique_error_message(model, (field.name,))})
     return None
 
 

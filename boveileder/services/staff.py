@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from boveileder.constraints import said_on_field
 from boveileder.models import Role, User
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def staff_create(
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
-    with transaction.atomic():
+    with said_on_field(User):  # the same username taken a moment ago
         user.save()
     logger.info("user %s created staff %s with roles %s", by.pk, user.pk, ",".join(sorted(user.roles)))
     return user, generated

@@ -123,3 +123,13 @@ def test_registering_with_a_taken_reference_in_the_service_names_the_field(munic
     with pytest.raises(ValidationError) as refused:
         household_register(municipality=municipality, by=counsellor, reference="H-9")
     assert refused.value.message_dict == {"reference": [TAKEN_REFERENCE]}
+
+
+def test_a_field_s_own_unique_is_said_on_it_too(municipality):
+    from boveileder.models import User
+
+    User.objects.create(username="kari.nordmann", municipality=municipality)
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        User.objects.create(username="kari.nordmann", municipality=municipality)
+    said = refusal(User, caught.value).message_dict
+    assert list(said) == ["username"] and "allerede" in said["username"][0]
