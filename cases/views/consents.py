@@ -33,6 +33,7 @@ def consent_new(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def consent_withdraw_view(request, pk):
     consent = get_for_user(
         request.user,

@@ -270,6 +270,7 @@ def household_register(request):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def household_close(request, pk):
     household = household_for(request.user, pk)
     form = CloseForm(request.POST or None)

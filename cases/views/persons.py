@@ -116,6 +116,7 @@ def person_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def person_remove(request, pk):
     person = _person_for(request.user, pk)
     form = PersonRemoveForm(request.POST or None)

@@ -157,6 +157,7 @@ def startloan_update(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*ALL_ROLES)
+@create_once
 def startloan_transition(request, pk, to_status):
     if to_status not in Status.values:
         raise Http404

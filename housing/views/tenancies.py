@@ -46,6 +46,7 @@ def running_tenancy_for(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER, Role.MANAGER)
+@create_once
 def tenancy_renew_view(request, pk):
     tenancy = running_tenancy_for(request, pk)
     form = RenewForm(request.POST or None)
@@ -68,6 +69,7 @@ def tenancy_renew_view(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER, Role.MANAGER)
+@create_once
 def tenancy_move_out(request, pk):
     tenancy = running_tenancy_for(request, pk)
     form = MoveOutForm(request.POST or None)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import Consent, Decision, FollowUp, Household, PartnerAgency, Person, StartLoanApplication
 from housing.models import RentalUnit, Tenancy
-from reports.models import FundingGrant
+from reports.models import FunderReport, FundingGrant
 from tests.factories import PartnerAgencyFactory, PersonFactory, RentalUnitFactory
 from tests.html_forms import untouched
 
@@ -93,6 +93,7 @@ FORMS = [
     ("housing:unit_create", None, "officer", unit_data, RentalUnit),
     ("housing:tenancy_move_in", "unit", "officer", move_in_data, Tenancy),
     ("reports:grant_create", None, "manager", grant_data, FundingGrant),
+    ("reports:generate", None, "manager", lambda data: None, FunderReport),
 ]
 
 
@@ -159,3 +160,70 @@ def test_tokens_are_forgotten_after_two_days(client_for, counsellor, household):
     client.post(url, untouched(client.get(url).content.decode()))
     assert form_submissions_sweep() == 1
     assert FormSubmission.objects.count() == 1
+
+
+@pytest.fixture
+def steps(municipality, household, counsellor):
+    from tests.factories import (
+        ConsentFactory,
+        LongTenureFlagFactory,
+        StartLoanApplicationFactory,
+        TenancyFactory,
+    )
+
+    person = PersonFactory(household=household)
+    tenancy = TenancyFactory(household=household, start_date=TODAY - timedelta(days=2000))
+    return {
+        "household": household,
+        "person": person,
+        "consent": ConsentFactory(household=household, given_on=TODAY - timedelta(days=30)),
+        "tenancy": tenancy,
+        "flag": LongTenureFlagFactory(tenancy=tenancy),
+        "startloan": StartLoanApplicationFactory(household=household, status="received"),
+    }
+
+
+def _with(**values):
+    return lambda data: data.update({k: [v] for k, v in values.items()})
+
+
+# Forms that record a step (a status change, a closing, a move-out): sent twice, the second lands
+# where the first did, with the message, not on an error page («cannot go from X to X»).
+STEPS = [
+    ("cases:startloan_transition", ["startloan", "in_review"], "counsellor", _with()),
+    ("cases:household_close", ["household"], "counsellor", _with(close_reason="goal_reached")),
+    ("cases:person_remove", ["person"], "counsellor", _with()),
+    ("cases:consent_withdraw", ["consent"], "counsellor", _with()),
+    (
+        "housing:tenancy_renew",
+        ["tenancy"],
+        "officer",
+        _with(new_end_date=(TODAY + timedelta(days=900)).isoformat()),
+    ),
+    (
+        "housing:tenancy_move_out",
+        ["tenancy"],
+        "officer",
+        _with(move_out_reason="private_rental", moved_out_on=TODAY.isoformat()),
+    ),
+    ("housing:flag_detail", ["flag"], "officer", _with(decision="resolved", note="Snakket med husstanden.")),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "who", "fill"), STEPS, ids=[s[0] for s in STEPS])
+def test_a_step_sent_twice_is_recorded_once_and_lands_where_the_first_did(
+    request, client_for, steps, name, args, who, fill
+):
+    client = client_for(request.getfixturevalue(who))
+    url = reverse(name, args=[steps[a].pk if a in steps else a for a in args])
+    data = untouched(client.get(url).content.decode())
+    assert data.get("form_token"), "the form carries a one-time token"
+    fill(data)
+    first = client.post(url, data)
+    assert first.status_code == 302, [
+        line for line in first.content.decode().splitlines() if "feedback" in line or "alert" in line
+    ]
+    again = client.post(url, data, follow=True)
+    assert again.redirect_chain[0] == (first.url, 302)
+    html = again.content.decode()
+    assert REPLAYED in html and "alert-danger" not in html
