@@ -132,3 +132,15 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.is_staff or self.is_superuser
+
+class FormSubmission(models.Model):
+    """A form that creates a record, sent once: its one-time token, and where what it created is
+    shown. A second sending of the same form lands there instead of creating it again."""
+
+    token = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    landing_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return str(self.token)

@@ -8,3 +8,11 @@ def ping_database() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return "ok"
+
+
+@shared_task(name="boveileder.form_submissions_sweep")
+def form_submissions_sweep() -> int:
+    """Forget the one-time tokens of forms sent more than two days ago."""
+    from boveileder.once import form_submissions_sweep as sweep
+
+    return sweep()

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from boveileder.constraints import ConstraintMessages
 from boveileder.models import Municipality, validate_postcode
 from boveileder.national_id import validate_national_id
 
@@ -33,7 +34,7 @@ class MunicipalityQuerySet(models.QuerySet):
 # --- partner agencies -------------------------------------------------------------------------
 
 
-class PartnerAgency(models.Model):
+class PartnerAgency(ConstraintMessages, models.Model):
     class Kind(models.TextChoices):
         NAV = "nav", _("NAV")
         REFUGEE_OFFICE = "refugee_office", _("Refugee office")
@@ -49,6 +50,9 @@ class PartnerAgency(models.Model):
     contact = models.CharField(_("contact"), max_length=200, blank=True)
 
     objects = MunicipalityQuerySet.as_manager()
+    constraint_messages = {
+        "agency_unique_name": ("name", _("The municipality already has a partner agency with this name.")),
+    }
 
     class Meta:
         ordering = ["name"]
@@ -152,7 +156,7 @@ class HouseholdQuerySet(MunicipalityQuerySet):
         return self.filter(members__national_id=national_id).distinct()
 
 
-class Household(models.Model):
+class Household(ConstraintMessages, models.Model):
     class HousingAtStart(models.TextChoices):
         MUNICIPAL_RENTAL = "municipal_rental", _("Municipal rental housing")
         PRIVATE_RENTAL = "private_rental", _("Private rental")
@@ -204,6 +208,12 @@ class Household(models.Model):
 
     history = HistoricalRecords()
     objects = HouseholdQuerySet.as_manager()
+    constraint_messages = {
+        "household_unique_reference": (
+            "reference",
+            _("Another household in the municipality already has this reference."),
+        ),
+    }
 
     class Meta:
         ordering = ["reference"]
@@ -238,7 +248,7 @@ class PersonQuerySet(MunicipalityQuerySet):
         return self.filter(left_on__isnull=True)
 
 
-class Person(models.Model):
+class Person(ConstraintMessages, models.Model):
     class HouseholdRole(models.TextChoices):
         APPLICANT = "applicant", _("Main person")
         PARTNER = "partner", _("Spouse or partner")
@@ -269,6 +279,12 @@ class Person(models.Model):
 
     history = HistoricalRecords(excluded_fields=["national_id"])
     objects = PersonQuerySet.as_manager()
+    constraint_messages = {
+        "person_unique_national_id": (
+            "national_id",
+            _("Another person in the municipality already has this national ID number."),
+        ),
+    }
 
     class Meta:
         ordering = ["household", "birth_date", "first_name"]

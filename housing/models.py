@@ -9,11 +9,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from boveileder.constraints import ConstraintMessages
 from boveileder.models import Municipality
 from cases.models import Household, MunicipalityQuerySet, StartLoanApplication
 
 
-class RentalUnit(models.Model):
+class RentalUnit(ConstraintMessages, models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="units")
     reference = models.CharField(_("unit reference"), max_length=40)
     address = models.CharField(_("address"), max_length=200)
@@ -28,6 +29,9 @@ class RentalUnit(models.Model):
 
     history = HistoricalRecords()
     objects = MunicipalityQuerySet.as_manager()
+    constraint_messages = {
+        "unit_unique_reference": ("reference", _("Another unit already has this reference.")),
+    }
 
     class Meta:
         ordering = ["address", "reference"]
@@ -58,7 +62,7 @@ class TenancyQuerySet(MunicipalityQuerySet):
         return self.filter(moved_out_on__isnull=True)
 
 
-class Tenancy(models.Model):
+class Tenancy(ConstraintMessages, models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="tenancies")
     unit = models.ForeignKey(
         RentalUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="tenancies"
@@ -84,6 +88,12 @@ class Tenancy(models.Model):
 
     history = HistoricalRecords()
     objects = TenancyQuerySet.as_manager()
+    constraint_messages = {
+        "tenancy_one_running_per_unit": (
+            "start_date",
+            _("The unit is let to another household: register the move-out first."),
+        ),
+    }
 
     class Meta:
         ordering = ["-start_date"]

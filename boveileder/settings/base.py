@@ -163,6 +163,8 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every form of every app: a select's empty choice reads «Velg …» (boveileder.forms).
+FORM_RENDERER = "boveileder.forms.FormRenderer"
 
 # Content Security Policy: everything is served from this origin; no CDN, no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -232,6 +234,11 @@ CELERY_BEAT_SCHEDULE["reports-funder-reports-recover"] = {
 CELERY_BEAT_SCHEDULE["cases-retention-anonymise-nightly"] = {
     "task": "cases.retention_anonymise_nightly",
     "schedule": crontab(hour=3, minute=45),
+}
+# Issue 14: forget the one-time tokens of forms sent more than two days ago.
+CELERY_BEAT_SCHEDULE["boveileder-form-submissions-sweep-nightly"] = {
+    "task": "boveileder.form_submissions_sweep",
+    "schedule": crontab(hour=4, minute=5),
 }
 
 CACHES = {

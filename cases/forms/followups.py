@@ -53,8 +53,6 @@ class FollowUpForm(forms.Form):
             del self.fields["partner_agencies"]  # nothing to choose: keep the phone form short
         if not self.is_bound and "date" not in self.initial:
             self.initial["date"] = timezone.localdate()
-        for name in ("date", "next_step_due"):
-            self.fields[name].error_messages["invalid"] = _("Write a valid date.")
 
     @classmethod
     def initial_from(cls, followup: FollowUp) -> dict:

@@ -36,7 +36,6 @@ class HouseholdEditForm(forms.ModelForm):
             Q(is_counsellor=True, is_active=True) | Q(pk=current), municipality_id=user.municipality_id
         )
         self.fields["enrolled_on"].required = True
-        self.fields["enrolled_on"].error_messages["invalid"] = _("Write a valid date.")
         if not user.is_manager and current is None and user.is_counsellor:
             # An unassigned case: a counsellor may take it, but give it to no one else.
             self.fields["counsellor"].queryset = User.objects.filter(pk=user.pk)

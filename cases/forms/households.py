@@ -83,7 +83,6 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["birth_date"].error_messages["invalid"] = _("Write a valid date.")
         # Room for the spaces or dots people type (120963 42568); normalised, then checked as 11 digits.
         national_id = self.fields["national_id"]
         national_id.max_length = 20

@@ -1,9 +1,10 @@
 """The municipality's partner agencies (NAV, the refugee office, banks, ...): add and edit."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from boveileder.constraints import said_on_field
 from cases.models import PartnerAgency
 
 AGENCY_FIELDS = ("name", "kind", "contact")
@@ -23,11 +24,8 @@ def _check_name_free(*, municipality_id, name: str, exclude_pk=None) -> None:
 
 def _save(agency: PartnerAgency, **kwargs) -> None:
     agency.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            agency.save(**kwargs)
-    except IntegrityError as error:  # the same name saved by someone else a moment ago
-        raise _duplicate_name_error() from error
+    with said_on_field(PartnerAgency):  # the same name saved by someone else a moment ago
+        agency.save(**kwargs)
 
 
 @transaction.atomic

@@ -4,10 +4,11 @@ Each edit keeps its history (django-simple-history) and is one event on the hous
 names the fields changed, never their values: a national ID must not reach the timeline."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boveileder.constraints import said_on_field
 from boveileder.national_id import normalise
 from cases.models import Household, Person
 from cases.services.households import PERSON_FIELDS
@@ -114,13 +115,8 @@ def person_update(*, person: Person, by, **changes) -> Person:
         setattr(person, name, changes[name])
     person.full_clean(validate_unique=False, validate_constraints=False)
     person._history_user = by
-    try:
-        with transaction.atomic():
-            person.save(update_fields=changed)
-    except IntegrityError as error:  # the same number saved by someone else a moment ago
-        raise ValidationError(
-            {"national_id": _("Another person in the municipality already has this national ID number.")}
-        ) from error
+    with said_on_field(Person):  # the same number saved by someone else a moment ago
+        person.save(update_fields=changed)
     timeline_record(
         household=person.household,
         kind="person_updated",

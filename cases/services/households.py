@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boveileder.constraints import said_on_field
 from boveileder.national_id import normalise
 from cases.models import Household, Person
 from cases.services.timeline import timeline_record
@@ -53,7 +54,8 @@ def person_add(*, household: Household, by, **fields) -> Person:
     fields["national_id"] = normalise(fields.get("national_id", ""))
     person = Person(household=household, municipality_id=household.municipality_id, **fields)
     person.full_clean()
-    person.save()
+    with said_on_field(Person):  # the same number registered by someone else a moment ago
+        person.save()
     timeline_record(
         household=household,
         kind="member_added",
@@ -149,7 +151,8 @@ def household_register(
     if housing_at_start:
         household.housing_at_start = housing_at_start
     household.full_clean()
-    household.save()
+    with said_on_field(Household):  # the same reference registered a moment ago
+        household.save()
     timeline_record(
         household=household,
         kind="household_registered",

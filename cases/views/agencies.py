@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.forms.agencies import AgencyForm
 from cases.models import PartnerAgency
 from cases.services.agencies import agency_create, agency_update
@@ -22,6 +23,7 @@ def agency_list(request):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.MANAGER)
+@create_once
 def agency_add(request):
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from boveileder.access import role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.access import get_record_for
 from cases.forms.consents import ConsentForm, ConsentWithdrawForm
 from cases.models import Consent, Household
@@ -16,6 +17,7 @@ from cases.services.consents import consent_record, consent_withdraw
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def consent_new(request, pk):
     household = get_record_for(
         request, Household.objects.visible_to(request.user), what="consent_form", pk=pk
@@ -34,6 +36,7 @@ def consent_new(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def consent_withdraw_view(request, pk):
     consent = get_record_for(
         request,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from boveileder.access import role_required
 from boveileder.models import Role, User
+from boveileder.once import create_once
 from cases.access import get_record_for
 from cases.forms.decisions import (
     AppealForwardForm,
@@ -105,6 +106,7 @@ def _detail(request, decision, *, status=200, **forms):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*DECISION_ROLES)
+@create_once
 def decision_create(request, household_pk):
     household = _household(request, household_pk)
     form = DecisionForm(
@@ -295,6 +297,7 @@ def letter_retry(request, decision_pk, letter_pk):
 
 @require_POST
 @role_required(*DECISION_ROLES)
+@create_once
 def appeal_register(request, decision_pk):
     decision = _decision(request, decision_pk)
     form = AppealRegisterForm(request.POST, prefix="appeal")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.access import get_record_for, record_viewed
 from cases.forms.followups import FollowUpForm
 from cases.models import FollowUp, Household
@@ -16,6 +17,7 @@ from cases.services.followups import followup_correct, followup_log
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR)
+@create_once
 def followup_new(request, pk):
     household = get_record_for(
         request, Household.objects.visible_to(request.user), what="followup_form", pk=pk

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
+from boveileder.forms import errors_onto
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.access import get_record_for
 from cases.deadlines import deadlines_for
 from cases.forms.households import CaseloadFilterForm, CloseForm, HouseholdForm, PersonForm, TeamFilter
@@ -231,11 +233,15 @@ def household_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def household_register(request):
     """Register a household and its main person, checking first whether the person already exists."""
     user = request.user
     form = HouseholdForm(request.POST or None, user=user)
-    person_form = PersonForm(request.POST or None, prefix="member")
+    # The first person of a new household is its main person (issue 14).
+    person_form = PersonForm(
+        request.POST or None, prefix="member", initial={"household_role": Person.HouseholdRole.APPLICANT}
+    )
     duplicates = None
     if request.method == "POST" and form.is_valid() and person_form.is_valid():
         outcome = resolve_duplicates(request, person_form, municipality=user.municipality)
@@ -263,7 +269,7 @@ def household_register(request):
                 if outcome.link:
                     person_link(household=household, person=outcome.link, by=user)
             except ValidationError as error:
-                form.add_error(None, error)
+                errors_onto(error, form, person_form)
             else:
                 messages.success(request, _("The household is registered."))
                 return redirect("cases:household_detail", household.pk)
@@ -276,6 +282,7 @@ def household_register(request):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def household_close(request, pk):
     household = get_record_for(request, Household.objects.visible_to(request.user), what="close_form", pk=pk)
     form = CloseForm(request.POST or None)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import ALL_ROLES, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.access import get_record_for
 from cases.forms.households import PersonForm, PersonRemoveForm
 from cases.models import Household, Person
@@ -70,6 +71,7 @@ def resolve_duplicates(request, person_form, *, municipality) -> DuplicateCheck:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def person_add(request, pk):
     household = get_record_for(request, Household.objects.visible_to(request.user), what="member_form", pk=pk)
     form = PersonForm(request.POST or None)
@@ -113,6 +115,7 @@ def person_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.COUNSELLOR, Role.MANAGER)
+@create_once
 def person_remove(request, pk):
     person = _person_for(request, pk, "person_remove")
     form = PersonRemoveForm(request.POST or None)

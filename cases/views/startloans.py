@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import ALL_ROLES, role_required
+from boveileder.once import create_once
 from cases.access import get_record_for
 from cases.forms.startloans import StartLoanForm, TransitionForm
 from cases.models import Household, StartLoanApplication
@@ -105,11 +106,13 @@ def startloan_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*service.PREPARE)
+@create_once
 def startloan_create(request, household_pk):
     household = get_record_for(
         request, Household.objects.visible_to(request.user), what="startloan_form", pk=household_pk
     )
-    form = StartLoanForm(request.POST or None, initial={"received_on": date.today(), "purpose": "purchase"})
+    # No date filled in for the user: an untouched form must not register an application (issue 14).
+    form = StartLoanForm(request.POST or None, initial={"purpose": "purchase"})
     if request.method == "POST" and form.is_valid():
         try:
             application = service.startloan_create(
@@ -158,6 +161,7 @@ def startloan_update(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(*ALL_ROLES)
+@create_once
 def startloan_transition(request, pk, to_status):
     if to_status not in Status.values:
         raise Http404

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from boveileder.constraints import said_on_field
 from cases.services.timeline import timeline_record
 from housing.models import LongTenureFlag, MoveOutReason, RentalUnit, Tenancy, TenancyRenewal
 
@@ -21,7 +22,8 @@ def tenancy_start(*, unit: RentalUnit, household, start_date, contract_end_date=
         contract_end_date=contract_end_date,
     )
     tenancy.full_clean()
-    tenancy.save()
+    with said_on_field(Tenancy):
+        tenancy.save()
     timeline_record(
         household=household,
         kind="tenancy_started",

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from boveileder.constraints import said_on_field
 from housing.models import RentalUnit
 
 UNIT_FIELDS = (
@@ -23,7 +24,8 @@ def unit_create(*, municipality, by=None, **fields) -> RentalUnit:
     """Register a rental unit of `municipality`."""
     unit = RentalUnit(municipality=municipality, **{k: v for k, v in fields.items() if k in UNIT_FIELDS})
     unit.full_clean()
-    unit.save()
+    with said_on_field(RentalUnit):  # the same reference saved a moment ago
+        unit.save()
     return unit
 
 
@@ -34,5 +36,6 @@ def unit_update(*, unit: RentalUnit, by=None, **fields) -> RentalUnit:
         if name in UNIT_FIELDS:
             setattr(unit, name, value)
     unit.full_clean()
-    unit.save()
+    with said_on_field(RentalUnit):
+        unit.save()
     return unit

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.access import get_record_for
 from cases.models import FollowUp, StartLoanApplication
 from housing.forms import FlagDecisionForm, ThresholdsForm
@@ -92,6 +93,7 @@ def flag_queue(request):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER, Role.MANAGER)
+@create_once
 def flag_detail(request, pk):
     """One flag: the household's situation, the decisions so far, and the form for the next one."""
     flag = get_record_for(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.access import get_record_for
 from housing.forms import MoveInForm, MoveOutForm, RenewForm
 from housing.models import RentalUnit, Tenancy
@@ -18,6 +19,7 @@ from housing.views.units import add_form_errors
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER, Role.MANAGER)
+@create_once
 def tenancy_move_in(request, pk):
     unit = get_for_user(request.user, RentalUnit.objects, pk=pk)
     form = MoveInForm(request.POST or None, user=request.user)
@@ -46,6 +48,7 @@ def running_tenancy_for(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER, Role.MANAGER)
+@create_once
 def tenancy_renew_view(request, pk):
     tenancy = running_tenancy_for(request, pk)
     form = RenewForm(request.POST or None)
@@ -68,6 +71,7 @@ def tenancy_renew_view(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER, Role.MANAGER)
+@create_once
 def tenancy_move_out(request, pk):
     tenancy = running_tenancy_for(request, pk)
     form = MoveOutForm(request.POST or None)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from cases.models import Household
 from housing.forms import UnitFilterForm, UnitForm
 from housing.models import LongTenureFlag, RentalUnit, Tenancy, TenancyRenewal
@@ -105,6 +106,7 @@ def unit_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER, Role.MANAGER)
+@create_once
 def unit_create_view(request):
     form = UnitForm(request.POST or None, municipality=request.user.municipality)
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from reports.forms import ReportPeriodForm
 from reports.models import FunderReport
 from reports.presentation import figure_rows
@@ -31,6 +32,7 @@ PROGRESS = {
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.MANAGER)
+@create_once
 def generate(request):
     form = ReportPeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.once import create_once
 from reports.forms import GrantForm, NarrativeForm, ReportPeriodForm, last_quarter
 from reports.models import FunderReport, FundingGrant, ReportNarrative
 from reports.presentation import figure_rows
@@ -85,6 +86,7 @@ def grant_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.MANAGER)
+@create_once
 def grant_edit(request, pk=None):
     grant = get_for_user(request.user, FundingGrant.objects, pk=pk) if pk else None
     form = GrantForm(request.POST or None, instance=grant)
