@@ -55,6 +55,8 @@ def refusal(model, error: IntegrityError) -> ValidationError | None:
     it named (SQLite): a constraint the model says a message for, or a field's own `unique=True`."""
     said = getattr(model, "constraint_messages", {})
     name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    if name is None and "UNIQUE constraint failed: index '" in str(error):
+        name = str(error).split("index '", 1)[1].rstrip("'")  # SQLite names an expression's index
     columns = _failed_columns(str(error)) if name is None else None
     table = model._meta.db_table
     for constraint in model._meta.constraints:

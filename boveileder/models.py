@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from boveileder.constraints import ConstraintMessages
+
 
 class Role(models.TextChoices):
     COUNSELLOR = "counsellor", _("Housing counsellor")
@@ -71,7 +73,7 @@ class StaffManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
-class User(AbstractUser):
+class User(ConstraintMessages, AbstractUser):
     """A staff member of one municipality, with one or more roles. Superusers may have none."""
 
     municipality = models.ForeignKey(
@@ -89,6 +91,10 @@ class User(AbstractUser):
     can_approve_decisions = models.BooleanField(_("may approve individual decisions"), default=False)
 
     objects = StaffManager()
+
+    constraint_messages = {
+        "user_username_unique_ignoring_case": ("username", _("That username is taken. Choose another.")),
+    }
 
     class Meta:
         verbose_name = _("staff member")
