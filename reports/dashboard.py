@@ -12,18 +12,15 @@ from django.utils import timezone
 
 from boveileder.changes import data_changed, generation
 from reports import indicators, quality
-from reports.periods import Quarter
+from reports.periods import Quarter, Year
 
 CACHE_SECONDS = 15 * 60
 
 
-def current_periods() -> dict[str, tuple[date, date]]:
-    today = timezone.localdate()
-    quarter = Quarter.containing(today)
-    return {
-        "quarter": (quarter.first, quarter.last),
-        "year": (date(today.year, 1, 1), date(today.year, 12, 31)),
-    }
+def dashboard_periods(chosen: Quarter | Year) -> dict[str, tuple[date, date]]:
+    """The chosen quarter or year, and the same one a year earlier."""
+    earlier = chosen.a_year_earlier()
+    return {"value": (chosen.first, chosen.last), "last_year": (earlier.first, earlier.last)}
 
 
 def _key(user, periods) -> str:
