@@ -83,7 +83,11 @@ def records(request, key):
     queryset = indicators.records(key, request.user.municipality, chosen.first, chosen.last)
     queryset, headings, cells, path = visible_records(queryset, request.user)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    rows = [{"household": household_of(obj, path), "cells": cells(obj)} for obj in page]
+    # Each cell with its heading, so the table reads on a phone, where it stacks.
+    rows = [
+        {"household": household_of(obj, path), "cells": list(zip(headings, cells(obj), strict=True))}
+        for obj in page
+    ]
     return render(
         request,
         "reports/records.html",
