@@ -1,6 +1,7 @@
 """How a funder report's PDF reads: page one, the appendix, the narrative's heading, the chart.
 Every test reads a real PDF back with poppler (pdftotext, pdfinfo)."""
 
+import functools
 import re
 import subprocess
 from datetime import date
@@ -12,7 +13,7 @@ from reports import indicators
 from reports.chart import trend_figure
 from reports.models import FundingGrant
 from reports.periods import Quarter
-from reports.services.content import FUNDER_KEYS, report_content
+from reports.services.content import FUNDER_KEYS, TREND_KEYS, report_content
 from reports.services.funder_reports import report_pdf
 from tests.factories import FollowUpFactory, HouseholdFactory, PersonFactory, TenancyFactory
 
@@ -119,46 +120,63 @@ def words(pdf: bytes) -> list[tuple[int, float, str]]:
     return found
 
 
-def heading_and_text(pdf: bytes) -> tuple[tuple[int, float], int]:
-    """Where «Kommunens vurdering» is (page, top), and the page of the narrative's first text."""
-    found = words(pdf)
-    at = next(
-        i for i, (_p, _y, word) in enumerate(found) if word == "Kommunens" and found[i + 1][2] == "vurdering"
-    )
-    text_page = next(p for p, _y, word in found if word.startswith("Kvartalsoppsummering"))
-    return found[at][:2], text_page
+def find(found, sequence, start=0) -> int:
+    """The index of the first word of `sequence` (words in a row) at or after `start`."""
+    for i in range(start, len(found) - len(sequence) + 1):
+        if all(found[i + k][2] == word for k, word in enumerate(sequence)):
+            return i
+    raise AssertionError(f"{' '.join(sequence)} not found")
+
+
+def with_quarters(base: dict, n: int) -> bytes:
+    """The report with `n` quarters in its trend: a table that grows row by row before the sections."""
+    trend = [
+        {"quarter": f"{2000 + i // 4}Q{i % 4 + 1}", "label": f"{2000 + i // 4} K{i % 4 + 1}"}
+        | dict.fromkeys(TREND_KEYS, i)
+        for i in range(n)
+    ]
+    return render({**base, "trend": trend})
+
+
+def assert_kept_together(make, heading: tuple, follower: tuple):
+    """Bring `heading` row by row to the foot of a page and past it: wherever it lands, `follower`
+    (the text or table it introduces) is on the same page."""
+    foot = 841.89 - 20 / 25.4 * 72  # A4 less the bottom margin, in points
+
+    @functools.cache
+    def where(n):
+        found = words(make(n))
+        at = find(found, heading)
+        return found[at][0], found[at][1], found[find(found, follower, at + len(heading))][0]
+
+    # Find where one more row moves the heading down on its page, and by how much.
+    for first in range(1, 40):
+        (page1, top1, _), (page2, top2, _) = where(first), where(first + 1)
+        if page1 == page2 and top2 > top1:
+            break
+    else:
+        pytest.fail("more rows never move the heading")
+    row = top2 - top1
+    # The heading alone fits when 20–100 pt are left below its top; walk through that zone.
+    sweep = sorted({first + round((foot - top1 - left) / row) for left in range(110, 0, -15)})
+    assert sweep[0] >= 1, sweep
+    for n in sweep:
+        page, top, follower_page = where(n)
+        assert page == follower_page, f"with {n} rows before it the heading stands alone at {top:.0f} pt"
 
 
 def test_the_municipality_s_assessment_never_stands_alone_at_the_foot_of_a_page(content):
-    """Lengthen the grants before the narrative row by row, so that its heading passes the foot of
-    a page: wherever it lands, the first text of the narrative is on the same page."""
     base = content("husbanken")
-    rows = len(indicators.ALL_KEYS)
+    assert_kept_together(
+        lambda n: with_quarters(base, n), ("Kommunens", "vurdering"), ("Kvartalsoppsummering:",)
+    )
 
-    def with_rows(full, n):
-        """`full` grants of every row before one of `n` rows."""
-        grants = [
-            {**base["grants"][0], "reported": dict.fromkeys(indicators.ALL_KEYS[:count], 0)}
-            for count in [rows] * full + [n]
-        ]
-        return render({**base, "grants": grants})
 
-    foot = 841.89 - 20 / 25.4 * 72  # A4 less the bottom margin, in points
-    for full in range(4):
-        (page1, top1), _ = heading_and_text(with_rows(full, 1))
-        (page2, top2), _ = heading_and_text(with_rows(full, 2))
-        if page1 != page2:
-            continue
-        row = top2 - top1
-        # The heading alone fits when 20–100 pt are left below its top; walk through that zone.
-        sweep = sorted({1 + round((foot - top1 - left) / row) for left in range(110, 0, -15)})
-        if sweep[0] >= 1 and sweep[-1] <= rows:
-            break
-    else:
-        pytest.fail("no number of rows brings the heading to the foot of a page")
-    for n in sweep:
-        (page, top), text_page = heading_and_text(with_rows(full, n))
-        assert page == text_page, f"with {n} rows the heading stands alone at {top:.0f} pt on page {page + 1}"
+def test_a_section_s_heading_and_introduction_stay_with_its_table(content):
+    base = content("husbanken")
+    assert_kept_together(
+        lambda n: with_quarters(base, n), ("Botidsvarsler", "Et", "varsel"), ("Botidsvarsler", "opprettet")
+    )
 
 
 def test_the_trend_chart_s_legend_covers_none_of_its_lines():
