@@ -1,9 +1,11 @@
-"""The dashboard's figures and data-quality counts, cached per municipality until its records change.
+"""The dashboard's figures and data-quality counts, cached per municipality and period until its
+records change.
 
-Computing them costs a dozen aggregate queries over the quarter's and the year's rows (about half
-a second for the largest municipality); the cache key holds the municipality's data generation
-(boveileder.changes), which every write behind the figures renews, so a cached figure is never
-older than the data. The timeout only bounds what an unforeseen raw write could leave stale."""
+Computing them costs a dozen aggregate queries over the chosen period's rows and those of the same
+period a year earlier (about half a second for the largest municipality); the cache key holds the
+periods and the municipality's data generation (boveileder.changes), which every write behind the
+figures renews, so a cached figure is never older than the data. The timeout only bounds what an
+unforeseen raw write could leave stale."""
 
 from datetime import date
 
