@@ -4,9 +4,8 @@ import base64
 import io
 
 
-def trend_chart(trend: list[dict], series: list[tuple[str, str]], image_format: str = "png") -> str:
-    """A small line chart of `series` ((key, label), …) by quarter, as a data: URI (PNG: quicker to
-    lay out in WeasyPrint than an SVG of paths, and sharp enough at 200 dpi)."""
+def trend_figure(trend: list[dict], series: list[tuple[str, str]]):
+    """A small line chart of `series` ((key, label), …) by quarter, as a matplotlib Figure."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -14,7 +13,8 @@ def trend_chart(trend: list[dict], series: list[tuple[str, str]], image_format: 
 
     matplotlib.rcParams["svg.hashsalt"] = "boveileder"  # stable ids in the SVG
     matplotlib.rcParams["font.family"] = "DejaVu Sans"
-    figure = Figure(figsize=(6.6, 2.8), dpi=100)
+    # Constrained layout makes room for the legend below the plot, where it covers no line.
+    figure = Figure(figsize=(6.6, 3.0), dpi=100, layout="constrained")
     axes = figure.add_subplot()
     quarters = [row["label"] for row in trend]
     styles = ["-o", "--s", "-.^", ":D"]
@@ -24,10 +24,16 @@ def trend_chart(trend: list[dict], series: list[tuple[str, str]], image_format: 
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.grid(axis="y", linewidth=0.4, alpha=0.6)
     axes.tick_params(labelsize=7)
-    axes.legend(fontsize=7, frameon=False, loc="upper left")
+    figure.legend(fontsize=7, frameon=False, loc="outside lower center", ncols=2)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    figure.tight_layout()
+    return figure
+
+
+def trend_chart(trend: list[dict], series: list[tuple[str, str]], image_format: str = "png") -> str:
+    """The trend figure as a data: URI (PNG: quicker to lay out in WeasyPrint than an SVG of paths,
+    and sharp enough at 200 dpi)."""
+    figure = trend_figure(trend, series)
     buffer = io.BytesIO()
     if image_format == "svg":
         figure.savefig(buffer, format="svg", metadata={"Date": None})

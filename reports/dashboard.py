@@ -1,9 +1,11 @@
-"""The dashboard's figures and data-quality counts, cached per municipality until its records change.
+"""The dashboard's figures and data-quality counts, cached per municipality and period until its
+records change.
 
-Computing them costs a dozen aggregate queries over the quarter's and the year's rows (about half
-a second for the largest municipality); the cache key holds the municipality's data generation
-(boveileder.changes), which every write behind the figures renews, so a cached figure is never
-older than the data. The timeout only bounds what an unforeseen raw write could leave stale."""
+Computing them costs a dozen aggregate queries over the chosen period's rows and those of the same
+period a year earlier (about half a second for the largest municipality); the cache key holds the
+periods and the municipality's data generation (boveileder.changes), which every write behind the
+figures renews, so a cached figure is never older than the data. The timeout only bounds what an
+unforeseen raw write could leave stale."""
 
 from datetime import date
 
@@ -12,18 +14,15 @@ from django.utils import timezone
 
 from boveileder.changes import data_changed, generation
 from reports import indicators, quality
-from reports.periods import Quarter
+from reports.periods import Quarter, Year
 
 CACHE_SECONDS = 15 * 60
 
 
-def current_periods() -> dict[str, tuple[date, date]]:
-    today = timezone.localdate()
-    quarter = Quarter.containing(today)
-    return {
-        "quarter": (quarter.first, quarter.last),
-        "year": (date(today.year, 1, 1), date(today.year, 12, 31)),
-    }
+def dashboard_periods(chosen: Quarter | Year) -> dict[str, tuple[date, date]]:
+    """The chosen quarter or year, and the same one a year earlier."""
+    earlier = chosen.a_year_earlier()
+    return {"value": (chosen.first, chosen.last), "last_year": (earlier.first, earlier.last)}
 
 
 def _key(user, periods) -> str:

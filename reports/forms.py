@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Funder, FundingGrant, ReportNarrative
-from reports.periods import Quarter
+from reports.periods import Quarter, Year, parse_period
 
 DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 
@@ -21,6 +21,53 @@ def quarter_choices(count: int = 12) -> list[tuple[str, str]]:
 
 def last_quarter() -> Quarter:
     return Quarter.containing(timezone.localdate()).previous()
+
+
+FIRST_YEAR = 2000  # the dashboard's earliest year: before any municipality kept its records here
+
+
+class DashboardPeriodForm(forms.Form):
+    """The dashboard's period, from the query string: `?period=2025Q3`, `?period=2025` or
+    `?year=2025`; this quarter when none is given or what is given is not a period."""
+
+    period = forms.CharField(required=False)
+    year = forms.CharField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        text, year = (cleaned.get("period") or "").strip(), (cleaned.get("year") or "").strip()
+        if not text and not year:
+            return cleaned
+        try:
+            chosen = parse_period(text or year)
+            if not text and not isinstance(chosen, Year):
+                raise ValueError(year)
+        except ValueError:
+            chosen = None
+        this_year = timezone.localdate().year
+        if chosen is None or not FIRST_YEAR <= chosen.year <= this_year:
+            raise forms.ValidationError(
+                _("Choose a quarter or a year between %(first)s and %(last)s, such as %(example)s."),
+                params={"first": FIRST_YEAR, "last": this_year, "example": f"{this_year}Q1"},
+            )
+        cleaned["chosen"] = chosen
+        return cleaned
+
+    def chosen(self) -> Quarter | Year:
+        """The period to show: the valid one asked for, else this quarter."""
+        if self.is_valid() and self.cleaned_data.get("chosen"):
+            return self.cleaned_data["chosen"]
+        return Quarter.containing(timezone.localdate())
+
+    @staticmethod
+    def choices(chosen: Quarter | Year) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The select's options, grouped: the last twelve quarters and six years, and the chosen one."""
+        this_year = timezone.localdate().year
+        quarters = quarter_choices()
+        years = [(str(year), str(year)) for year in range(this_year, this_year - 6, -1)]
+        if str(chosen) not in {value for value, _label in quarters + years}:
+            (quarters if isinstance(chosen, Quarter) else years).append((str(chosen), chosen.label))
+        return [(_("Quarters"), quarters), (_("Years"), years)]
 
 
 class ReportPeriodForm(forms.Form):

@@ -149,6 +149,9 @@ class Indicator:
     finish: Callable = int
     records_model: type | None = None  # the model of `counts` when it is not the source's own rows
 
+    # An indicator is callable (its figure); templates read its label and definition instead.
+    do_not_call_in_templates = True
+
     def aggregate(self, first, last):
         condition = self.condition(first, last)
         if self.sums:

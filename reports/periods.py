@@ -1,10 +1,11 @@
-"""Report periods: quarters such as 2013Q1, both days included."""
+"""Report periods: quarters such as 2013Q1 and years such as 2013, both days included."""
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[QqKk]\s*([1-4])\s*$")
+YEAR_RE = re.compile(r"^\s*(\d{4})\s*$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Quarter:
     def previous(self) -> "Quarter":
         return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
 
+    def a_year_earlier(self) -> "Quarter":
+        return Quarter(self.year - 1, self.number)
+
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
 
@@ -45,6 +49,35 @@ class Quarter:
     def label(self) -> str:
         """Norwegian-style label, e.g. «1. kv. 2013» is left to templates; this is «2013 K1»."""
         return f"{self.year} K{self.number}"
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+
+    @property
+    def first(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last(self) -> date:
+        return date(self.year, 12, 31)
+
+    def a_year_earlier(self) -> "Year":
+        return Year(self.year - 1)
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @property
+    def label(self) -> str:
+        return str(self.year)
+
+
+def parse_period(text: str) -> Quarter | Year:
+    """`2013Q1` (as Quarter.parse) or `2013`; ValueError otherwise."""
+    match = YEAR_RE.match(text or "")
+    return Year(int(match.group(1))) if match else Quarter.parse(text)
 
 
 def quarters_between(first: date, last: date) -> list[Quarter]:

@@ -27,7 +27,7 @@ from reports.presentation import (
     format_value,
     funder_label,
 )
-from reports.services.content import FUNDER_KEYS, TREND_KEYS, report_content
+from reports.services.content import FUNDER_KEYS, GRANT_KEYS, TREND_KEYS, report_content
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,8 @@ def report_pdf(*, content: dict, narrative: dict, generated_at: datetime) -> byt
     with translation.override("nb"):
         funder = content["funder"]
         keys = FUNDER_KEYS[funder]
+        # The appendix defines exactly the indicators the report shows, in the key figures' order.
+        shown = tuple(dict.fromkeys((*keys, *TREND_KEYS, *GRANT_KEYS)))
         series = [(key, str(indicators.INDICATORS[key].label)) for key in TREND_KEYS]
         trend = content["trend"]
         context = {
@@ -106,7 +108,7 @@ def report_pdf(*, content: dict, narrative: dict, generated_at: datetime) -> byt
                 for field in NARRATIVE_FIELDS
                 if narrative.get(field, "").strip()
             ],
-            "definitions": definition_rows(indicators.DOMAIN_KEYS + indicators.DECISION_KEYS),
+            "definitions": definition_rows(shown),
             "is_husbanken": funder == Funder.HUSBANKEN,
             "grants": [
                 {

@@ -1,52 +1,71 @@
-"""The manager's landing page: the figures of the current quarter and year, the records behind
-each figure, and the data-quality panel."""
+"""The manager's landing page: the figures of a quarter or a year beside last year's, the records
+behind each figure, and the data-quality panel."""
+
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from boveileder.access import role_required
 from boveileder.models import Role
 from cases.models import Decision
 from reports import indicators, quality
-from reports.dashboard import current_periods, dashboard_figures, dashboard_recompute
+from reports.dashboard import dashboard_figures, dashboard_periods, dashboard_recompute
 from reports.drilldown import household_of, visible_records
+from reports.forms import DashboardPeriodForm
 from reports.models import FunderReport
 from reports.periods import Quarter
 from reports.presentation import format_value
 
 
+def _period_query(chosen) -> str:
+    """The query string that keeps the chosen period, for links and redirects."""
+    return "?" + urlencode({"period": str(chosen)})
+
+
 @require_GET
 @role_required(Role.MANAGER)
 def dashboard(request):
-    """The figures of this quarter and this year; `?recompute=1` computes them again at once."""
+    """The figures of a quarter or year (`?period=2025Q3`, `?year=2025`; this quarter by default)
+    with last year's beside them; `?recompute=1` computes them again at once."""
+    form = DashboardPeriodForm(request.GET)
+    chosen = form.chosen()
     if request.GET.get("recompute"):
         dashboard_recompute(request.user)
-        return redirect("reports:dashboard")
-    periods = current_periods()
-    found = dashboard_figures(request.user, periods)
-    quarter_figures, year_figures = found["figures"]["quarter"], found["figures"]["year"]
+        asked = form.is_valid() and "chosen" in form.cleaned_data
+        return redirect(reverse("reports:dashboard") + (_period_query(chosen) if asked else ""))
+    found = dashboard_figures(request.user, dashboard_periods(chosen))
+    figures, earlier = found["figures"]["value"], found["figures"]["last_year"]
     rows = [
         {
             "key": key,
             "label": indicators.INDICATORS[key].label,
             "definition": indicators.INDICATORS[key].definition,
-            "quarter": format_value(key, quarter_figures[key]),
-            "year": format_value(key, year_figures[key]),
+            "value": format_value(key, figures[key]),
+            "last_year": format_value(key, earlier[key]),
         }
         for key in indicators.ALL_KEYS
     ]
     checks = [(check, found["checks"][check.key]) for check in quality.checks(request.user)]
     reports = FunderReport.objects.for_municipality(request.user.municipality)
     latest = reports.select_related("requested_by")[:5]
+    today = timezone.localdate()
     return render(
         request,
         "reports/dashboard.html",
         {
+            "form": form,
+            "choices": form.choices(chosen),
+            "chosen": chosen,
+            "chosen_value": str(chosen),
+            "is_quarter": isinstance(chosen, Quarter),
+            "earlier": chosen.a_year_earlier(),
+            "running": chosen.first <= today <= chosen.last,
             "rows": rows,
-            "quarter": Quarter.containing(periods["quarter"][0]),
-            "year": periods["year"][0].year,
             "checks": checks,
             "latest": latest,
             "computed_at": found["computed_at"],
@@ -58,26 +77,29 @@ def dashboard(request):
 @require_GET
 @role_required(Role.MANAGER)
 def records(request, key):
-    """The records behind one figure of the dashboard (`?period=quarter` or `year`)."""
+    """The records behind one figure of the dashboard, for its period (`?period=2025Q3` or `2025`)."""
     if key not in indicators.INDICATORS:
         raise Http404
-    period = request.GET.get("period", "quarter")
-    periods = current_periods()
-    if period not in periods:
-        period = "quarter"
-    first, last = periods[period]
-    queryset = indicators.records(key, request.user.municipality, first, last)
+    form = DashboardPeriodForm(request.GET)
+    chosen = form.chosen()
+    queryset = indicators.records(key, request.user.municipality, chosen.first, chosen.last)
     queryset, headings, cells, path = visible_records(queryset, request.user)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    rows = [{"household": household_of(obj, path), "cells": cells(obj)} for obj in page]
+    # Each cell with its heading, so the table reads on a phone, where it stacks.
+    rows = [
+        {"household": household_of(obj, path), "cells": list(zip(headings, cells(obj), strict=True))}
+        for obj in page
+    ]
     return render(
         request,
         "reports/records.html",
         {
+            "form": form,
             "indicator": indicators.INDICATORS[key],
-            "first": first,
-            "last": last,
-            "period": period,
+            "chosen": chosen,
+            "first": chosen.first,
+            "last": chosen.last,
+            "period": str(chosen),
             "headings": headings,
             "rows": rows,
             "page": page,
