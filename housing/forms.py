@@ -57,10 +57,22 @@ class UnitForm(forms.ModelForm):
 
 
 class MoveInForm(forms.Form):
-    household_reference = forms.CharField(
-        label=_("Household reference"),
-        max_length=40,
-        help_text=_("As on the household's page, e.g. H-00012."),
+    """The household is searched by name, reference or address and picked from the list (the page
+    renders only the matches, never every household of the municipality)."""
+
+    household_q = forms.CharField(
+        label=_("Find the household"),
+        required=False,
+        max_length=100,
+        help_text=_("A member's name, the household's reference or an address."),
+    )
+    household = forms.ModelChoiceField(
+        label=_("Household moving in"),
+        queryset=Household.objects.none(),
+        error_messages={
+            "required": _("Search for the household and choose it in the list."),
+            "invalid_choice": _("Choose an open household of your municipality from the list."),
+        },
     )
     start_date = forms.DateField(label=_("Moved in on"), widget=date_input())
     contract_end_date = forms.DateField(
@@ -73,14 +85,7 @@ class MoveInForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-
-    def clean_household_reference(self):
-        reference = self.cleaned_data["household_reference"].strip()
-        household = Household.objects.visible_to(self.user).open().filter(reference__iexact=reference).first()
-        if household is None:
-            raise forms.ValidationError(_("No open household with this reference in your municipality."))
-        self.household = household
-        return reference
+        self.fields["household"].queryset = Household.objects.visible_to(user).open()
 
     def clean(self):
         data = super().clean()

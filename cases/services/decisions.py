@@ -257,8 +257,15 @@ def decision_renew(*, decision: Decision, by) -> Decision:
 def letter_context(decision: Decision) -> dict:
     """What the letter says: forvaltningsloven §§ 24–25 and 27. Name, address, birth date; no ID."""
     household = decision.household
-    # The current tenancy through the reverse relation: cases never imports housing.
-    tenancy = household.tenancies.filter(moved_out_on__isnull=True).select_related("unit").first()
+    # The tenancy let today, through the reverse relation: cases never imports housing.
+    today = timezone.localdate()
+    tenancy = (
+        household.tenancies.filter(
+            Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=today), start_date__lte=today
+        )
+        .select_related("unit")
+        .first()
+    )
     return {
         "decision": decision,
         "household": household,
