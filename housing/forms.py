@@ -173,3 +173,24 @@ class FlagDecisionForm(forms.Form):
         if data.get("decision") == self.Decision.CONTRACT_RENEWED and not data.get("new_end_date"):
             self.add_error("new_end_date", _("Give the new contract end date."))
         return data
+
+
+class FlagHistoryFilterForm(forms.Form):
+    """Filters of the queue's «Handled» tab: how the flag ended, when, and which household or unit."""
+
+    OUTCOME_CHOICES = [
+        ("", _("All outcomes")),
+        ("resolved", _("Resolved")),
+        ("contract_renewed", _("Contract renewed")),
+        ("moved_out", _("The household moved out")),
+    ]
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES, required=False)
+    resolved_from = forms.DateField(label=_("Resolved from"), widget=date_input(), required=False)
+    resolved_to = forms.DateField(label=_("Resolved to"), widget=date_input(), required=False)
+    q = forms.CharField(
+        label=_("Household or address"),
+        required=False,
+        max_length=100,
+        help_text=_("A household's reference or a unit's address."),
+    )
