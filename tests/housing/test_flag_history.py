@@ -103,3 +103,13 @@ def test_the_handled_tab_query_count_does_not_grow(
     with django_assert_num_queries(len(one.captured_queries)):
         body = handled(client)
     assert body.count('data-label="Husstand"') == 16
+
+
+@pytest.mark.django_db
+def test_the_unit_page_keeps_each_tenancys_flags_with_their_decisions(client_for, officer, municipality):
+    flag = flag_in(municipality, "H-0002")
+    flag_decide(flag=flag, decision="resolved", by=officer, note="Vil bli boende inntil videre")
+    url = reverse("housing:unit_detail", args=[flag.tenancy.unit_id])
+    body = client_for(officer).get(url).content.decode()
+    assert "Vil bli boende inntil videre" in body and str(officer) in body
+    assert reverse("housing:flag_detail", args=[flag.pk]) in body and "Se hvordan det ble behandlet" in body
