@@ -46,6 +46,45 @@ def _record_moved_out(tenancy: Tenancy, *, actor=None) -> None:
     )
 
 
+def _record_start(tenancy: Tenancy, *, actor=None) -> None:
+    """ "Moved in" for a day come; for a day ahead "move-in planned", dated today."""
+    today = timezone.localdate()
+    if tenancy.start_date <= today:
+        _record_moved_in(tenancy, actor=actor)
+        return
+    timeline_record(
+        household=tenancy.household,
+        kind="tenancy_start_planned",
+        summary=_("Move-in to %(address)s planned for %(date)s")
+        % {"address": tenancy.unit.address, "date": f"{tenancy.start_date:%d.%m.%Y}"},
+        on=today,
+        actor=actor,
+        subject=tenancy,
+    )
+
+
+def _record_end(tenancy: Tenancy, *, actor=None) -> bool:
+    """ "Moved out" for a day come (True); for a day ahead "move-out planned", dated today (False)."""
+    today = timezone.localdate()
+    if tenancy.moved_out_on <= today:
+        _record_moved_out(tenancy, actor=actor)
+        return True
+    timeline_record(
+        household=tenancy.household,
+        kind="tenancy_end_planned",
+        summary=_("Move-out from %(address)s planned for %(date)s: %(reason)s")
+        % {
+            "address": tenancy.unit.address,
+            "date": f"{tenancy.moved_out_on:%d.%m.%Y}",
+            "reason": MoveOutReason(tenancy.move_out_reason).label,
+        },
+        on=today,
+        actor=actor,
+        subject=tenancy,
+    )
+    return False
+
+
 def _resolve_flags_of_ended(tenancies, *, actor=None) -> list[LongTenureFlag]:
     """Close the unresolved flags of `tenancies` (all moved out by now) on their move-out day, and say
     so on the timeline; return the flags closed."""
@@ -86,19 +125,7 @@ def tenancy_start(*, unit: RentalUnit, household, start_date, contract_end_date=
     )
     tenancy.full_clean()
     tenancy.save()
-    today = timezone.localdate()
-    if start_date > today:
-        timeline_record(
-            household=household,
-            kind="tenancy_start_planned",
-            summary=_("Move-in to %(address)s planned for %(date)s")
-            % {"address": unit.address, "date": f"{start_date:%d.%m.%Y}"},
-            on=today,
-            actor=by,
-            subject=tenancy,
-        )
-    else:
-        _record_moved_in(tenancy, actor=by)
+    _record_start(tenancy, actor=by)
     return tenancy
 
 
@@ -152,25 +179,17 @@ def tenancy_end(*, tenancy: Tenancy, on, reason: str, by=None, note: str = "", s
         tenancy.startloan = startloan
     tenancy.full_clean()
     tenancy.save()
-    today = timezone.localdate()
-    if on > today:
-        timeline_record(
-            household=tenancy.household,
-            kind="tenancy_end_planned",
-            summary=_("Move-out from %(address)s planned for %(date)s: %(reason)s")
-            % {
-                "address": tenancy.unit.address,
-                "date": f"{on:%d.%m.%Y}",
-                "reason": MoveOutReason(reason).label,
-            },
-            on=today,
-            actor=by,
-            subject=tenancy,
-        )
-        return tenancy
-    _record_moved_out(tenancy, actor=by)
-    _resolve_flags_of_ended([tenancy.pk], actor=by)
+    if _record_end(tenancy, actor=by):
+        _resolve_flags_of_ended([tenancy.pk], actor=by)
     return tenancy
+
+
+def tenancy_events_record(*, tenancy: Tenancy, by=None) -> None:
+    """The timeline of a tenancy registered whole (the spreadsheet import): its move-in, and its
+    move-out if it has one, each as done or as planned by its date."""
+    _record_start(tenancy, actor=by)
+    if tenancy.moved_out_on is not None:
+        _record_end(tenancy, actor=by)
 
 
 def _planned_and_due(*, as_of: date, planned: str, done: str, day_field: str):
