@@ -132,6 +132,11 @@ def tenancy_start(*, unit: RentalUnit, household, start_date, contract_end_date=
 @transaction.atomic
 def tenancy_renew(*, tenancy: Tenancy, new_end_date, renewed_on, by=None, note="") -> TenancyRenewal:
     """Renew a fixed-term contract; the earlier end dates are kept as renewals."""
+    if tenancy.move_out_planned:
+        raise ValidationError(
+            _("The move-out on %(date)s is registered: the contract cannot be renewed.")
+            % {"date": f"{tenancy.moved_out_on:%d.%m.%Y}"}
+        )
     if tenancy.moved_out_on:
         raise ValidationError(_("An ended tenancy cannot be renewed."))
     if tenancy.contract_end_date and new_end_date <= tenancy.contract_end_date:

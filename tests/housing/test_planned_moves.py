@@ -145,3 +145,19 @@ def test_the_nightly_job_carries_planned_moves_through_on_their_day(officer, ten
 
     assert tenancies_carry_through(as_of=day + timedelta(days=3)) == 0  # safe to run twice
     assert TimelineEvent.objects.filter(kind__in=["tenancy_ended", "tenancy_started"]).count() == 2
+
+
+@pytest.mark.django_db
+def test_renewing_a_tenancy_with_a_planned_move_out_says_so(client_for, officer, tenancy, today):
+    ahead = today + timedelta(days=31)
+    tenancy_end(tenancy=tenancy, on=ahead, reason="bought")
+    flag = LongTenureFlagFactory(tenancy=tenancy, reasons=["contract_expiry"])
+    body = (
+        client_for(officer)
+        .post(
+            reverse("housing:flag_detail", args=[flag.pk]),
+            {"decision": "contract_renewed", "new_end_date": (today + timedelta(days=900)).isoformat()},
+        )
+        .content.decode()
+    )
+    assert f"Utflyttingen {ahead:%d.%m.%Y} er registrert" in body and "avsluttet" not in body
