@@ -80,6 +80,13 @@ def test_a_move_out_a_month_ahead_is_shown_as_planned(page, live_server, login, 
     )
     shot(page, size, "unit-planned-move-out")
 
+    page.get_by_role("link", name="H-2019-0004").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("region", name="Leieforhold")).to_contain_text("Fjelltunvegen 12 (nåværende)")
+    expect(page.get_by_text(f"Utflytting fra Fjelltunvegen 12 planlagt {ahead:%d.%m.%Y}")).to_be_visible()
+    shot(page, size, "household-planned-move-out")
+
     visit(page, a11y, f"{live_server.url}/housing/units/?state=let")
     row = page.get_by_role("row").filter(has_text="Fjelltunvegen 12")
     expect(row).to_contain_text("Utleid")
