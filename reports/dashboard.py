@@ -18,12 +18,11 @@ CACHE_SECONDS = 15 * 60
 
 
 def current_periods() -> dict[str, tuple[date, date]]:
+    """This quarter and this year so far: up to today, so a move registered ahead is not counted as
+    done before its day (issue 14), and "let on the last day" means let today."""
     today = timezone.localdate()
     quarter = Quarter.containing(today)
-    return {
-        "quarter": (quarter.first, quarter.last),
-        "year": (date(today.year, 1, 1), date(today.year, 12, 31)),
-    }
+    return {"quarter": (quarter.first, today), "year": (date(today.year, 1, 1), today)}
 
 
 def _key(user, periods) -> str:
