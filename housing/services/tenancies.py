@@ -167,7 +167,9 @@ def tenancy_renew(*, tenancy: Tenancy, new_end_date, renewed_on, by=None, note="
 def tenancy_end(*, tenancy: Tenancy, on, reason: str, by=None, note: str = "", startloan=None) -> Tenancy:
     """Register a move-out with its reason. From that day the unit is vacant and the tenancy's open
     flag is closed: at once for a day come, by the nightly job for one registered ahead."""
-    tenancy = Tenancy.objects.select_for_update().select_related("unit", "household").get(pk=tenancy.pk)
+    tenancy = (
+        Tenancy.objects.select_for_update(of=("self",)).select_related("unit", "household").get(pk=tenancy.pk)
+    )
     if tenancy.moved_out_on:
         if tenancy.move_out_planned:
             raise ValidationError(
