@@ -170,12 +170,8 @@ def tenancy_end(*, tenancy: Tenancy, on, reason: str, by=None, note: str = "", s
     tenancy = (
         Tenancy.objects.select_for_update(of=("self",)).select_related("unit", "household").get(pk=tenancy.pk)
     )
-    if tenancy.moved_out_on:
-        if tenancy.move_out_planned:
-            raise ValidationError(
-                _("A move-out on %(date)s is already registered for this tenancy.")
-                % {"date": f"{tenancy.moved_out_on:%d.%m.%Y}"}
-            )
+    # A move-out still ahead may be registered again: a new date or reason (its day not yet come).
+    if tenancy.moved_out_on and not tenancy.move_out_planned:
         raise ValidationError(_("This tenancy has already ended."))
     if reason not in MoveOutReason.values:
         raise ValidationError({"move_out_reason": _("Choose why the household moved out.")})
@@ -188,6 +184,31 @@ def tenancy_end(*, tenancy: Tenancy, on, reason: str, by=None, note: str = "", s
     tenancy.save()
     if _record_end(tenancy, actor=by):
         _resolve_flags_of_ended([tenancy.pk], actor=by)
+    return tenancy
+
+
+@transaction.atomic
+def tenancy_move_out_cancel(*, tenancy: Tenancy, by=None) -> Tenancy:
+    """Call off a move-out registered ahead, before its day: the tenancy runs on as before. Refused
+    once another household is booked into the unit from that day."""
+    tenancy = (
+        Tenancy.objects.select_for_update(of=("self",)).select_related("unit", "household").get(pk=tenancy.pk)
+    )
+    if not tenancy.move_out_planned:
+        raise ValidationError(_("Only a move-out whose day has not come can be called off."))
+    planned_on = tenancy.moved_out_on
+    tenancy.moved_out_on, tenancy.move_out_reason, tenancy.move_out_note = None, "", ""
+    tenancy.full_clean()
+    tenancy.save()
+    timeline_record(
+        household=tenancy.household,
+        kind="tenancy_end_cancelled",
+        summary=_("The move-out from %(address)s planned for %(date)s is called off")
+        % {"address": tenancy.unit.address, "date": f"{planned_on:%d.%m.%Y}"},
+        on=timezone.localdate(),
+        actor=by,
+        subject=tenancy,
+    )
     return tenancy
 
 

@@ -13,7 +13,7 @@ from boveileder.models import Role
 from cases.models import Household, Person
 from housing.forms import MoveInForm, MoveOutForm, RenewForm
 from housing.models import RentalUnit, Tenancy
-from housing.services.tenancies import tenancy_end, tenancy_renew, tenancy_start
+from housing.services.tenancies import tenancy_end, tenancy_move_out_cancel, tenancy_renew, tenancy_start
 from housing.views.units import add_form_errors
 
 CHOICES = 10
@@ -124,9 +124,31 @@ def tenancy_renew_view(request, pk):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICER, Role.MANAGER)
 def tenancy_move_out(request, pk):
+    """Register a move-out; one registered ahead may be changed or called off before its day."""
     tenancy = running_tenancy_for(request, pk)
-    form = MoveOutForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    planned = tenancy.move_out_planned
+    initial = (
+        {
+            "moved_out_on": tenancy.moved_out_on,
+            "move_out_reason": tenancy.move_out_reason,
+            "note": tenancy.move_out_note,
+        }
+        if planned
+        else None
+    )
+    cancel_errors = []
+    if request.method == "POST" and "cancel" in request.POST:
+        try:
+            tenancy_move_out_cancel(tenancy=tenancy, by=request.user)
+        except ValidationError as error:
+            cancel_errors = error.messages
+        else:
+            messages.success(request, _("The planned move-out is called off; the tenancy runs on."))
+            return redirect("housing:unit_detail", pk=tenancy.unit_id)
+        form = MoveOutForm(initial=initial)
+    else:
+        form = MoveOutForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not cancel_errors and form.is_valid():
         data = form.cleaned_data
         try:
             tenancy_end(
@@ -141,4 +163,8 @@ def tenancy_move_out(request, pk):
         else:
             messages.success(request, _("The move-out is registered; the unit is vacant from that day."))
             return redirect("housing:unit_detail", pk=tenancy.unit_id)
-    return render(request, "housing/tenancy_move_out.html", {"form": form, "tenancy": tenancy})
+    return render(
+        request,
+        "housing/tenancy_move_out.html",
+        {"form": form, "tenancy": tenancy, "planned": planned, "cancel_errors": cancel_errors},
+    )

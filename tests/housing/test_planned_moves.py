@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.models import Household, TimelineEvent
 from housing.models import LongTenureFlag, Tenancy
 from housing.services.flags import flags_due
-from housing.services.tenancies import tenancy_end, tenancy_start
+from housing.services.tenancies import tenancies_carry_through, tenancy_end, tenancy_start
 from tests.factories import HouseholdFactory, LongTenureFlagFactory, RentalUnitFactory, TenancyFactory
 
 Status = LongTenureFlag.Status
@@ -122,8 +122,6 @@ def test_no_new_flag_for_a_tenancy_whose_move_out_is_registered(municipality, to
 
 @pytest.mark.django_db
 def test_the_nightly_job_carries_planned_moves_through_on_their_day(officer, tenancy, municipality, today):
-    from housing.services.tenancies import tenancies_carry_through
-
     flag = LongTenureFlagFactory(tenancy=tenancy, raised_on=today - timedelta(days=10))
     day = today + timedelta(days=31)
     tenancy_end(tenancy=tenancy, on=day, reason="bought", by=officer)
@@ -161,3 +159,48 @@ def test_renewing_a_tenancy_with_a_planned_move_out_says_so(client_for, officer,
         .content.decode()
     )
     assert f"Utflyttingen {ahead:%d.%m.%Y} er registrert" in body and "avsluttet" not in body
+
+
+@pytest.mark.django_db
+def test_a_planned_move_out_can_be_moved_or_called_off_before_its_day(client_for, officer, tenancy, today):
+    ahead = today + timedelta(days=31)
+    tenancy_end(tenancy=tenancy, on=ahead, reason="bought", by=officer)
+    client = client_for(officer)
+    detail = page(client, "housing:unit_detail", tenancy.unit_id)
+    assert "Endre eller avlys utflyttingen" in detail
+    url = reverse("housing:tenancy_move_out", args=[tenancy.pk])
+    form = client.get(url).content.decode()
+    assert f'value="{ahead.isoformat()}"' in form and "Avlys utflyttingen" in form
+
+    later = ahead + timedelta(days=14)
+    response = client.post(url, {"moved_out_on": later.isoformat(), "move_out_reason": "private_rental"})
+    assert response.status_code == 302
+    tenancy.refresh_from_db()
+    assert (tenancy.moved_out_on, tenancy.move_out_reason) == (later, "private_rental")
+    assert f"Utflytting planlagt {later:%d.%m.%Y}" in page(client, "housing:unit_detail", tenancy.unit_id)
+
+    response = client.post(url, {"cancel": "1", "moved_out_on": "", "move_out_reason": ""})
+    assert response.status_code == 302
+    tenancy.refresh_from_db()
+    assert (tenancy.moved_out_on, tenancy.move_out_reason) == (None, "")
+    detail = page(client, "housing:unit_detail", tenancy.unit_id)
+    assert "Utleid" in detail and "Utflytting planlagt" not in detail and "Registrer utflytting" in detail
+    cancelled = TimelineEvent.objects.get(household=tenancy.household, kind="tenancy_end_cancelled")
+    assert cancelled.occurred_on == today and "avlyst" in page(
+        client_for(tenancy.household.counsellor), "cases:household_detail", tenancy.household_id
+    )
+    assert tenancies_carry_through(as_of=later) == 0  # a called-off move-out is never carried through
+
+
+@pytest.mark.django_db
+def test_a_move_out_cannot_be_called_off_once_the_next_household_is_booked(
+    client_for, officer, tenancy, municipality, today
+):
+    ahead = today + timedelta(days=31)
+    tenancy_end(tenancy=tenancy, on=ahead, reason="bought", by=officer)
+    tenancy_start(unit=tenancy.unit, household=HouseholdFactory(municipality=municipality), start_date=ahead)
+    url = reverse("housing:tenancy_move_out", args=[tenancy.pk])
+    body = client_for(officer).post(url, {"cancel": "1"}).content.decode()
+    assert "Boligen er leid ut til en annen husstand i denne perioden." in body
+    tenancy.refresh_from_db()
+    assert tenancy.moved_out_on == ahead
