@@ -79,6 +79,15 @@ def test_a_move_out_a_month_ahead_is_shown_as_planned(page, live_server, login, 
         f"flytter ut {ahead:%d.%m.%Y} (planlagt"
     )
     shot(page, size, "unit-planned-move-out")
+    page.get_by_role("link", name="Endre eller avlys utflyttingen").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_label("Utflyttingsdato")).to_have_value(ahead.isoformat())
+    expect(page.get_by_role("button", name="Avlys utflyttingen")).to_be_visible()
+    shot(page, size, "move-out-change")
+    page.get_by_role("link", name="Avbryt").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
 
     page.get_by_role("link", name="H-2019-0004").click()
     page.wait_for_load_state("load")
