@@ -37,7 +37,7 @@ def queue_tabs(today):
 RESOLVING = [Decision.RESOLVED, Decision.CONTRACT_RENEWED]
 
 
-def handled_filter(filters: dict) -> Q:
+def handled_filter(filters: dict, user) -> Q:
     """The «Handled» tab's filters as one condition: the outcome (the resolving decision, or none: the
     household moved out), the period it was resolved in, a household reference or an address."""
     condition = Q()
@@ -51,7 +51,10 @@ def handled_filter(filters: dict) -> Q:
     if filters.get("resolved_to"):
         condition &= Q(resolved_on__lte=filters["resolved_to"])
     if q := (filters.get("q") or "").strip():
-        condition &= Q(tenancy__household__reference__iexact=q) | Q(tenancy__unit__address__icontains=q)
+        by_reference = Q(tenancy__household__reference__iexact=q)
+        if not user.is_manager:  # a restricted household's reference must not lead to its unit
+            by_reference &= Q(tenancy__household__restricted=False) | Q(tenancy__household__counsellor=user)
+        condition &= by_reference | Q(tenancy__unit__address__icontains=q)
     return condition
 
 
@@ -101,7 +104,7 @@ def flag_queue(request):
     if tab == "handled":
         order = ("-resolved_on", "-pk")
         filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-        selected = base.filter(tabs[tab]).filter(handled_filter(filters))
+        selected = base.filter(tabs[tab]).filter(handled_filter(filters, request.user))
         paginator = Paginator(selected.order_by(*order).values("pk"), PAGE_SIZE)
     else:
         order = ("tenancy__start_date", "pk")

@@ -113,3 +113,15 @@ def test_the_unit_page_keeps_each_tenancys_flags_with_their_decisions(client_for
     body = client_for(officer).get(url).content.decode()
     assert "Vil bli boende inntil videre" in body and str(officer) in body
     assert reverse("housing:flag_detail", args=[flag.pk]) in body and "Se hvordan det ble behandlet" in body
+
+
+@pytest.mark.django_db
+def test_a_restricted_households_reference_does_not_find_its_flag_for_an_officer(
+    client_for, officer, manager, municipality
+):
+    flag = flag_in(municipality, "H-SPERRET")
+    flag.tenancy.household.restricted = True
+    flag.tenancy.household.save()
+    flag_decide(flag=flag, decision="resolved", by=manager)
+    assert "Ingen behandlede husstander passer." in handled(client_for(officer), q="H-SPERRET")
+    assert "H-SPERRET" in handled(client_for(manager), q="H-SPERRET")
