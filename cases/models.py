@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -111,9 +112,13 @@ class HouseholdQuerySet(MunicipalityQuerySet):
 
     def with_housing_facts(self, user):
         """Current unit and move-in date; open long-tenure flags, and whether one is referred to `user`.
-        Read through the reverse relations only: cases never imports housing."""
+        Read through the reverse relations only: cases never imports housing. The current unit is the
+        one let today by the dates: a planned move-out keeps it, a planned move-in is not it yet."""
+        today = timezone.localdate()
         current = self.model.objects.filter(
-            pk=models.OuterRef("pk"), tenancies__moved_out_on__isnull=True
+            # One filter() call, so both conditions hold for the same tenancy (one join).
+            Q(pk=models.OuterRef("pk"), tenancies__start_date__lte=today)
+            & (Q(tenancies__moved_out_on__isnull=True) | Q(tenancies__moved_out_on__gt=today))
         ).order_by("-tenancies__start_date")
         flagged = self.model.objects.filter(
             # `isnull=True` alone would also match a tenancy with no flag at all (LEFT JOIN).

@@ -57,10 +57,22 @@ class UnitForm(forms.ModelForm):
 
 
 class MoveInForm(forms.Form):
-    household_reference = forms.CharField(
-        label=_("Household reference"),
-        max_length=40,
-        help_text=_("As on the household's page, e.g. H-00012."),
+    """The household is searched by name, reference or address and picked from the list (the page
+    renders only the matches, never every household of the municipality)."""
+
+    household_q = forms.CharField(
+        label=_("Find the household"),
+        required=False,
+        max_length=100,
+        help_text=_("A member's name, the household's reference or an address."),
+    )
+    household = forms.ModelChoiceField(
+        label=_("Household moving in"),
+        queryset=Household.objects.none(),
+        error_messages={
+            "required": _("Search for the household and choose it in the list."),
+            "invalid_choice": _("Choose an open household of your municipality from the list."),
+        },
     )
     start_date = forms.DateField(label=_("Moved in on"), widget=date_input())
     contract_end_date = forms.DateField(
@@ -73,14 +85,7 @@ class MoveInForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-
-    def clean_household_reference(self):
-        reference = self.cleaned_data["household_reference"].strip()
-        household = Household.objects.visible_to(self.user).open().filter(reference__iexact=reference).first()
-        if household is None:
-            raise forms.ValidationError(_("No open household with this reference in your municipality."))
-        self.household = household
-        return reference
+        self.fields["household"].queryset = Household.objects.visible_to(user).open()
 
     def clean(self):
         data = super().clean()
@@ -168,3 +173,24 @@ class FlagDecisionForm(forms.Form):
         if data.get("decision") == self.Decision.CONTRACT_RENEWED and not data.get("new_end_date"):
             self.add_error("new_end_date", _("Give the new contract end date."))
         return data
+
+
+class FlagHistoryFilterForm(forms.Form):
+    """Filters of the queue's «Handled» tab: how the flag ended, when, and which household or unit."""
+
+    OUTCOME_CHOICES = [
+        ("", _("All outcomes")),
+        ("resolved", _("Resolved")),
+        ("contract_renewed", _("Contract renewed")),
+        ("moved_out", _("The household moved out")),
+    ]
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES, required=False)
+    resolved_from = forms.DateField(label=_("Resolved from"), widget=date_input(), required=False)
+    resolved_to = forms.DateField(label=_("Resolved to"), widget=date_input(), required=False)
+    q = forms.CharField(
+        label=_("Household or address"),
+        required=False,
+        max_length=100,
+        help_text=_("A household's reference or a unit's address."),
+    )

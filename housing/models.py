@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,10 +56,23 @@ class MoveOutReason(models.TextChoices):
 
 
 class TenancyQuerySet(MunicipalityQuerySet):
+    """The dates are the state: a tenancy is planned before its start, running from its start to the
+    day before its move-out, ended from the move-out day on. Nothing stored says "let" or "vacant"."""
+
     def running_on(self, on: date):
+        """Let on `on` (DOMAIN.md): started on or before it, and not moved out by it."""
         return self.filter(start_date__lte=on).filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=on))
 
+    def running_today(self):
+        return self.running_on(timezone.localdate())
+
+    def starting_after(self, on: date):
+        """Move-ins registered ahead: not yet begun on `on`."""
+        return self.filter(start_date__gt=on)
+
     def active(self):
+        """No move-out registered yet: running, or a move-in registered ahead. Not "let today": a
+        tenancy with a planned move-out is let until its day (`running_on`)."""
         return self.filter(moved_out_on__isnull=True)
 
 
@@ -128,9 +142,29 @@ class Tenancy(ConstraintMessages, models.Model):
     def __str__(self):
         return f"{self.household} – {self.unit}"
 
+    def state_on(self, on: date) -> str:
+        """ "planned" before the start, "running" until the move-out day, "ended" from it."""
+        if self.start_date > on:
+            return "planned"
+        if self.moved_out_on is not None and self.moved_out_on <= on:
+            return "ended"
+        return "running"
+
+    @property
+    def state(self) -> str:
+        return self.state_on(timezone.localdate())
+
+    @property
+    def move_out_planned(self) -> bool:
+        """A move-out registered for a day still to come."""
+        return self.moved_out_on is not None and self.moved_out_on > timezone.localdate()
+
     @property
     def tenure_days(self) -> int:
-        return ((self.moved_out_on or date.today()) - self.start_date).days
+        """Days lived in the unit so far (to the move-out once it has happened)."""
+        today = timezone.localdate()
+        end = self.moved_out_on if self.moved_out_on and self.moved_out_on <= today else today
+        return max((end - self.start_date).days, 0)
 
     def overlapping(self):
         """Other tenancies of the same unit whose dates overlap this one's (end day exclusive)."""

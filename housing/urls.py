@@ -13,6 +13,7 @@ urlpatterns = [
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", units.unit_edit, name="unit_edit"),
     path("units/<int:pk>/move-in/", tenancies.tenancy_move_in, name="tenancy_move_in"),
+    path("households/choices/", tenancies.household_choices_view, name="household_choices"),
     path("tenancies/<int:pk>/renew/", tenancies.tenancy_renew_view, name="tenancy_renew"),
     path("tenancies/<int:pk>/move-out/", tenancies.tenancy_move_out, name="tenancy_move_out"),
     path("flags/", flags.flag_queue, name="flag_queue"),

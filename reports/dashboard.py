@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from boveileder.changes import data_changed, generation
+from boveileder.dates import years_later
 from reports import indicators, quality
 from reports.periods import Quarter, Year
 
@@ -20,9 +21,15 @@ CACHE_SECONDS = 15 * 60
 
 
 def dashboard_periods(chosen: Quarter | Year) -> dict[str, tuple[date, date]]:
-    """The chosen quarter or year, and the same one a year earlier."""
+    """The chosen quarter or year, and the same one a year earlier. A period not over yet runs up to
+    today, so a move registered ahead is not counted as done before its day (issue 14) and "let on
+    the last day" means let today; last year's then runs up to the same day a year earlier."""
     earlier = chosen.a_year_earlier()
-    return {"value": (chosen.first, chosen.last), "last_year": (earlier.first, earlier.last)}
+    today = timezone.localdate()
+    if chosen.last <= today:
+        return {"value": (chosen.first, chosen.last), "last_year": (earlier.first, earlier.last)}
+    same_day = min(earlier.last, years_later(today, -1))
+    return {"value": (chosen.first, today), "last_year": (earlier.first, same_day)}
 
 
 def _key(user, periods) -> str:

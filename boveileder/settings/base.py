@@ -214,6 +214,11 @@ CELERY_BEAT_SCHEDULE["housing-flags-raise-nightly"] = {
     "task": "housing.flags_raise_nightly",
     "schedule": crontab(hour=2, minute=30),
 }
+# Issue 14: moves registered ahead are carried through on their day (timeline, flags), before the flags.
+CELERY_BEAT_SCHEDULE["housing-tenancies-carry-through-nightly"] = {
+    "task": "housing.tenancies_carry_through_nightly",
+    "schedule": crontab(hour=2, minute=15),
+}
 # Issue 7/10: remove import uploads and export files older than a job lives (they may hold national IDs).
 CELERY_BEAT_SCHEDULE["housing-exchange-sweep-hourly"] = {
     "task": "housing.exchange_sweep",

@@ -37,9 +37,8 @@ from cases.models import (
     StartLoanStatusChange,
     TimelineEvent,
 )
-from cases.services.timeline import timeline_record
-from housing.models import MoveOutReason, RentalUnit, Tenancy
-from housing.services.tenancies import tenancy_end
+from housing.models import RentalUnit, Tenancy
+from housing.services.tenancies import tenancy_end, tenancy_events_record
 
 from . import cells
 from .problems import ImportRejected, Problem
@@ -433,24 +432,9 @@ class _Import:
                 self.apply("tenancies", number, tenancy, values, created=False)
 
     def tenancy_events(self, tenancy, unit, household):
-        timeline_record(
-            household=household,
-            kind="tenancy_started",
-            summary=_("Moved in to %(address)s") % {"address": unit.address},
-            on=tenancy.start_date,
-            actor=self.by,
-            subject=tenancy,
-        )
-        if tenancy.moved_out_on:
-            timeline_record(
-                household=household,
-                kind="tenancy_ended",
-                summary=_("Moved out of %(address)s: %(reason)s")
-                % {"address": unit.address, "reason": MoveOutReason(tenancy.move_out_reason).label},
-                on=tenancy.moved_out_on,
-                actor=self.by,
-                subject=tenancy,
-            )
+        """Moved in (and out), or planned, by the dates (issue 14): as `tenancy_start`/`tenancy_end`."""
+        tenancy.unit, tenancy.household = unit, household
+        tenancy_events_record(tenancy=tenancy, by=self.by)
 
     def tenancy_move_out(self, number, tenancy, values):
         """The file ends a running tenancy: a move-out like any other, through `tenancy_end`."""

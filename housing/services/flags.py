@@ -58,7 +58,8 @@ def flags_due(
     running on `as_of` that should get a new flag, as one queryset annotated with `is_tenure_due` and
     `is_expiry_due`.
 
-    A tenancy with an unresolved flag gets none. After resolved flags a reason counts only when it is
+    A tenancy with an unresolved flag gets none, nor does one whose move-out is registered (a planned
+    move-out is the next step already). After resolved flags a reason counts only when it is
     new: the tenure reason when no flag for it was decided within the last tenure period, the
     contract's end when no flag was raised for that same end date."""
     municipalities = [municipality] if municipality is not None else list(municipalities)
@@ -77,6 +78,7 @@ def flags_due(
     return (
         Tenancy.objects.filter(municipality__in=[m.pk for m in municipalities])
         .running_on(as_of)
+        .filter(moved_out_on__isnull=True)
         .filter(tenure_due | expiry_due)
         .exclude(Exists(flags.filter(resolved_on__isnull=True)))
         .filter(

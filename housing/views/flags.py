@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,23 +14,50 @@ from boveileder.models import Role
 from boveileder.once import create_once
 from cases.access import get_record_for
 from cases.models import FollowUp, StartLoanApplication
-from housing.forms import FlagDecisionForm, ThresholdsForm
-from housing.models import LongTenureFlag
+from housing.forms import FlagDecisionForm, FlagHistoryFilterForm, ThresholdsForm
+from housing.models import FlagDecision, LongTenureFlag
 from housing.services.flags import flag_decide, flag_thresholds_set
 from housing.views.units import add_form_errors
 
 Status = LongTenureFlag.Status
+Decision = LongTenureFlag.Decision
 PAGE_SIZE = 50
 
 
 def queue_tabs(today):
-    """The queue's three views of the unresolved flags, each a filter."""
+    """The queue's three views of the unresolved flags and the history of the resolved ones, each a filter."""
+    unresolved = Q(resolved_on__isnull=True)
     awake = Q(status=Status.OPEN) | Q(status=Status.SLEEPING, sleep_until__lte=today)
     return {
-        "todo": awake,
-        "following": Q(status__in=[Status.REFERRED, Status.STARTLOAN_ENCOURAGED]),
-        "sleeping": Q(status=Status.SLEEPING, sleep_until__gt=today),
+        "todo": unresolved & awake,
+        "following": unresolved & Q(status__in=[Status.REFERRED, Status.STARTLOAN_ENCOURAGED]),
+        "sleeping": unresolved & Q(status=Status.SLEEPING, sleep_until__gt=today),
+        "handled": Q(resolved_on__isnull=False),
     }
+
+
+RESOLVING = [Decision.RESOLVED, Decision.CONTRACT_RENEWED]
+
+
+def handled_filter(filters: dict, user) -> Q:
+    """The «Handled» tab's filters as one condition: the outcome (the resolving decision, or none: the
+    household moved out), the period it was resolved in, a household reference or an address."""
+    condition = Q()
+    decisions = FlagDecision.objects.filter(flag=OuterRef("pk"))
+    if (outcome := filters.get("outcome")) in RESOLVING:
+        condition &= Q(Exists(decisions.filter(decision=outcome)))
+    elif outcome == "moved_out":
+        condition &= ~Q(Exists(decisions.filter(decision__in=RESOLVING)))
+    if filters.get("resolved_from"):
+        condition &= Q(resolved_on__gte=filters["resolved_from"])
+    if filters.get("resolved_to"):
+        condition &= Q(resolved_on__lte=filters["resolved_to"])
+    if q := (filters.get("q") or "").strip():
+        by_reference = Q(tenancy__household__reference__iexact=q)
+        if not user.is_manager:  # a restricted household's reference must not lead to its unit
+            by_reference &= Q(tenancy__household__restricted=False) | Q(tenancy__household__counsellor=user)
+        condition &= by_reference | Q(tenancy__unit__address__icontains=q)
+    return condition
 
 
 def household_visible(user):
@@ -50,7 +77,6 @@ def flags_for_queue(user):
     household = OuterRef("tenancy__household")
     return (
         LongTenureFlag.objects.for_municipality(user.municipality_id)
-        .unresolved()
         .select_related("tenancy__household__counsellor", "tenancy__unit", "referred_to")
         .annotate(
             visible=household_visible(user),
@@ -69,26 +95,61 @@ def flags_for_queue(user):
 @require_GET
 @role_required(Role.OFFICER, Role.MANAGER)
 def flag_queue(request):
-    """Open flags, longest residence first, with what the officer needs to decide the next step."""
+    """Open flags, longest residence first, with what the officer needs to decide the next step; and
+    under «Handled» the resolved ones, latest first, with their decisions."""
     today = timezone.localdate()
     tabs = queue_tabs(today)
     tab = request.GET.get("show") if request.GET.get("show") in tabs else "todo"
-    base = LongTenureFlag.objects.for_municipality(request.user.municipality_id).unresolved()
+    base = LongTenureFlag.objects.for_municipality(request.user.municipality_id)
     counts = base.aggregate(**{name: Count("pk", filter=condition) for name, condition in tabs.items()})
-    order = ("tenancy__start_date", "pk")
-    # Page over the ids alone (one join, no per-row subqueries); only the page's rows get the facts.
-    paginator = Paginator(base.filter(tabs[tab]).order_by(*order).values("pk"), PAGE_SIZE)
-    paginator.count = counts[tab]  # already counted above: spare the paginator its own COUNT
+    filter_form = FlagHistoryFilterForm(request.GET if tab == "handled" else None)
+    if tab == "handled":
+        order = ("-resolved_on", "-pk")
+        filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+        selected = base.filter(tabs[tab]).filter(handled_filter(filters, request.user))
+        paginator = Paginator(selected.order_by(*order).values("pk"), PAGE_SIZE)
+    else:
+        order = ("tenancy__start_date", "pk")
+        # Page over the ids alone (one join, no per-row subqueries); only the page's rows get the facts.
+        paginator = Paginator(base.filter(tabs[tab]).order_by(*order).values("pk"), PAGE_SIZE)
+        paginator.count = counts[tab]  # already counted above: spare the paginator its own COUNT
     page = paginator.get_page(request.GET.get("page"))
-    flags = list(flags_for_queue(request.user).filter(pk__in=page.object_list).order_by(*order))
+    flags = flags_for_queue(request.user).filter(pk__in=page.object_list).order_by(*order)
+    if tab == "handled":
+        flags = flags.prefetch_related(
+            Prefetch("decisions", queryset=FlagDecision.objects.select_related("by", "referred_to"))
+        )
+    flags = list(flags)
     loan_labels = dict(StartLoanApplication.Status.choices)
     for flag in flags:
         flag.loan_label = loan_labels.get(flag.loan_status, "")
+        if tab == "handled":
+            flag.outcome = outcome_of(flag)
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "housing/flag_queue.html",
-        {"page": page, "flags": flags, "tab": tab, "counts": counts, "today": today},
+        {
+            "page": page,
+            "flags": flags,
+            "tab": tab,
+            "counts": counts,
+            "today": today,
+            "filter_form": filter_form,
+            "page_query": params.urlencode(),
+        },
     )
+
+
+def outcome_of(flag) -> str:
+    """How a resolved flag ended: its resolving decision, or the household's move-out."""
+    resolving = [d for d in flag.decisions.all() if d.decision in RESOLVING]
+    if resolving:
+        return resolving[-1].get_decision_display()
+    if flag.tenancy.moved_out_on is not None and flag.tenancy.moved_out_on <= flag.resolved_on:
+        return _("The household moved out")
+    return Status.RESOLVED.label
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,6 +164,20 @@ def flag_detail(request, pk):
         household=lambda flag: flag.tenancy.household_id,
         pk=pk,
     )
+    if flag.resolved_on is not None:
+        # A resolved flag is kept with its history; it takes no more decisions.
+        return render(
+            request,
+            "housing/flag_detail.html",
+            {
+                "flag": _with_loan_label(flag),
+                "form": None,
+                "decisions": flag.decisions.select_related("by", "referred_to"),
+                "outcome": outcome_of(flag),
+                "today": timezone.localdate(),
+            },
+            status=409 if request.method == "POST" else 200,
+        )
     form = FlagDecisionForm(
         request.POST or None,
         municipality=request.user.municipality_id,
@@ -130,12 +205,16 @@ def flag_detail(request, pk):
             )
             return redirect("housing:flag_queue")
     decisions = flag.decisions.select_related("by", "referred_to")
-    flag.loan_label = dict(StartLoanApplication.Status.choices).get(flag.loan_status, "")
     return render(
         request,
         "housing/flag_detail.html",
-        {"flag": flag, "form": form, "decisions": decisions, "today": timezone.localdate()},
+        {"flag": _with_loan_label(flag), "form": form, "decisions": decisions, "today": timezone.localdate()},
     )
+
+
+def _with_loan_label(flag):
+    flag.loan_label = dict(StartLoanApplication.Status.choices).get(flag.loan_status, "")
+    return flag
 
 
 @require_http_methods(["GET", "POST"])

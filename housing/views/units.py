@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -13,7 +14,7 @@ from boveileder.models import Role
 from boveileder.once import create_once
 from cases.models import Household
 from housing.forms import UnitFilterForm, UnitForm
-from housing.models import LongTenureFlag, RentalUnit, Tenancy, TenancyRenewal
+from housing.models import FlagDecision, LongTenureFlag, RentalUnit, Tenancy, TenancyRenewal
 from housing.services.units import unit_create, unit_update
 
 PAGE_SIZE = 50
@@ -36,9 +37,14 @@ def unit_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     # A scalar subquery, not EXISTS: PostgreSQL hashes an EXISTS over every running tenancy in the
     # country (130 ms at national scale) where this probes the unit's own 51 rows (5 ms).
-    running = Tenancy.objects.active().filter(unit=OuterRef("pk")).annotate(let=Value(True)).values("let")[:1]
+    # Let or vacant today by the dates: a move registered ahead changes nothing before its day.
+    today = timezone.localdate()
+    running = Tenancy.objects.running_on(today).filter(unit=OuterRef("pk"))
+    planned = Tenancy.objects.starting_after(today).filter(unit=OuterRef("pk")).order_by("start_date")
     units = RentalUnit.objects.for_municipality(request.user.municipality_id).annotate(
-        is_let=Coalesce(Subquery(running), Value(False))
+        is_let=Coalesce(Subquery(running.annotate(let=Value(True)).values("let")[:1]), Value(False)),
+        moving_out_on=Subquery(running.values("moved_out_on")[:1]),
+        moving_in_on=Subquery(planned.values("start_date")[:1]),
     )
     if q := (filters.get("q") or "").strip():
         units = units.filter(
@@ -88,7 +94,9 @@ def unit_detail(request, pk):
     tenancies = list(
         unit.tenancies.select_related("household").prefetch_related(
             Prefetch("renewals", queryset=TenancyRenewal.objects.select_related("by")),
+            # Resolved flags stay on the page with their decisions: who, when, what, the note.
             Prefetch("flags", queryset=LongTenureFlag.objects.order_by("-raised_on", "-pk")),
+            Prefetch("flags__decisions", queryset=FlagDecision.objects.select_related("by")),
         )
     )
     visible = set(
@@ -96,11 +104,20 @@ def unit_detail(request, pk):
         .filter(pk__in=[t.household_id for t in tenancies])
         .values_list("pk", flat=True)
     )
+    today = timezone.localdate()
     for tenancy in tenancies:
         tenancy.household_visible = tenancy.household_id in visible
-    current = next((t for t in tenancies if t.moved_out_on is None), None)
+        tenancy.state_today = tenancy.state_on(today)
+    # Let today by the dates; the tenancy without a move-out (running or planned) takes the next one.
+    current = next((t for t in tenancies if t.state_today == "running"), None)
+    upcoming = min(
+        (t for t in tenancies if t.state_today == "planned"), key=lambda t: t.start_date, default=None
+    )
+    unended = next((t for t in tenancies if t.moved_out_on is None), None)
     return render(
-        request, "housing/unit_detail.html", {"unit": unit, "tenancies": tenancies, "current": current}
+        request,
+        "housing/unit_detail.html",
+        {"unit": unit, "tenancies": tenancies, "current": current, "upcoming": upcoming, "unended": unended},
     )
 
 

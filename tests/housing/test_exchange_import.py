@@ -197,3 +197,30 @@ def test_the_counts_are_in_norwegian_by_default(tmp_path, kari):
     call_command("import_cases", str(path), "--municipality", "alesund", "--dry-run", stdout=out)
     assert "households: 2 opprettet, 0 oppdatert, 0 uendret" in out.getvalue()
     assert "Prøvekjøring: ingenting ble lagret." in out.getvalue()
+
+
+def test_moves_dated_ahead_are_imported_as_planned(tmp_path, kari):
+    """Issue 14: a file from Kobo may hold a move-out or a move-in not yet come; the timeline says
+    planned, never that it has happened."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ahead = timezone.localdate() + timedelta(days=40)
+    sheets = data(
+        tenancies=[
+            (1, {"moved_out_on": ahead.isoformat(), "move_out_reason": "private_rental"}),
+            {
+                "unit_ref": "U-2",
+                "household_ref": "H-1",
+                "start_date": ahead.isoformat(),
+                "contract_end_date": "",
+                "moved_out_on": "",
+                "move_out_reason": "",
+            },
+        ]
+    )
+    assert run(write(tmp_path, xlsx(sheets)))[0] == 0
+    assert not TimelineEvent.objects.filter(occurred_on__gt=timezone.localdate()).exists()
+    kinds = set(TimelineEvent.objects.values_list("kind", flat=True))
+    assert {"tenancy_end_planned", "tenancy_start_planned"} <= kinds

@@ -142,3 +142,17 @@ def test_anonymous_goes_to_login(client, disbursed):
 @pytest.mark.django_db
 def test_wrong_method_is_405(client_for, counsellor, disbursed):
     assert client_for(counsellor).put(url(disbursed)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_move_out_after_the_purchase_dated_ahead_is_shown_as_planned(
+    client_for, counsellor, disbursed, tenancy
+):
+    """Issue 14: the keys to the new home come next month; until then the household still lives here."""
+    ahead = TODAY + timedelta(days=30)
+    client = client_for(counsellor)
+    response = client.post(url(disbursed), {"tenancy": tenancy.pk, "moved_out_on": ahead.isoformat()})
+    assert response.status_code == 302
+    body = client.get(reverse("cases:startloan_detail", args=[disbursed.pk])).content.decode()
+    assert f"Husstanden flytter ut av den kommunale boligen {ahead:%d.%m.%Y}" in body
+    assert "flyttet ut av" not in body

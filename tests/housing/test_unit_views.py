@@ -212,11 +212,7 @@ def test_bad_unit_input_is_explained_and_kept(client_for, officer, unit):
 def test_a_move_in_makes_the_unit_let_and_goes_on_the_timeline(client_for, officer, unit, household):
     response = client_for(officer).post(
         reverse("housing:tenancy_move_in", args=[unit.pk]),
-        {
-            "household_reference": household.reference.lower(),
-            "start_date": "2026-01-15",
-            "contract_end_date": "",
-        },
+        {"household": household.pk, "start_date": "2026-01-15", "contract_end_date": ""},
     )
     assert response.status_code == 302
     tenancy = Tenancy.objects.get(unit=unit)
@@ -238,30 +234,25 @@ def test_a_move_in_into_a_let_unit_or_for_an_unknown_household_is_explained(
     url = reverse("housing:tenancy_move_in", args=[tenancy.unit.pk])
     body = (
         client_for(officer)
-        .post(url, {"household_reference": foreign.reference, "start_date": "2026-01-15"})
+        .post(url, {"household": foreign.pk, "household_q": "Molde", "start_date": "2026-01-15"})
         .content.decode()
     )
-    assert "Ingen åpen husstand med denne referansen i kommunen din." in body
-    assert f'value="{foreign.reference}"' in body
+    assert "Velg en åpen husstand i kommunen din fra listen." in body
+    assert 'value="Molde"' in body and 'value="2026-01-15"' in body
+    assert foreign.reference not in body
+    body = client_for(officer).post(url, {"start_date": "2026-01-15"}).content.decode()
+    assert "Søk etter husstanden og velg den i listen." in body
     local = HouseholdFactory(municipality=tenancy.municipality)
     body = (
         client_for(officer)
         .post(
             url,
-            {
-                "household_reference": local.reference,
-                "start_date": "2026-01-15",
-                "contract_end_date": "2025-01-01",
-            },
+            {"household": local.pk, "start_date": "2026-01-15", "contract_end_date": "2025-01-01"},
         )
         .content.decode()
     )
     assert "Kontrakten kan ikke utløpe før innflyttingsdatoen." in body
-    body = (
-        client_for(officer)
-        .post(url, {"household_reference": local.reference, "start_date": "2026-01-15"})
-        .content.decode()
-    )
+    body = client_for(officer).post(url, {"household": local.pk, "start_date": "2026-01-15"}).content.decode()
     assert "Boligen er leid ut til en annen husstand i denne perioden." in body
     assert 'value="2026-01-15"' in body
     assert Tenancy.objects.filter(unit=tenancy.unit).count() == 1
