@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[QqKk]\s*([1-4])\s*$")
 
@@ -30,7 +30,8 @@ class Quarter:
 
     @property
     def last(self) -> date:
-        return self.next().first - timedelta(days=1)
+        month = 3 * self.number
+        return date(self.year, month, 31 if month in (3, 12) else 30)
 
     def next(self) -> "Quarter":
         return Quarter(self.year + self.number // 4, self.number % 4 + 1)
