@@ -14,6 +14,7 @@ from cases.models import Decision, Household
 from cases.services.timeline import timeline_record
 from housing.models import RentalUnit
 from tests.factories import CounsellorFactory, HouseholdFactory, PersonFactory
+from tests.factories import StartLoanApplicationFactory as StartLoanFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -185,3 +186,32 @@ def test_funder_report_refuses_a_quarter_not_begun_with_a_clear_message(municipa
             "--format",
             "json",
         )
+
+
+@pytest.mark.parametrize("edge", [date.max, date.min])
+def test_a_start_up_loan_dated_at_an_edge_of_the_calendar_leaves_every_page_working(
+    client_for, counsellor, officer, household, edge
+):
+    """Received (or decided, or its certificate valid until) 31.12.9999 or 01.01.0001, as an import
+    could leave it: the counsellor's landing page, the pipeline and the application still open."""
+    waiting = StartLoanFactory(household=household, received_on=edge)
+    rejected = StartLoanFactory(household=household, received_on=edge, status="rejected", decided_on=edge)
+    approved = StartLoanFactory(
+        household=household,
+        received_on=edge,
+        status="approved",
+        decided_on=edge,
+        approval_kind="certificate",
+        certificate_valid_until=edge,
+    )
+    for user, url in [
+        (counsellor, reverse("cases:caseload")),
+        (counsellor, reverse("cases:startloan_pipeline")),
+        (officer, reverse("cases:startloan_pipeline")),
+        *[
+            (counsellor, reverse("cases:startloan_detail", args=[a.pk]))
+            for a in (waiting, rejected, approved)
+        ],
+        (counsellor, reverse("cases:household_detail", args=[household.pk])),
+    ]:
+        assert client_for(user).get(url).status_code == 200, url
