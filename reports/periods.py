@@ -16,7 +16,7 @@ class Quarter:
     def parse(cls, text: str) -> "Quarter":
         """`2013Q1` (also `2013-Q1`, `2013K1`); ValueError otherwise."""
         match = QUARTER_RE.match(text or "")
-        if not match:
+        if not match or int(match.group(1)) < date.min.year:  # 0000Q1: no such year
             raise ValueError(text)
         return cls(int(match.group(1)), int(match.group(2)))
 

@@ -171,6 +171,11 @@ def test_flag_long_tenure_refuses_a_day_in_the_future_with_a_clear_message():
         call_command("flag_long_tenure", "--as-of", "9999-12-31")
 
 
+def test_funder_report_refuses_a_quarter_of_year_zero_with_a_clear_message(municipality):
+    with pytest.raises(CommandError, match="not a quarter"):
+        call_command("funder_report", "--funder", "husbanken", "--quarter", "0000Q1", "--format", "json")
+
+
 def test_funder_report_refuses_a_quarter_not_begun_with_a_clear_message(municipality):
     with pytest.raises(CommandError, match="9999Q4"):
         call_command("funder_report", "--funder", "husbanken", "--quarter", "9999Q4", "--format", "json")
