@@ -220,3 +220,15 @@ def test_a_start_up_loan_dated_at_an_edge_of_the_calendar_leaves_every_page_work
         (counsellor, reverse("cases:household_detail", args=[household.pk])),
     ]:
         assert client_for(user).get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("postcode", ["⁶⁰⁰⁴", "６００４", "٦٠٠٤"])
+def test_a_postcode_in_other_digits_than_0_to_9_is_refused(client_for, officer, postcode):
+    """str.isdigit() says yes to superscripts and full-width digits; a Norwegian postcode is 0–9."""
+    response = client_for(officer).post(
+        reverse("housing:unit_create"),
+        {"reference": "B-1", "address": "Nygata 1", "postcode": postcode, "rooms": "2", "in_use": "on"},
+    )
+    assert response.status_code == 200
+    assert "Et postnummer har fire sifre" in response.content.decode()
+    assert not RentalUnit.objects.exists()
