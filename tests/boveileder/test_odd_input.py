@@ -232,3 +232,12 @@ def test_a_postcode_in_other_digits_than_0_to_9_is_refused(client_for, officer, 
     assert response.status_code == 200
     assert "Et postnummer har fire sifre" in response.content.decode()
     assert not RentalUnit.objects.exists()
+
+
+def test_a_person_born_on_the_last_date_there_is_is_a_child():
+    """The eighteenth birthday of someone born 31.12.9999 is past the calendar: a child, no error."""
+    from cases.models import Person
+
+    assert Person(birth_date=date.max).is_child_on(TODAY)
+    assert Person(birth_date=date(2008, 2, 29)).is_child_on(date(2026, 2, 28))
+    assert not Person(birth_date=date(2008, 2, 29)).is_child_on(date(2026, 3, 1))
