@@ -11,7 +11,7 @@ handler500 = "boveileder.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/code/", otp_views.otp_verify, name="otp_verify"),
     path("login/two-factor/", otp_views.otp_setup, name="otp_setup"),

@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
@@ -27,6 +30,17 @@ def home(request):
     if user.is_superuser:
         return redirect("admin:index")
     return render(request, "no_role.html", status=403)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; a signed-in user sent back to it (`?next=/login/`) lands on the start page
+    instead of Django's redirect-loop error (a 500)."""
+
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return "" if url and urlsplit(url).path == self.request.path else url
 
 
 @login_not_required

@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from boveileder.constraints import ConstraintMessages
+from boveileder.dates import date_shift, years_later
 from boveileder.models import Municipality, validate_postcode
 from boveileder.national_id import validate_national_id
+from boveileder.validators import validate_no_control_characters
 
 
 def _exists_per_row(queryset):
@@ -177,7 +179,7 @@ class Household(ConstraintMessages, models.Model):
         OTHER = "other", _("Other")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="households")
-    reference = models.CharField(_("reference"), max_length=40)
+    reference = models.CharField(_("reference"), max_length=40, validators=[validate_no_control_characters])
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("counsellor"),
@@ -311,11 +313,8 @@ class Person(ConstraintMessages, models.Model):
         """A child on a date: the 18th birthday is after that date. No birth date: an adult."""
         if self.birth_date is None:
             return False
-        try:
-            eighteenth = self.birth_date.replace(year=self.birth_date.year + 18)
-        except ValueError:  # born 29 February
-            eighteenth = date(self.birth_date.year + 18, 3, 1)
-        return eighteenth > on
+        # Born 29 February: 18 on 1 March in a common year; born near 9999, a child for ever.
+        return years_later(self.birth_date, 18) > on
 
 
 # --- follow-ups -------------------------------------------------------------------------------
@@ -431,7 +430,7 @@ class ConsentQuerySet(MunicipalityQuerySet):
         """In force on `on` and ending within `days` after it."""
         from datetime import timedelta
 
-        return self.in_force_on(on).filter(valid_until__lte=on + timedelta(days=days))
+        return self.in_force_on(on).filter(valid_until__lte=date_shift(on, timedelta(days=days)))
 
 
 class Consent(models.Model):
@@ -505,7 +504,9 @@ class StartLoanApplication(models.Model):
         COMMITMENT = "commitment", _("Loan commitment for a given home")
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="startloans")
-    startskudd_ref = models.CharField(_("Startskudd case number"), max_length=40, blank=True)
+    startskudd_ref = models.CharField(
+        _("Startskudd case number"), max_length=40, blank=True, validators=[validate_no_control_characters]
+    )
     received_on = models.DateField(_("received on"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.PURCHASE)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
@@ -697,7 +698,9 @@ class DecisionLetter(models.Model):
     rendered_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     archived_on = models.DateField(_("filed in the archive on"), null=True, blank=True)
-    archive_ref = models.CharField(_("archive reference"), max_length=60, blank=True)
+    archive_ref = models.CharField(
+        _("archive reference"), max_length=60, blank=True, validators=[validate_no_control_characters]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

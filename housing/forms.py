@@ -51,7 +51,7 @@ class UnitForm(forms.ModelForm):
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
-        if postcode and not (postcode.isdigit() and len(postcode) == 4):
+        if postcode and not (postcode.isascii() and postcode.isdigit() and len(postcode) == 4):
             raise forms.ValidationError(_("A postcode has four digits."))
         return postcode
 

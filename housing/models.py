@@ -12,20 +12,27 @@ from simple_history.models import HistoricalRecords
 
 from boveileder.constraints import ConstraintMessages
 from boveileder.models import Municipality
+from boveileder.validators import validate_no_control_characters
 from cases.models import Household, MunicipalityQuerySet, StartLoanApplication
 
 
 class RentalUnit(ConstraintMessages, models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="units")
-    reference = models.CharField(_("unit reference"), max_length=40)
+    reference = models.CharField(
+        _("unit reference"), max_length=40, validators=[validate_no_control_characters]
+    )
     address = models.CharField(_("address"), max_length=200)
     postcode = models.CharField(_("postcode"), max_length=4, blank=True)
     city = models.CharField(_("city"), max_length=80, blank=True)
     rooms = models.PositiveSmallIntegerField(_("rooms"), null=True, blank=True)
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=6, decimal_places=1, null=True, blank=True)
     monthly_rent_nok = models.PositiveIntegerField(_("monthly rent (kr)"), null=True, blank=True)
-    kobo_id = models.CharField(_("Kobo id"), max_length=40, blank=True)
-    bruksenhetsnummer = models.CharField(_("bruksenhetsnummer"), max_length=20, blank=True)
+    kobo_id = models.CharField(
+        _("Kobo id"), max_length=40, blank=True, validators=[validate_no_control_characters]
+    )
+    bruksenhetsnummer = models.CharField(
+        _("bruksenhetsnummer"), max_length=20, blank=True, validators=[validate_no_control_characters]
+    )
     in_use = models.BooleanField(_("in use"), default=True)
 
     history = HistoricalRecords()

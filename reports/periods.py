@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[QqKk]\s*([1-4])\s*$")
 YEAR_RE = re.compile(r"^\s*(\d{4})\s*$")
@@ -17,7 +17,7 @@ class Quarter:
     def parse(cls, text: str) -> "Quarter":
         """`2013Q1` (also `2013-Q1`, `2013K1`); ValueError otherwise."""
         match = QUARTER_RE.match(text or "")
-        if not match:
+        if not match or int(match.group(1)) < date.min.year:  # 0000Q1: no such year
             raise ValueError(text)
         return cls(int(match.group(1)), int(match.group(2)))
 
@@ -31,7 +31,8 @@ class Quarter:
 
     @property
     def last(self) -> date:
-        return self.next().first - timedelta(days=1)
+        month = 3 * self.number
+        return date(self.year, month, 31 if month in (3, 12) else 30)
 
     def next(self) -> "Quarter":
         return Quarter(self.year + self.number // 4, self.number % 4 + 1)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from boveileder.validators import validate_no_control_characters
 from cases.models import Appeal, Decision, Person
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -101,7 +102,9 @@ class DecisionSendBackForm(forms.Form):
 
 class LetterArchiveForm(forms.Form):
     archived_on = _date_field(_("Filed in the archive on"), initial=timezone.localdate)
-    archive_ref = forms.CharField(label=_("Archive reference"), max_length=60)
+    archive_ref = forms.CharField(
+        label=_("Archive reference"), max_length=60, validators=[validate_no_control_characters]
+    )
 
 
 class AppealRegisterForm(forms.Form):

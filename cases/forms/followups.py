@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from boveileder.fields import IdMultipleChoiceField
 from cases.models import FollowUp, PartnerAgency
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,7 +37,7 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(
         label=pgettext_lazy("follow-up", "Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    partner_agencies = forms.ModelMultipleChoiceField(
+    partner_agencies = IdMultipleChoiceField(
         label=_("Partner agencies that took part"),
         queryset=PartnerAgency.objects.none(),
         required=False,

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from boveileder.validators import validate_no_control_characters
 from cases.models import StartLoanApplication
 from cases.services.startloans import DOCUMENTS, MAX_AMOUNT
 
@@ -26,7 +27,12 @@ def amount_field(label, help_text=""):
 
 
 class StartLoanForm(forms.Form):
-    startskudd_ref = forms.CharField(label=_("Case number in Startskudd"), max_length=40, required=False)
+    startskudd_ref = forms.CharField(
+        label=_("Case number in Startskudd"),
+        max_length=40,
+        required=False,
+        validators=[validate_no_control_characters],
+    )
     received_on = forms.DateField(label=_("Received on"), **DATE_WIDGET)
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=StartLoanApplication.Purpose.choices, widget=forms.RadioSelect

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from boveileder.dates import date_shift
 from boveileder.models import User
 from boveileder.pdf import render_pdf
 from cases.deadlines import Deadline
@@ -51,7 +52,7 @@ def appeal_deadline(decision: Decision) -> date | None:
     """The last day to appeal: three weeks after the decision was made."""
     if decision.approved_on is None:
         return None
-    return decision.approved_on + timedelta(weeks=APPEAL_WEEKS)
+    return date_shift(decision.approved_on, timedelta(weeks=APPEAL_WEEKS))
 
 
 def decision_may_approve(user, decision: Decision) -> bool:
@@ -303,7 +304,7 @@ def decision_renew(*, decision: Decision, by) -> Decision:
         raise ValidationError(_("Only an approved decision can be renewed."))
     if Decision.objects.filter(replaces=old).exists():
         raise ValidationError(_("This decision has already been replaced."))
-    period_from = old.period_to + timedelta(days=1) if old.period_to else timezone.localdate()
+    period_from = date_shift(old.period_to, timedelta(days=1)) if old.period_to else timezone.localdate()
     new = Decision.objects.create(
         household=old.household,
         person=old.person,
@@ -542,8 +543,8 @@ def approver_set(*, staff, allowed: bool, by):
 def decision_deadlines(user, households, today: date) -> list[Deadline]:
     """Appeal deadlines running, appeals awaiting the second look or forwarding, decisions to renew."""
     found = []
-    appeal_from = today - timedelta(weeks=APPEAL_WEEKS)
-    renew_until = today + timedelta(days=RENEWAL_WINDOW_DAYS)
+    appeal_from = date_shift(today, -timedelta(weeks=APPEAL_WEEKS))
+    renew_until = date_shift(today, timedelta(days=RENEWAL_WINDOW_DAYS))
     # The appeal windows and the periods ending, in one query.
     approved = (
         Decision.objects.filter(household__in=households, status=Decision.Status.APPROVED)
@@ -590,7 +591,7 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
             continue
         found.append(
             Deadline(
-                due=appeal.received_on + timedelta(days=SECOND_LOOK_DAYS),
+                due=date_shift(appeal.received_on, timedelta(days=SECOND_LOOK_DAYS)),
                 household_id=appeal.decision.household_id,
                 household_reference=appeal.decision.household.reference,
                 text=text,

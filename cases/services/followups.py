@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boveileder.dates import date_shift
 from cases.deadlines import Deadline
 from cases.models import FollowUp
 from cases.services.timeline import timeline_record
@@ -121,7 +122,7 @@ def followup_deadlines(user, households, today) -> list[Deadline]:
     due = (
         households.model.objects.filter(pk__in=households.values("pk"))
         .with_contact_facts()
-        .filter(next_step_due__lte=today + timedelta(days=DEADLINE_HORIZON_DAYS))
+        .filter(next_step_due__lte=date_shift(today, timedelta(days=DEADLINE_HORIZON_DAYS)))
         .exclude(next_step="")
         .values_list("pk", "reference", "next_step", "next_step_due")
     )

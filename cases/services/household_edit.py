@@ -71,7 +71,10 @@ def household_update(*, household: Household, by, **changes) -> Household:
         raise ValidationError({"enrolled_on": _("The date cannot be in the future.")})
     for name in changed:
         setattr(household, name, changes[name])
-    household.full_clean(validate_unique=False, validate_constraints=False)
+    # Only what changes is checked: a reference stored before today's rules (an old import) must
+    # not stop the counsellor from correcting the enrolment date.
+    unchanged = [f.name for f in household._meta.fields if f.name not in changed]
+    household.full_clean(exclude=unchanged, validate_unique=False, validate_constraints=False)
     household._history_user = by
     household.save(update_fields=changed)
     timeline_record(

@@ -36,8 +36,8 @@ def retention_cutoff(*, municipality: Municipality, as_of: date) -> date:
     years = municipality.retention_years
     try:
         return as_of.replace(year=as_of.year - years)
-    except ValueError:  # 29 February
-        return as_of.replace(year=as_of.year - years, day=28)
+    except ValueError:  # 29 February, or a retention time reaching back before year 1
+        return as_of.replace(year=as_of.year - years, day=28) if as_of.year > years else date.min
 
 
 def _note_rows(household_ids):

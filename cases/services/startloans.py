@@ -9,9 +9,11 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from boveileder.dates import date_shift
 from boveileder.models import Role
 from cases.models import StartLoanApplication, StartLoanStatusChange
 from cases.services.timeline import timeline_record
@@ -252,7 +254,7 @@ def _apply_details(application, from_status, to_status, on, details) -> None:
         if application.appealed_on is not None:
             # The appeal body's decision is final (forvaltningsloven § 28).
             errors["on"] = _("This application has been appealed before; the new decision is final.")
-        elif application.decided_on is None or on > application.decided_on + APPEAL_WINDOW:
+        elif application.decided_on is None or on > date_shift(application.decided_on, APPEAL_WINDOW):
             errors["on"] = _("The appeal deadline (3 weeks after the rejection) has passed.")
         application.appealed_on = on
     elif to_status == Status.DISBURSED:
@@ -337,7 +339,7 @@ def startloan_transition(*, application, to_status, by, on, note="", **details) 
 
 def startloan_deadlines(*, households, today: date) -> list:
     """Appeal windows still open, certificates about to expire, and applications waiting for a
-    decision longer than 30 days, for the applications of `households` (a queryset)."""
+    decision longer than 30 days, for the applications of `households` (a queryset); the earliest first."""
     applications = (
         StartLoanApplication.objects.filter(household__in=households)
         .filter(status__in=(*WAITING_STATUSES, Status.REJECTED, Status.APPROVED))
@@ -345,7 +347,8 @@ def startloan_deadlines(*, households, today: date) -> list:
         .only(*DEADLINE_FIELDS, "household__reference")  # a caseload holds hundreds
         .order_by("pk")
     )
-    return [deadline for app in applications for deadline in application_deadlines(app, today=today)]
+    found = [deadline for app in applications for deadline in application_deadlines(app, today=today)]
+    return sorted(found, key=lambda d: (d.due, d.household_reference))
 
 
 # What application_deadlines reads of an application.
@@ -365,16 +368,21 @@ def application_deadlines(app: StartLoanApplication, *, today: date) -> list:
 
     due, text = None, ""
     if app.status == Status.REJECTED and app.appealed_on is None and app.decided_on:
-        due = app.decided_on + APPEAL_WINDOW
+        due = date_shift(app.decided_on, APPEAL_WINDOW)
         text = _("Start-up loan: the appeal deadline") if due >= today else ""
     elif app.status == Status.APPROVED and app.certificate_valid_until:
         due = app.certificate_valid_until
-        if due <= today + CERTIFICATE_HORIZON:
+        if due < today:
+            text = _("Start-up loan: the financing certificate expired on %(date)s") % {
+                "date": date_format(due, "j. F Y")
+            }
+        elif due <= date_shift(today, CERTIFICATE_HORIZON):
             text = _("Start-up loan: the financing certificate expires")
     elif app.status in WAITING_STATUSES:
         waiting_since = app.appealed_on if app.status == Status.APPEALED else app.received_on
-        due = waiting_since + DECISION_WAIT
-        text = _("Start-up loan: waiting for a decision for more than 30 days") if due < today else ""
+        if waiting_since:  # an appeal recorded without its date (an old import) has no deadline
+            due = date_shift(waiting_since, DECISION_WAIT)
+            text = _("Start-up loan: waiting for a decision for more than 30 days") if due < today else ""
     if not text:
         return []
     return [Deadline(due, app.household_id, app.household.reference, text, "cases:startloan_detail", app.pk)]

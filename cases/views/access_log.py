@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.params import int_param
 from cases.models import Household
 from cases.views.paging import keyset_page
 
@@ -15,11 +16,10 @@ PAGE_SIZE = 50
 @role_required(Role.MANAGER)
 def household_access_log(request, pk):
     household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
-    after = request.GET.get("before", "")
     views, next_before = keyset_page(
         household.record_views.select_related("user", "person"),
         key="id",
-        after=int(after) if after.isdigit() else None,
+        after=int_param(request.GET.get("before")),
         descending=True,
         size=PAGE_SIZE,
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from boveileder.access import role_required
 from boveileder.models import Role, User
 from boveileder.once import create_once
+from boveileder.params import int_param
 from cases.access import get_record_for
 from cases.forms.decisions import (
     AppealForwardForm,
@@ -397,8 +398,8 @@ def decision_approvers(request):
         municipality_id=request.user.municipality_id, is_active=True, is_manager=False, is_counsellor=True
     )
     if request.method == "POST":
-        pk = request.POST.get("staff", "")
-        if not pk.isdigit():
+        pk = int_param(request.POST.get("staff"))
+        if pk is None:
             raise Http404
         member = get_object_or_404(staff, pk=pk)
         allowed = request.POST.get("allowed") == "1"

@@ -15,6 +15,7 @@ from boveileder.access import ALL_ROLES, get_for_user, role_required
 from boveileder.forms import errors_onto
 from boveileder.models import Role
 from boveileder.once import create_once
+from boveileder.params import cursor_param, int_param
 from cases.access import get_record_for
 from cases.deadlines import deadlines_for
 from cases.forms.households import CaseloadFilterForm, CloseForm, HouseholdForm, PersonForm, TeamFilter
@@ -138,7 +139,7 @@ def team(request):
     rows, next_after = keyset_page(
         _with_members(filtered.with_caseload_facts(user)),
         key="reference",
-        after=request.GET.get("after"),
+        after=cursor_param(request.GET.get("after")),
         size=TEAM_PAGE_SIZE,
     )
     query = request.GET.copy()
@@ -152,18 +153,18 @@ def team(request):
             "next_after": next_after,
             "query": query.urlencode(),
             "today": timezone.localdate(),
-            "first_page": not request.GET.get("after"),
+            "first_page": not cursor_param(request.GET.get("after")),
         },
     )
 
 
-def _timeline_page(household, before: str):
+def _timeline_page(household, before: int | None):
     """Newest first, a page at a time; the next page starts after the last event shown (keyset on
     the timeline's own order: occurred_on, recorded_at, id). A follow-up's event carries its
     follow-up (`event.followup`), read in the same query."""
     events = household.events.select_related("actor").with_followup()
-    if before.isdigit():
-        last = household.events.filter(pk=int(before)).values("occurred_on", "recorded_at", "id").first()
+    if before is not None:
+        last = household.events.filter(pk=before).values("occurred_on", "recorded_at", "id").first()
         if last:
             on, at = last["occurred_on"], last["recorded_at"]
             events = events.filter(
@@ -212,7 +213,7 @@ def household_detail(request, pk):
         Q(pk__in=agency_links.filter(followup__household=household).values("partneragency_id"))
         | Q(pk__in={c.agency_id for c in consents})
     )
-    events, older = _timeline_page(household, request.GET.get("before_event", ""))
+    events, older = _timeline_page(household, int_param(request.GET.get("before_event")))
     return render(
         request,
         "cases/household_detail.html",

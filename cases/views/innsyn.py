@@ -4,6 +4,7 @@ import json
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from boveileder.access import get_for_user, role_required
@@ -23,5 +24,5 @@ def person_innsyn(request, pk):
         json.dumps(export, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
     name = f"innsyn-{person.household.reference}-{person.pk}-{timezone.localdate():%Y%m%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

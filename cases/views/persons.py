@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from boveileder.access import ALL_ROLES, role_required
 from boveileder.models import Role
 from boveileder.once import create_once
+from boveileder.params import int_param
 from cases.access import get_record_for
 from cases.forms.households import PersonForm, PersonRemoveForm
 from cases.models import Household, Person
@@ -58,9 +59,9 @@ def resolve_duplicates(request, person_form, *, municipality) -> DuplicateCheck:
         same_national_id=bool(data.get("national_id"))
         and any(p.national_id == data["national_id"] for p in found),
     )
-    link_id = request.POST.get("link_person", "")
-    if link_id.isdigit():
-        check.link = next((p for p in visible if p.pk == int(link_id)), None)
+    link_id = int_param(request.POST.get("link_person"))
+    if link_id is not None:
+        check.link = next((p for p in visible if p.pk == link_id), None)
         if check.link:
             return check
     if request.POST.get("confirm_new") and not check.same_national_id:

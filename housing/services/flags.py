@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boveileder.changes import data_changed
+from boveileder.dates import date_shift
 from boveileder.models import Municipality
 from cases.services.timeline import timeline_record
 from housing.models import FlagDecision, LongTenureFlag, Tenancy
@@ -43,12 +44,12 @@ def tenure_cutoff(*, municipality: Municipality, as_of: date) -> date:
 
     Counted back from `as_of`, so a tenancy begun on 29 February reaches it on 1 March in a common
     year (as Person.is_child_on counts birthdays)."""
-    return as_of - relativedelta(years=municipality.tenure_threshold_years)
+    return date_shift(as_of, -relativedelta(years=municipality.tenure_threshold_years))
 
 
 def expiry_horizon(*, municipality: Municipality, as_of: date) -> date:
     """A contract ending on or before this is inside the expiry window (expired ones included)."""
-    return as_of + relativedelta(months=municipality.expiry_window_months)
+    return date_shift(as_of, relativedelta(months=municipality.expiry_window_months))
 
 
 def flags_due(

@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boveileder.constraints import said_on_field
 from boveileder.changes import data_changed
+from boveileder.constraints import said_on_field
 from boveileder.models import Municipality
 from cases.models import TimelineEvent
 from cases.services.timeline import timeline_record

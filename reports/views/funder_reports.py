@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -119,6 +120,6 @@ def download(request, pk):
         messages.error(request, _("The archived file does not match the one that was made. Contact support."))
         return redirect("reports:report_detail", pk=report.pk)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report_file_name(report)}"'
+    response["Content-Disposition"] = content_disposition_header(True, report_file_name(report))
     response["X-Content-SHA256"] = report.sha256
     return response

@@ -24,7 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", metavar="SLUG", help="only this municipality")
 
     def handle(self, *args, as_of=None, municipality=None, **options):
-        day = as_of or timezone.localdate()
+        today = timezone.localdate()
+        day = as_of or today
+        if day > today:
+            # Flags are raised on the day they fall due; one raised «on» a future day would sit in
+            # the queue and the figures with a date that has not come.
+            raise CommandError(f"--as-of cannot be after today ({today:%Y-%m-%d}): {day:%Y-%m-%d}")
         municipalities = Municipality.objects.all()
         if municipality:
             municipalities = municipalities.filter(slug=municipality)

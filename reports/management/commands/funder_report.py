@@ -83,12 +83,19 @@ class Command(BaseCommand):
                 q = Quarter.parse(quarter)
             except ValueError as error:
                 raise CommandError(f"not a quarter (like 2013Q1): {quarter}") from error
-            return q.first, q.last
+            return self.begun(q.first, q.last, str(q))
         if not period_to:
             raise CommandError("--from needs --to")
         first, last = parse_day(period_from), parse_day(period_to)
         if last < first:
             raise CommandError("--to is before --from")
+        return self.begun(first, last, f"{first:%Y-%m-%d}..{last:%Y-%m-%d}")
+
+    @staticmethod
+    def begun(first: date, last: date, name: str) -> tuple[date, date]:
+        """A report covers days that have come: a period not begun yet is refused (9999Q4)."""
+        if first > timezone.localdate():
+            raise CommandError(f"{name} has not begun yet: a report covers days that have come")
         return first, last
 
     def municipality(self, slug) -> Municipality:
