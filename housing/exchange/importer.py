@@ -55,9 +55,9 @@ FIELD_COLUMNS = {"reference": "", "by": "counsellor", "household": "household_re
 def _parse(column: Column, value, staff: dict):
     kind = column.kind
     if kind in ("text", "ref"):
-        return cells.parse_text(value, column.max_length)
+        return cells.parse_text(value, column.max_length, multiline=kind == "text" and not column.max_length)
     if kind == "date":
-        return cells.parse_date(value)
+        return cells.parse_date(value, ahead=column.ahead, birth=column.name == "birth_date")
     if kind == "int":
         return cells.parse_int(value)
     if kind == "decimal":
@@ -139,7 +139,7 @@ class _Import:
             present = [c for c in sheet.columns if c.name in table.headers]
             keyed = all(k in table.headers for k in sheet.key)
             parsed, seen = [], {}
-            for number, raw in table.rows:
+            for number, raw in table.records():
                 values, ok = {}, True
                 for column in present:
                     try:

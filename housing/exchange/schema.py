@@ -11,6 +11,10 @@ from housing.models import MoveOutReason
 # Statuses an import may set: the list (no `appealed`: an appeal is recorded in the app).
 STARTLOAN_STATUSES = ("received", "in_review", "approved", "rejected", "withdrawn", "disbursed")
 DECIDED_STATUSES = ("approved", "rejected", "disbursed")
+# The template's example rows use references no municipality's own records use, so the template
+# downloaded and uploaded unchanged imports cleanly (a new example household, once) anywhere.
+EXAMPLE_HOUSEHOLD = "H-EKSEMPEL-1"
+EXAMPLE_UNIT = "U-EKSEMPEL-1"
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class Column:
     required: bool = False  # a value is required in every row
     optional: bool = False  # the column itself may be left out of the file
     max_length: int = 0
+    ahead: bool = False  # a date the forms allow ahead (a planned move-in, an end date)
     choices: tuple[str, ...] = ()
     example: object = ""
 
@@ -42,7 +47,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "households",
         (
-            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
+            Column("household_ref", "ref", required=True, max_length=40, example=EXAMPLE_HOUSEHOLD),
             Column("enrolled_on", "date", example="2024-01-15"),
             Column("counsellor", "staff", example=""),
             Column("notes", "text", example="Ønsker å kjøpe egen bolig"),
@@ -59,7 +64,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "persons",
         (
-            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
+            Column("household_ref", "ref", required=True, max_length=40, example=EXAMPLE_HOUSEHOLD),
             Column("first_name", "text", required=True, max_length=100, example="Kari"),
             Column("last_name", "text", required=True, max_length=100, example="Nordmann"),
             Column("birth_date", "date", example="1985-03-12"),
@@ -72,8 +77,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "units",
         (
-            Column("unit_ref", "ref", required=True, max_length=40, example="U-0001"),
-            Column("address", "text", required=True, max_length=200, example="Storgata 1"),
+            Column("unit_ref", "ref", required=True, max_length=40, example=EXAMPLE_UNIT),
+            Column("address", "text", required=True, max_length=200, example="Eksempelveien 1"),
             Column("postcode", "postcode", example="6002"),
             Column("city", "text", max_length=80, example="Ålesund"),
             Column("rooms", "int", example=3),
@@ -87,11 +92,11 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "tenancies",
         (
-            Column("unit_ref", "ref", required=True, max_length=40, example="U-0001"),
-            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
-            Column("start_date", "date", required=True, example="2021-02-01"),
-            Column("contract_end_date", "date", example="2024-01-31"),
-            Column("moved_out_on", "date", example="2024-06-30"),
+            Column("unit_ref", "ref", required=True, max_length=40, example=EXAMPLE_UNIT),
+            Column("household_ref", "ref", required=True, max_length=40, example=EXAMPLE_HOUSEHOLD),
+            Column("start_date", "date", required=True, ahead=True, example="2021-02-01"),
+            Column("contract_end_date", "date", ahead=True, example="2024-01-31"),
+            Column("moved_out_on", "date", ahead=True, example="2024-06-30"),
             Column("move_out_reason", "choice", choices=tuple(MoveOutReason.values), example="bought"),
         ),
         key=("unit_ref", "start_date"),
@@ -99,7 +104,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "startloans",
         (
-            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
+            Column("household_ref", "ref", required=True, max_length=40, example=EXAMPLE_HOUSEHOLD),
             Column("received_on", "date", required=True, example="2024-03-01"),
             Column("status", "choice", choices=STARTLOAN_STATUSES, example="disbursed"),
             Column("decided_on", "date", example="2024-04-10"),
@@ -113,7 +118,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "followups",
         (
-            Column("household_ref", "ref", required=True, max_length=40, example="H-0001"),
+            Column("household_ref", "ref", required=True, max_length=40, example=EXAMPLE_HOUSEHOLD),
             Column("date", "date", required=True, example="2024-02-20"),
             Column(
                 "kind", "choice", required=True, choices=tuple(FollowUp.Kind.values), example="home_visit"
@@ -127,4 +132,5 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
+GUIDE_SHEET = "veiledning"  # the template's guide: the reader passes it by
 assert set(StartLoanApplication.Status.values) >= set(STARTLOAN_STATUSES)

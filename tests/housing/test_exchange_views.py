@@ -139,7 +139,7 @@ def test_the_template_workbook_has_the_sheets_columns_and_an_example(client_for,
         "national_id",
         "phone",
     )
-    assert persons[1][0] == "H-0001" and len(persons) == 2
+    assert persons[1][0] == "H-EKSEMPEL-1" and len(persons) == 2
 
 
 def export(client, **fields):
