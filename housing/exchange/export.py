@@ -13,7 +13,7 @@ from cases.models import FollowUp, Household, Person, StartLoanApplication
 from housing.models import RentalUnit, Tenancy
 
 from .cells import DANGEROUS_FIRST
-from .schema import SHEETS
+from .schema import GUIDE_SHEET, SHEETS
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in a workbook
 
@@ -182,11 +182,17 @@ def to_folder(sheets: dict[str, list[list]], folder) -> None:
 
 
 def template_xlsx() -> bytes:
-    """The template workbook: the six sheets, their columns and one example row each."""
-    example = {
-        sheet.name: [[c.name for c in sheet.columns], [_example(c) for c in sheet.columns]]
-        for sheet in SHEETS
-    }
+    """The template workbook: a guide sheet naming and explaining every sheet, column and code in the
+    user's language, then the six sheets, their column keys and one example row each."""
+    from .labels import guide_rows
+
+    example = {GUIDE_SHEET: guide_rows()}
+    example.update(
+        {
+            sheet.name: [[c.name for c in sheet.columns], [_example(c) for c in sheet.columns]]
+            for sheet in SHEETS
+        }
+    )
     return to_xlsx(example)
 
 

@@ -3,10 +3,10 @@
 Accepts an .xlsx workbook, a .zip of .csv files, or a folder of .csv files named after the sheets.
 Every failure becomes a `Problem`; nothing here raises anything but `ImportRejected`.
 
-Memory stays bounded whatever the file claims: an archive may unpack to `UNPACKED_FACTOR` times the
-size limit; a file declaring more than `IMPORT_MAX_ROWS` rows (a worksheet's dimension, a CSV's line
-count) is refused before its rows are read, and one that declares nothing is read as a stream
-(openpyxl's read-only mode, csv over the archive member) and refused at the first row past the cap.
+Memory stays bounded whatever the file holds: an archive may unpack to `UNPACKED_FACTOR` times the
+size limit; a file with more than `IMPORT_MAX_ROWS` rows (counted in the worksheets' XML or the CSV
+lines, in chunks, before anything is parsed) is refused before its rows are read; the rows are then
+read as a stream (openpyxl's read-only mode, csv) and counted again.
 """
 
 import csv
@@ -187,12 +187,33 @@ def _open_workbook(data: bytes):
     return reader.wb
 
 
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _xml_rows(handle) -> int:
+    """The rows a worksheet's XML holds, counted in chunks without parsing it (openpyxl would parse
+    the whole sheet to size it when it declares no dimension)."""
+    rows, tail = 0, b""
+    while chunk := handle.read(CHUNK):
+        text = tail + chunk
+        cut = max(len(text) - 16, 0)  # a tag starting in the last bytes is counted with the next chunk
+        rows += sum(1 for match in ROW_TAG.finditer(text) if match.start() < cut)
+        tail = text[cut:]
+    return rows + len(ROW_TAG.findall(tail))
+
+
 def _xlsx_checked(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook before openpyxl reads it: too big unpacked, or more rows than the cap."""
     if not _unpacked_ok(archive):
         raise ImportRejected([_too_big(0)])
     strings = sum(i.file_size for i in archive.infolist() if i.filename.lower().endswith("sharedstrings.xml"))
     if strings > _limit() * SHARED_STRINGS_FACTOR:
         raise ImportRejected([_too_big(0)])
+    rows = _Rows()
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            with archive.open(info) as handle:
+                rows.declare(_xml_rows(handle))
 
 
 def _read_xlsx(data: bytes) -> Workbook:
@@ -207,9 +228,6 @@ def _read_xlsx(data: bytes) -> Workbook:
         raise ImportRejected([not_a_workbook]) from None
     rows = _Rows()
     try:
-        for worksheet in workbook.worksheets:  # what the sheets declare, before reading any
-            if str(worksheet.title).strip().lower() in SHEETS_BY_NAME:
-                rows.declare(worksheet.max_row or 0, str(worksheet.title)[:40])
         sources = [(ws.title, _xlsx_rows(ws, rows)) for ws in workbook.worksheets]
         return _tables(sources)
     finally:

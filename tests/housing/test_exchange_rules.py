@@ -163,3 +163,37 @@ def test_a_nul_byte_in_a_workbook_names_sheet_row_and_column(tmp_path, kari):
     lines = problems_of(tmp_path, out.getvalue())
     assert len(lines) == 1, lines
     assert lines[0].startswith("followups, rad 2, note: "), lines
+
+
+def test_the_screens_name_sheets_and_columns_in_norwegian(client, municipality, kari):
+    from tests.factories import ManagerFactory
+
+    client.force_login(ManagerFactory(municipality=municipality))
+    page = client.get(reverse("housing:exchange")).content.decode()
+    assert "Husstander" in page and "Fødselsnummer" in page and "bought = Kjøpte egen bolig" in page
+    bad = upload(client, xlsx(data(persons=[(0, {"national_id": "12096342567"})])))
+    text = client.get(bad.url).content.decode()
+    assert "Personer <span" in text and "Fødselsnummer <span" in text and "(national_id)" in text
+    good = upload(client, xlsx())
+    text = client.get(good.url).content.decode()
+    assert "Husstander <span" in text and "Oppfølginger <span" in text
+    assert ">Importer</button>" in text
+
+
+def test_the_template_has_a_guide_explaining_every_column_and_code(client, municipality):
+    import io
+
+    import openpyxl
+
+    from housing.exchange.schema import SHEETS
+    from tests.factories import ManagerFactory
+
+    client.force_login(ManagerFactory(municipality=municipality))
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("housing:import_template")).content))
+    guide = list(workbook["veiledning"].values)
+    assert guide[0][:4] == ("Ark", "Ark (navn)", "Kolonne", "Kolonne (navn)")
+    described = {(row[0], row[2]) for row in guide[1:] if row and row[0] and row[2]}
+    assert described == {(sheet.name, column.name) for sheet in SHEETS for column in sheet.columns}
+    assert all(row[3] and row[5] and row[6] for row in guide[1:] if row and row[0] and row[2])
+    status = next(row for row in guide if row[2] == "status")
+    assert "disbursed = " in status[7] and status[1] == "Startlånsøknader"
