@@ -9,7 +9,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-from cases.models import FollowUp, Household, Person, StartLoanApplication
+from cases.models import Consent, FollowUp, Household, Person, StartLoanApplication
 from housing.models import RentalUnit, Tenancy
 
 from .cells import DANGEROUS_FIRST
@@ -58,6 +58,11 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
         FollowUp.objects.filter(municipality_id=m)
         .select_related("household", "by")
         .order_by("household__reference", "date", "pk")
+    )
+    consents = (
+        Consent.objects.filter(household__municipality_id=m)
+        .select_related("household", "agency", "person", "recorded_by")
+        .order_by("household__reference", "given_on", "pk")
     )
     data = {
         "households": [
@@ -117,6 +122,21 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
         "followups": [
             [f.household.reference, f.date, f.kind, f.minutes, _username(f.by, m), f.note]
             for f in followups.iterator(chunk_size=2000)
+        ],
+        "consents": [
+            [
+                c.household.reference,
+                c.agency.name,
+                c.agency.kind,
+                c.purpose,
+                c.given_on,
+                c.valid_until,
+                c.withdrawn_on,
+                c.person.first_name if c.person else "",
+                c.person.last_name if c.person else "",
+                _username(c.recorded_by, m),
+            ]
+            for c in consents.iterator(chunk_size=2000)
         ],
     }
     return {
@@ -183,7 +203,7 @@ def to_folder(sheets: dict[str, list[list]], folder) -> None:
 
 def template_xlsx() -> bytes:
     """The template workbook: a guide sheet naming and explaining every sheet, column and code in the
-    user's language, then the six sheets, their column keys and one example row each."""
+    user's language, then the seven sheets, their column keys and one example row each."""
     from .labels import guide_rows
 
     example = {GUIDE_SHEET: guide_rows()}

@@ -30,8 +30,10 @@ from simple_history.utils import bulk_create_with_history
 from boveileder.changes import data_changed
 from boveileder.models import User
 from cases.models import (
+    Consent,
     FollowUp,
     Household,
+    PartnerAgency,
     Person,
     StartLoanApplication,
     StartLoanStatusChange,
@@ -94,6 +96,7 @@ class _Import:
         self.done = 0
         self.file_ids: dict[str, tuple] = {}
         self.file_refs: dict[str, set] = defaultdict(set)
+        self.file_persons: set[tuple] = set()
         self.total = sum(len(t.rows) for t in tables.values())
 
     def problem(self, sheet, row, column, message):
@@ -114,11 +117,13 @@ class _Import:
         units_by_id = {u.pk: u for u in self.units.values()}
         self.persons, self.national_ids = {}, {}
         self.tenancies, self.startloans, self.followups = {}, {}, {}
+        self.agencies, self.consents, self.person_names = {}, {}, set()
         if not m:
             return
         for p in Person.objects.filter(municipality_id=m):
             key = (by_id[p.household_id].reference, p.first_name, p.last_name, p.birth_date)
             self.persons.setdefault(key, p)
+            self.person_names.add(key[:3])
             if p.national_id:
                 self.national_ids[p.national_id] = key
         for t in Tenancy.objects.filter(municipality_id=m):
@@ -128,6 +133,11 @@ class _Import:
         for f in FollowUp.objects.filter(municipality_id=m).order_by("pk"):
             key = (by_id[f.household_id].reference, f.date, f.kind, f.minutes, f.note)
             self.followups.setdefault(key, f)
+        self.agencies = {a.name: a for a in PartnerAgency.objects.filter(municipality_id=m)}
+        agencies_by_id = {a.pk: a for a in self.agencies.values()}
+        for c in Consent.objects.filter(household__municipality_id=m).order_by("pk"):
+            key = (by_id[c.household_id].reference, agencies_by_id[c.agency_id].name, c.purpose, c.given_on)
+            self.consents.setdefault(key, c)
 
     # --- checking -------------------------------------------------------------------------
 
@@ -226,6 +236,10 @@ class _Import:
                     _("An application with a decision date is %(statuses)s.")
                     % {"statuses": ", ".join(DECIDED_STATUSES)},
                 )
+        if sheet == "persons":
+            self.file_persons.add((v.get("household_ref"), v.get("first_name"), v.get("last_name")))
+        if sheet == "consents":
+            self.check_consent(number, v)
         if sheet == "persons" and v.get("national_id"):
             key = (v.get("household_ref"), v.get("first_name"), v.get("last_name"), v.get("birth_date"))
             in_file = self.file_ids.get(v["national_id"])
@@ -244,6 +258,25 @@ class _Import:
                     _("invalid: the number belongs to another person in the municipality"),
                 )
             self.file_ids.setdefault(v["national_id"], (key, number))
+
+    def check_consent(self, number, v):
+        given = v.get("given_on")
+        for column, message in (
+            ("valid_until", _("A consent cannot end before it was given.")),
+            ("withdrawn_on", _("A consent cannot be withdrawn before it was given.")),
+        ):
+            if given and v.get(column) and v[column] < given:
+                self.problem("consents", number, column, message)
+        names = (v.get("given_by_first_name"), v.get("given_by_last_name"))
+        if any(names):
+            key = (v.get("household_ref"), *names)
+            if key not in self.file_persons and key not in self.person_names:
+                self.problem(
+                    "consents",
+                    number,
+                    "given_by_first_name",
+                    _("No member of the household by this name in the persons sheet or the municipality."),
+                )
 
     # --- writing --------------------------------------------------------------------------
 
@@ -551,6 +584,54 @@ class _Import:
             actor=lambda f: f.by_id,
         )
 
+    def write_consents(self):
+        """New partner agencies by name, then the consents: created in bulk with their timeline events,
+        changed ones saved through the model's validation."""
+        by_name = {}
+        for (ref, first, last, _birth), person in self.persons.items():
+            by_name.setdefault((ref, first, last), person)
+        new, new_agencies = [], []
+        for number, v in self.rows.get("consents", []):
+            agency = self.agencies.get(v["agency"])
+            if agency is None:
+                kind = v.get("agency_kind") or PartnerAgency.Kind.OTHER
+                agency = PartnerAgency(municipality=self.municipality, name=v["agency"], kind=kind)
+                new_agencies.append(agency)
+                self.agencies[agency.name] = agency
+            names = (v.get("given_by_first_name"), v.get("given_by_last_name"))
+            person = by_name.get((v["household_ref"], *names)) if any(names) else None
+            key = (v["household_ref"], v["agency"], v["purpose"], v["given_on"])
+            values = {
+                "valid_until": v.get("valid_until"),
+                "withdrawn_on": v.get("withdrawn_on"),
+                "person": person,
+            }
+            if "recorded_by" in v:
+                values["recorded_by"] = v["recorded_by"]
+            consent = self.consents.get(key)
+            if consent is not None:
+                self.apply("consents", number, consent, values, created=False)
+                continue
+            consent = Consent(
+                household=self.households[v["household_ref"]],
+                agency=agency,
+                purpose=v["purpose"],
+                given_on=v["given_on"],
+                **values,
+            )
+            new.append(consent)
+            self.consents[key] = consent
+        PartnerAgency.objects.bulk_create(new_agencies, batch_size=BATCH)
+        for consent in new:
+            consent.agency = consent.agency  # the agency's pk, set by bulk_create
+        self.bulk_create("consents", Consent, new)
+        self.events(
+            new,
+            kind="consent_recorded",
+            summary=lambda c: _("Consent to share with %(agency)s") % {"agency": c.agency.name},
+            on=lambda c: c.given_on,
+        )
+
     def write(self):
         if self.progress:
             self.progress(0, self.total)
@@ -560,6 +641,7 @@ class _Import:
         self.write_tenancies()
         self.write_startloans()
         self.write_followups()
+        self.write_consents()
         data_changed(self.municipality.pk)  # bulk writes send no save signals
 
 

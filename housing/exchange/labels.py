@@ -3,7 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import FollowUp, Household, StartLoanApplication
+from cases.models import FollowUp, Household, PartnerAgency, StartLoanApplication
 from housing.models import MoveOutReason
 
 from .schema import SHEETS_BY_NAME
@@ -15,6 +15,7 @@ SHEET_LABELS = {
     "tenancies": _("Tenancies"),
     "startloans": _("Start-up loan applications"),
     "followups": _("Follow-ups"),
+    "consents": _("Consents"),
 }
 
 # Column key -> (name, what it holds). A key means the same in every sheet it appears in.
@@ -66,6 +67,21 @@ COLUMN_LABELS = {
     "kind": (_("Kind"), _("How the follow-up took place.")),
     "minutes": (_("Minutes"), _("How long it took, in whole minutes.")),
     "note": (_("Note"), _("What was done or agreed.")),
+    "agency": (
+        _("Partner agency"),
+        _("The partner agency's name; one the municipality does not have yet is added."),
+    ),
+    "agency_kind": (_("Kind of agency"), _("For an agency that is added; empty is «other».")),
+    "purpose": (_("What may be shared, and why"), _("As the consent says.")),
+    "given_on": (_("Given on"), _("The day the consent was given.")),
+    "valid_until": (_("Valid until"), _("Empty when the consent has no end date.")),
+    "withdrawn_on": (_("Withdrawn on"), _("Empty while the consent is not withdrawn.")),
+    "given_by_first_name": (
+        _("Given by (first name)"),
+        _("The member of the household who gave it; empty for the household as a whole."),
+    ),
+    "given_by_last_name": (_("Given by (last name)"), _("As in the persons sheet.")),
+    "recorded_by": (_("Recorded by"), _("The username in Boveileder of the staff member who recorded it.")),
 }
 
 # The codes of a choice column and what each means.
@@ -74,6 +90,7 @@ CODES = {
     "move_out_reason": MoveOutReason,
     "status": StartLoanApplication.Status,
     "kind": FollowUp.Kind,
+    "agency_kind": PartnerAgency.Kind,
 }
 
 

@@ -1,11 +1,11 @@
-"""The exchange format: six sheets, their columns and the key each row is matched by.
+"""The exchange format: seven sheets, their columns and the key each row is matched by.
 
 One definition used by the reader, the import, the export and the template workbook.
 """
 
 from dataclasses import dataclass
 
-from cases.models import FollowUp, Household, StartLoanApplication
+from cases.models import FollowUp, Household, PartnerAgency, StartLoanApplication
 from housing.models import MoveOutReason
 
 # Statuses an import may set: the issue's list (no `appealed`: an appeal is recorded in the app).
@@ -128,6 +128,28 @@ SHEETS: tuple[Sheet, ...] = (
             Column("note", "text", example="Gikk gjennom budsjett og egenkapital"),
         ),
         key=("household_ref", "date", "kind", "minutes", "note"),
+    ),
+    Sheet(
+        "consents",
+        (
+            Column("household_ref", "ref", required=True, max_length=40, example=EXAMPLE_HOUSEHOLD),
+            Column("agency", "text", required=True, max_length=120, example="NAV Ålesund"),
+            Column(
+                "agency_kind",
+                "choice",
+                optional=True,
+                choices=tuple(PartnerAgency.Kind.values),
+                example="nav",
+            ),
+            Column("purpose", "text", required=True, max_length=300, example="Opplysninger om økonomi"),
+            Column("given_on", "date", required=True, example="2024-01-20"),
+            Column("valid_until", "date", ahead=True, example="2025-01-20"),
+            Column("withdrawn_on", "date", example=""),
+            Column("given_by_first_name", "text", max_length=100, example="Kari"),
+            Column("given_by_last_name", "text", max_length=100, example="Nordmann"),
+            Column("recorded_by", "staff", example=""),
+        ),
+        key=("household_ref", "agency", "purpose", "given_on"),
     ),
 )
 

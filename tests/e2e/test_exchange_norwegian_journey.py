@@ -46,8 +46,10 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
     login(manager, password=DEMO_PASSWORD)
     page.goto(f"{live_server.url}/housing/exchange/")
     a11y.check(page)
-    expect(page.locator("#export-holds")).to_contain_text("husstander, personer, utleieboliger")
-    expect(page.get_by_text("Den inneholder ikke samtykker, enkeltvedtak")).to_be_visible()
+    expect(page.locator("#export-holds")).to_contain_text("oppfølginger og samtykker")
+    expect(
+        page.get_by_text("Den inneholder ikke enkeltvedtak og klager på dem, botidsvarsler")
+    ).to_be_visible()
     page.get_by_text("Arkene og kolonnene").click()
     expect(page.get_by_text("Fødselsnummer")).to_be_visible()
     shoot(page, "1-exchange")
@@ -67,6 +69,7 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
     preview = page.get_by_role("table", name="Forhåndsvisning")
     expect(preview.get_by_role("row", name="Husstander (households)")).to_contain_text("1")
     expect(preview.get_by_role("row", name="Oppfølginger (followups)")).to_be_visible()
+    expect(preview.get_by_role("row", name="Samtykker (consents)")).to_contain_text("1")
     shoot(page, "2-preview")
     households = Household.objects.filter(municipality=municipality).count()
     page.get_by_role("button", name="Importer", exact=True).click()
@@ -85,7 +88,17 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned boveileder-alesund-").click()
     exported = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
-    assert exported.sheetnames == ["households", "persons", "units", "tenancies", "startloans", "followups"]
+    assert exported.sheetnames == [
+        "households",
+        "persons",
+        "units",
+        "tenancies",
+        "startloans",
+        "followups",
+        "consents",
+    ]
+    consents = list(exported["consents"].iter_rows(values_only=True))
+    assert consents[0][:4] == ("household_ref", "agency", "agency_kind", "purpose") and len(consents) > 2
     assert len(list(exported["households"].iter_rows())) == households + 2  # the header and each one
 
     # Another system's «no end date» is refused, by sheet, row and column, in Norwegian.

@@ -197,3 +197,37 @@ def test_the_counts_are_in_norwegian_by_default(tmp_path, kari):
     call_command("import_cases", str(path), "--municipality", "alesund", "--dry-run", stdout=out)
     assert "households: 2 opprettet, 0 oppdatert, 0 uendret" in out.getvalue()
     assert "Prøvekjøring: ingenting ble lagret." in out.getvalue()
+
+
+def test_consents_are_imported_with_their_agency_person_and_timeline(tmp_path, kari):
+    from cases.models import Consent, PartnerAgency
+
+    consent = {
+        "household_ref": "H-1",
+        "agency": "NAV Ålesund",
+        "agency_kind": "nav",
+        "purpose": "Økonomi",
+        "given_on": "2024-02-01",
+        "valid_until": "2025-02-01",
+        "withdrawn_on": "",
+        "given_by_first_name": "Kari",
+        "given_by_last_name": "Nordmann",
+        "recorded_by": "kari",
+    }
+    code, out, err = run(write(tmp_path, xlsx(data(consents=[consent]))))
+    assert code == 0, err
+    saved = Consent.objects.get()
+    assert saved.agency == PartnerAgency.objects.get(name="NAV Ålesund", kind="nav")
+    assert saved.person.first_name == "Kari" and saved.recorded_by == kari
+    assert TimelineEvent.objects.filter(kind="consent_recorded", household=saved.household).count() == 1
+    code, out, err = run(write(tmp_path, xlsx(data(consents=[consent]))))
+    assert "consents: 0 created, 0 updated, 1 unchanged" in out
+    code, out, err = run(
+        write(
+            tmp_path,
+            xlsx(data(consents=[{**consent, "withdrawn_on": "2024-01-01", "given_by_first_name": "Ola"}])),
+        )
+    )
+    assert code == 1
+    assert "consents, row 2, withdrawn_on: A consent cannot be withdrawn before it was given." in err
+    assert "consents, row 2, given_by_first_name: No member of the household by this name" in err

@@ -13,8 +13,10 @@ from cases.models import FollowUp
 from housing.exchange.export import export_rows
 from reports import indicators
 from tests.factories import (
+    ConsentFactory,
     FollowUpFactory,
     HouseholdFactory,
+    PartnerAgencyFactory,
     PersonFactory,
     RentalUnitFactory,
     StartLoanApplicationFactory,
@@ -43,11 +45,27 @@ def history(municipality, counsellor, rng):
         ("withdrawn", None),
         ("disbursed", 40),
     ]
+    agencies = [
+        PartnerAgencyFactory(municipality=municipality, name="NAV Ålesund", kind="nav"),
+        PartnerAgencyFactory(municipality=municipality, name="Flyktningkontoret", kind="refugee_office"),
+    ]
     for n in range(12):
         household = HouseholdFactory(municipality=municipality, counsellor=counsellor if n % 3 else None)
-        PersonFactory(
+        adult = PersonFactory(
             household=household, birth_date=date(1980 + n, 1 + n % 12, 1 + n), with_national_id=n % 2 == 0
         )
+        if n % 3 != 2:
+            given = date(2024, 1, 5) + timedelta(days=20 * n)
+            ConsentFactory(
+                household=household,
+                agency=agencies[n % 2],
+                person=adult if n % 2 else None,
+                purpose=f"Økonomi og bolig {n}",
+                given_on=given,
+                valid_until=given + timedelta(days=365) if n % 4 else None,
+                withdrawn_on=given + timedelta(days=30) if n % 5 == 0 else None,
+                recorded_by=counsellor if n % 2 else None,
+            )
         PersonFactory(household=household, birth_date=date(2006 + n % 4, 6, 15))  # a child in some periods
         if n % 4 == 0:
             PersonFactory(household=household, birth_date=None)
@@ -110,6 +128,7 @@ def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
     assert after == before
     assert any(value for figures in before.values() for value in figures.values())  # not all zero
     assert export_rows(new, national_ids=True) == exported
+    assert len(exported["consents"]) == 1 + 8  # the header and every consent, with their agencies
 
 
 def test_an_export_without_national_ids_imported_again_keeps_the_stored_numbers(

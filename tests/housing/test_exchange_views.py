@@ -137,6 +137,7 @@ def test_the_template_workbook_has_the_sheets_columns_and_an_example(client_for,
         "tenancies",
         "startloans",
         "followups",
+        "consents",
     ]
     persons = list(workbook["persons"].values)
     assert persons[0][:6] == (
