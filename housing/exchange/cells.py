@@ -123,6 +123,18 @@ def parse_choice(value, choices) -> str:
     return raw
 
 
+def parse_codes(value, choices) -> list[str]:
+    """Several codes in one cell, separated by commas: each one of `choices`."""
+    raw = [code.strip().lower() for code in text(value).split(",") if code.strip()]
+    for code in raw:
+        if code not in choices:
+            raise CellError(
+                _("«%(value)s» is not one of: %(choices)s.")
+                % {"value": shown(code), "choices": ", ".join(choices)}
+            )
+    return raw
+
+
 def parse_text(value, max_length: int = 0, *, multiline: bool = False) -> str:
     """Text as the forms take it: no control characters (a note may hold line breaks)."""
     raw = text(value)

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from cases.models import Consent, FollowUp, Household, Person, StartLoanApplication
-from housing.models import RentalUnit, Tenancy
+from housing.models import LongTenureFlag, RentalUnit, Tenancy
 
 from .cells import DANGEROUS_FIRST
 from .schema import GUIDE_SHEET, SHEETS
@@ -63,6 +63,11 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
         Consent.objects.filter(household__municipality_id=m)
         .select_related("household", "agency", "person", "recorded_by")
         .order_by("household__reference", "given_on", "pk")
+    )
+    flags = (
+        LongTenureFlag.objects.filter(municipality_id=m)
+        .select_related("tenancy__unit", "referred_to")
+        .order_by("tenancy__unit__reference", "tenancy__start_date", "raised_on", "pk")
     )
     data = {
         "households": [
@@ -138,6 +143,20 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
             ]
             for c in consents.iterator(chunk_size=2000)
         ],
+        "flags": [
+            [
+                f.tenancy.unit.reference,
+                f.tenancy.start_date,
+                f.raised_on,
+                ",".join(f.reasons or []),
+                f.contract_end_date,
+                f.status,
+                _username(f.referred_to, m),
+                f.sleep_until,
+                f.resolved_on,
+            ]
+            for f in flags.iterator(chunk_size=2000)
+        ],
     }
     return {
         sheet.name: [[c.name for c in sheet.columns]]
@@ -203,7 +222,7 @@ def to_folder(sheets: dict[str, list[list]], folder) -> None:
 
 def template_xlsx() -> bytes:
     """The template workbook: a guide sheet naming and explaining every sheet, column and code in the
-    user's language, then the seven sheets, their column keys and one example row each."""
+    user's language, then the eight sheets, their column keys and one example row each."""
     from .labels import guide_rows
 
     example = {GUIDE_SHEET: guide_rows()}

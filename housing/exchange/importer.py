@@ -40,7 +40,7 @@ from cases.models import (
     TimelineEvent,
 )
 from cases.services.timeline import timeline_record
-from housing.models import MoveOutReason, RentalUnit, Tenancy
+from housing.models import LongTenureFlag, MoveOutReason, RentalUnit, Tenancy
 from housing.services.tenancies import tenancy_end
 
 from . import cells
@@ -66,6 +66,8 @@ def _parse(column: Column, value, staff: dict):
         return cells.parse_decimal(value)
     if kind == "choice":
         return cells.parse_choice(value, column.choices)
+    if kind == "codes":
+        return cells.parse_codes(value, column.choices)
     if kind == "postcode":
         return cells.parse_postcode(value)
     if kind == "national_id":
@@ -97,6 +99,8 @@ class _Import:
         self.file_ids: dict[str, tuple] = {}
         self.file_refs: dict[str, set] = defaultdict(set)
         self.file_persons: set[tuple] = set()
+        self.file_tenancies: set[tuple] = set()
+        self.open_flags: dict[tuple, int] = {}
         self.total = sum(len(t.rows) for t in tables.values())
 
     def problem(self, sheet, row, column, message):
@@ -117,7 +121,7 @@ class _Import:
         units_by_id = {u.pk: u for u in self.units.values()}
         self.persons, self.national_ids = {}, {}
         self.tenancies, self.startloans, self.followups = {}, {}, {}
-        self.agencies, self.consents, self.person_names = {}, {}, set()
+        self.agencies, self.consents, self.person_names, self.flags = {}, {}, set(), {}
         if not m:
             return
         for p in Person.objects.filter(municipality_id=m):
@@ -138,6 +142,9 @@ class _Import:
         for c in Consent.objects.filter(household__municipality_id=m).order_by("pk"):
             key = (by_id[c.household_id].reference, agencies_by_id[c.agency_id].name, c.purpose, c.given_on)
             self.consents.setdefault(key, c)
+        tenancies_by_id = {t.pk: key for key, t in self.tenancies.items()}
+        for flag in LongTenureFlag.objects.filter(municipality_id=m).order_by("pk"):
+            self.flags.setdefault((*tenancies_by_id[flag.tenancy_id], flag.raised_on), flag)
 
     # --- checking -------------------------------------------------------------------------
 
@@ -240,6 +247,10 @@ class _Import:
             self.file_persons.add((v.get("household_ref"), v.get("first_name"), v.get("last_name")))
         if sheet == "consents":
             self.check_consent(number, v)
+        if sheet == "tenancies":
+            self.file_tenancies.add((v.get("unit_ref"), v.get("start_date")))
+        if sheet == "flags":
+            self.check_flag(number, v)
         if sheet == "persons" and v.get("national_id"):
             key = (v.get("household_ref"), v.get("first_name"), v.get("last_name"), v.get("birth_date"))
             in_file = self.file_ids.get(v["national_id"])
@@ -277,6 +288,31 @@ class _Import:
                     "given_by_first_name",
                     _("No member of the household by this name in the persons sheet or the municipality."),
                 )
+
+    def check_flag(self, number, v):
+        tenancy = (v.get("unit_ref"), v.get("tenancy_start_date"))
+        if all(tenancy) and tenancy not in self.file_tenancies and tenancy not in self.tenancies:
+            self.problem(
+                "flags",
+                number,
+                "tenancy_start_date",
+                _("No tenancy of this unit from this date in the tenancies sheet or in the municipality."),
+            )
+        raised, resolved = v.get("raised_on"), v.get("resolved_on")
+        if raised and resolved and resolved < raised:
+            self.problem("flags", number, "resolved_on", _("A flag cannot be resolved before it was raised."))
+        if v.get("status") == LongTenureFlag.Status.RESOLVED and not resolved:
+            self.problem("flags", number, "resolved_on", _("Give the date a resolved flag was resolved."))
+        if resolved is None and all(tenancy):
+            if tenancy in self.open_flags:
+                self.problem(
+                    "flags",
+                    number,
+                    "resolved_on",
+                    _("The tenancy has another unresolved flag in row %(row)s: only one may be open.")
+                    % {"row": self.open_flags[tenancy]},
+                )
+            self.open_flags.setdefault(tenancy, number)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -632,6 +668,37 @@ class _Import:
             on=lambda c: c.given_on,
         )
 
+    def write_flags(self):
+        """Long-tenure flags as they stand in the file, each through the model's validation (one open
+        flag per tenancy); the flag job raises new ones as usual."""
+        for number, v in self.rows.get("flags", []):
+            key = (v["unit_ref"], v["tenancy_start_date"], v["raised_on"])
+            values = {
+                "reasons": v.get("reasons", []),
+                "contract_end_date": v.get("contract_end_date"),
+                "status": v.get("status") or LongTenureFlag.Status.OPEN,
+                "referred_to": v.get("referred_to"),
+                "sleep_until": v.get("sleep_until"),
+                "resolved_on": v.get("resolved_on"),
+            }
+            values = {f: value for f, value in values.items() if f in v}  # the columns in the file
+            if not values.get("status", True):
+                values["status"] = LongTenureFlag.Status.OPEN
+            flag = self.flags.get(key)
+            if flag is not None:
+                self.apply("flags", number, flag, values, created=False)
+                continue
+            tenancy = self.tenancies.get((v["unit_ref"], v["tenancy_start_date"]))
+            if tenancy is None:  # its row in the tenancies sheet had a problem, reported there
+                continue
+            flag = LongTenureFlag(
+                municipality=self.municipality, tenancy=tenancy, raised_on=v["raised_on"], **values
+            )
+            if self.save("flags", number, flag):  # one open flag per tenancy: the database's own check
+                self.counts["flags"]["created"] += 1
+                self.flags[key] = flag
+            self.tick()
+
     def write(self):
         if self.progress:
             self.progress(0, self.total)
@@ -642,6 +709,7 @@ class _Import:
         self.write_startloans()
         self.write_followups()
         self.write_consents()
+        self.write_flags()
         data_changed(self.municipality.pk)  # bulk writes send no save signals
 
 

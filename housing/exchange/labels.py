@@ -4,7 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import FollowUp, Household, PartnerAgency, StartLoanApplication
-from housing.models import MoveOutReason
+from housing.models import LongTenureFlag, MoveOutReason
 
 from .schema import SHEETS_BY_NAME
 
@@ -16,6 +16,7 @@ SHEET_LABELS = {
     "startloans": _("Start-up loan applications"),
     "followups": _("Follow-ups"),
     "consents": _("Consents"),
+    "flags": _("Long-tenure flags"),
 }
 
 # Column key -> (name, what it holds). A key means the same in every sheet it appears in.
@@ -82,6 +83,18 @@ COLUMN_LABELS = {
     ),
     "given_by_last_name": (_("Given by (last name)"), _("As in the persons sheet.")),
     "recorded_by": (_("Recorded by"), _("The username in Boveileder of the staff member who recorded it.")),
+    "tenancy_start_date": (
+        _("Tenancy moved in on"),
+        _("With the unit reference, the tenancy the flag is about."),
+    ),
+    "raised_on": (_("Raised on"), _("The day the flag was raised.")),
+    "reasons": (_("Reasons"), _("Why it was raised.")),
+    "referred_to": (_("Referred to"), _("The username in Boveileder of the counsellor it was referred to.")),
+    "sleep_until": (_("Look again on"), _("When it was not realistic: the day to look at it again.")),
+    "resolved_on": (
+        _("Resolved on"),
+        _("Empty while the flag is open; a tenancy has at most one open flag."),
+    ),
 }
 
 # The codes of a choice column and what each means.
@@ -91,7 +104,19 @@ CODES = {
     "status": StartLoanApplication.Status,
     "kind": FollowUp.Kind,
     "agency_kind": PartnerAgency.Kind,
+    "reasons": LongTenureFlag.Reason,
 }
+# A column key whose codes differ between sheets.
+SHEET_CODES = {("flags", "status"): LongTenureFlag.Status}
+SHEET_COLUMN_LABELS = {
+    ("flags", "status"): (_("Status"), _("Where the conversation about the next step stands.")),
+    ("flags", "contract_end_date"): (_("Contract ends on"), _("The contract end the flag was raised for.")),
+}
+
+
+def column_text(sheet: str, name: str) -> tuple:
+    """(name, what it holds) of a column in a sheet."""
+    return SHEET_COLUMN_LABELS.get((sheet, name)) or COLUMN_LABELS[name]
 
 
 def sheet_label(name: str) -> str:
@@ -115,6 +140,7 @@ def kind_format(column) -> str:
         "int": _("Whole number"),
         "decimal": _("Number"),
         "choice": _("One of the codes"),
+        "codes": _("Codes, separated by commas"),
         "staff": _("Username"),
         "national_id": _("11 digits"),
         "postcode": _("Four digits"),
@@ -123,11 +149,12 @@ def kind_format(column) -> str:
     return text % {"n": column.max_length} if "%(n)s" in text else text
 
 
-def codes(column) -> list[tuple[str, str]]:
+def codes(column, sheet: str = "") -> list[tuple[str, str]]:
     """(code, meaning) for a choice column, in the file's order of codes."""
-    if column.kind != "choice":
+    if column.kind not in ("choice", "codes"):
         return []
-    labels = dict(CODES[column.name].choices) if column.name in CODES else {}
+    choices = SHEET_CODES.get((sheet, column.name)) or CODES.get(column.name)
+    labels = dict(choices.choices) if choices else {}
     return [(code, str(labels.get(code, code))) for code in column.choices]
 
 
@@ -147,7 +174,7 @@ def guide_rows() -> list[list]:
     ]
     for name, sheet in SHEETS_BY_NAME.items():
         for column in sheet.columns:
-            label, help_text = COLUMN_LABELS[column.name]
+            label, help_text = column_text(name, column.name)
             if column.required:
                 required = _("Yes, in every row")
             elif column.optional:
@@ -163,7 +190,7 @@ def guide_rows() -> list[list]:
                     str(required),
                     kind_format(column),
                     str(help_text),
-                    "; ".join(f"{code} = {meaning}" for code, meaning in codes(column)),
+                    "; ".join(f"{code} = {meaning}" for code, meaning in codes(column, name)),
                 ]
             )
     rows.append([])

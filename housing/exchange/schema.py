@@ -1,4 +1,4 @@
-"""The exchange format: seven sheets, their columns and the key each row is matched by.
+"""The exchange format: eight sheets, their columns and the key each row is matched by.
 
 One definition used by the reader, the import, the export and the template workbook.
 """
@@ -6,7 +6,7 @@ One definition used by the reader, the import, the export and the template workb
 from dataclasses import dataclass
 
 from cases.models import FollowUp, Household, PartnerAgency, StartLoanApplication
-from housing.models import MoveOutReason
+from housing.models import LongTenureFlag, MoveOutReason
 
 # Statuses an import may set: the issue's list (no `appealed`: an appeal is recorded in the app).
 STARTLOAN_STATUSES = ("received", "in_review", "approved", "rejected", "withdrawn", "disbursed")
@@ -20,7 +20,7 @@ EXAMPLE_UNIT = "U-EKSEMPEL-1"
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, ref, date, int, decimal, choice, staff, national_id, postcode
+    kind: str  # text, ref, date, int, decimal, choice, codes, staff, national_id, postcode
     required: bool = False  # a value is required in every row
     optional: bool = False  # the column itself may be left out of the file
     max_length: int = 0
@@ -150,6 +150,23 @@ SHEETS: tuple[Sheet, ...] = (
             Column("recorded_by", "staff", example=""),
         ),
         key=("household_ref", "agency", "purpose", "given_on"),
+    ),
+    Sheet(
+        "flags",
+        (
+            Column("unit_ref", "ref", required=True, max_length=40, example=EXAMPLE_UNIT),
+            Column("tenancy_start_date", "date", required=True, ahead=True, example="2021-02-01"),
+            Column("raised_on", "date", required=True, example="2024-01-02"),
+            Column(
+                "reasons", "codes", choices=tuple(LongTenureFlag.Reason.values), example="contract_expiry"
+            ),
+            Column("contract_end_date", "date", ahead=True, example="2024-01-31"),
+            Column("status", "choice", choices=tuple(LongTenureFlag.Status.values), example="resolved"),
+            Column("referred_to", "staff", example=""),
+            Column("sleep_until", "date", ahead=True, example=""),
+            Column("resolved_on", "date", example="2024-06-30"),
+        ),
+        key=("unit_ref", "tenancy_start_date", "raised_on"),
     ),
 )
 

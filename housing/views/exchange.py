@@ -42,7 +42,7 @@ def _page(request, import_form=None, export_form=None, status=200):
                             "label": column_label(c.name),
                             "optional": c.optional,
                             "format": kind_format(c),
-                            "codes": codes(c),
+                            "codes": codes(c, sheet.name),
                         }
                         for c in sheet.columns
                     ],

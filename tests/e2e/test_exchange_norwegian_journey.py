@@ -46,9 +46,9 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
     login(manager, password=DEMO_PASSWORD)
     page.goto(f"{live_server.url}/housing/exchange/")
     a11y.check(page)
-    expect(page.locator("#export-holds")).to_contain_text("oppfølginger og samtykker")
+    expect(page.locator("#export-holds")).to_contain_text("oppfølginger, samtykker og botidsvarsler")
     expect(
-        page.get_by_text("Den inneholder ikke enkeltvedtak og klager på dem, botidsvarsler")
+        page.get_by_text("Den inneholder ikke enkeltvedtak og klager på dem, beslutningene")
     ).to_be_visible()
     page.get_by_text("Arkene og kolonnene").click()
     expect(page.get_by_text("Fødselsnummer")).to_be_visible()
@@ -70,6 +70,7 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
     expect(preview.get_by_role("row", name="Husstander (households)")).to_contain_text("1")
     expect(preview.get_by_role("row", name="Oppfølginger (followups)")).to_be_visible()
     expect(preview.get_by_role("row", name="Samtykker (consents)")).to_contain_text("1")
+    expect(preview.get_by_role("row", name="Botidsvarsler (flags)")).to_contain_text("1")
     shoot(page, "2-preview")
     households = Household.objects.filter(municipality=municipality).count()
     page.get_by_role("button", name="Importer", exact=True).click()
@@ -96,6 +97,7 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
         "startloans",
         "followups",
         "consents",
+        "flags",
     ]
     consents = list(exported["consents"].iter_rows(values_only=True))
     assert consents[0][:4] == ("household_ref", "agency", "agency_kind", "purpose") and len(consents) > 2

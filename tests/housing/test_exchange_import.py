@@ -231,3 +231,31 @@ def test_consents_are_imported_with_their_agency_person_and_timeline(tmp_path, k
     assert code == 1
     assert "consents, row 2, withdrawn_on: A consent cannot be withdrawn before it was given." in err
     assert "consents, row 2, given_by_first_name: No member of the household by this name" in err
+
+
+def test_flags_are_imported_for_their_tenancy_and_one_open_flag_per_tenancy(tmp_path, kari):
+    from housing.models import LongTenureFlag
+
+    flag = {
+        "unit_ref": "U-1",
+        "tenancy_start_date": "2024-08-01",
+        "raised_on": "2024-09-01",
+        "reasons": "tenure, contract_expiry",
+        "status": "referred",
+        "referred_to": "kari",
+        "resolved_on": "",
+    }
+    code, out, err = run(write(tmp_path, xlsx(data(flags=[flag]))))
+    assert code == 0, err
+    saved = LongTenureFlag.objects.get()
+    assert saved.tenancy.household.reference == "H-2" and saved.reasons == ["tenure", "contract_expiry"]
+    assert saved.referred_to == kari and saved.status == "referred"
+    code, out, err = run(write(tmp_path, xlsx(data(flags=[flag]))))
+    assert "flags: 0 created, 0 updated, 1 unchanged" in out
+    second = {**flag, "raised_on": "2024-10-01"}
+    stray = {**flag, "tenancy_start_date": "2023-01-01", "reasons": "tenure, lonely"}
+    code, out, err = run(write(tmp_path, xlsx(data(flags=[flag, second, stray]))))
+    assert code == 1
+    assert "flags, row 3, resolved_on: The tenancy has another unresolved flag in row 2" in err
+    assert "flags, row 4, tenancy_start_date: No tenancy of this unit from this date" in err
+    assert "flags, row 4, reasons: «lonely» is not one of: tenure, contract_expiry." in err

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from boveileder.models import Municipality, User
 from cases.models import FollowUp
 from housing.exchange.export import export_rows
+from housing.models import LongTenureFlag
 from reports import indicators
 from tests.factories import (
     ConsentFactory,
@@ -83,13 +84,23 @@ def history(municipality, counsellor, rng):
         unit = RentalUnitFactory(municipality=municipality, area_m2=rng.choice([None, 45, 62.5]))
         reason = reasons[n % 5]
         moved_out = date(2024, 2, 1) + timedelta(days=40 * n) if reason else None
-        TenancyFactory(
+        tenancy = TenancyFactory(
             household=household,
             unit=unit,
             start_date=date(2020, 1, 1) + timedelta(days=30 * n),
             moved_out_on=moved_out,
             move_out_reason=reason or "",
         )
+        if n % 2 == 0:
+            LongTenureFlag.objects.create(
+                municipality=municipality,
+                tenancy=tenancy,
+                raised_on=date(2024, 1, 2) + timedelta(days=10 * n),
+                reasons=["tenure", "contract_expiry"] if n % 4 else ["tenure"],
+                status="resolved" if moved_out else ("referred" if n % 3 else "open"),
+                referred_to=counsellor if n % 3 else None,
+                resolved_on=moved_out,
+            )
         status, decided_after = statuses[n % 6]
         received = date(2024, 1, 10) + timedelta(days=25 * n)
         StartLoanApplicationFactory(
@@ -129,6 +140,7 @@ def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
     assert any(value for figures in before.values() for value in figures.values())  # not all zero
     assert export_rows(new, national_ids=True) == exported
     assert len(exported["consents"]) == 1 + 8  # the header and every consent, with their agencies
+    assert len(exported["flags"]) == 1 + 6
 
 
 def test_an_export_without_national_ids_imported_again_keeps_the_stored_numbers(

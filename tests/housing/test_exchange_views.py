@@ -138,6 +138,7 @@ def test_the_template_workbook_has_the_sheets_columns_and_an_example(client_for,
         "startloans",
         "followups",
         "consents",
+        "flags",
     ]
     persons = list(workbook["persons"].values)
     assert persons[0][:6] == (
