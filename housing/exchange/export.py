@@ -6,10 +6,11 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from cases.models import Consent, FollowUp, Household, Person, StartLoanApplication
+from cases.models import Appeal, Consent, Decision, FollowUp, Household, Person, StartLoanApplication
 from housing.models import LongTenureFlag, RentalUnit, Tenancy
 
 from .cells import DANGEROUS_FIRST
@@ -68,6 +69,44 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
         LongTenureFlag.objects.filter(municipality_id=m)
         .select_related("tenancy__unit", "referred_to")
         .order_by("tenancy__unit__reference", "tenancy__start_date", "raised_on", "pk")
+    )
+    # A decision is numbered 1, 2, 3… within its household in order of drafting; appeals use the number.
+    decisions, numbers, per_household = [], {}, Counter()
+    for d in (
+        Decision.objects.filter(household__municipality_id=m)
+        .select_related("household", "person", "drafted_by", "approved_by")
+        .order_by("household__reference", "created_at", "pk")
+        .iterator(chunk_size=2000)
+    ):
+        per_household[d.household.reference] += 1
+        numbers[d.pk] = (d.household.reference, per_household[d.household.reference])
+        decisions.append(
+            [
+                d.household.reference,
+                numbers[d.pk][1],
+                d.person.first_name,
+                d.person.last_name,
+                d.status,
+                d.outcome,
+                d.main_content,
+                d.period_from,
+                d.period_to,
+                d.assessment,
+                d.participation,
+                d.legal_basis,
+                d.reasons,
+                numbers[d.replaces_id][1] if d.replaces_id in numbers else None,
+                _username(d.drafted_by, m),
+                _username(d.approved_by, m),
+                d.approved_on,
+            ]
+        )
+    appeals = (
+        Appeal.objects.filter(decision__household__municipality_id=m)
+        .select_related("recorded_by")
+        .order_by(
+            "decision__household__reference", "decision__created_at", "decision_id", "received_on", "pk"
+        )
     )
     data = {
         "households": [
@@ -157,6 +196,21 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
             ]
             for f in flags.iterator(chunk_size=2000)
         ],
+        "decisions": decisions,
+        "appeals": [
+            [
+                *numbers[a.decision_id],
+                a.received_on,
+                a.second_look,
+                a.second_look_on,
+                a.forwarded_on,
+                a.outcome,
+                a.outcome_on,
+                a.note,
+                _username(a.recorded_by, m),
+            ]
+            for a in appeals.iterator(chunk_size=2000)
+        ],
     }
     return {
         sheet.name: [[c.name for c in sheet.columns]]
@@ -222,7 +276,7 @@ def to_folder(sheets: dict[str, list[list]], folder) -> None:
 
 def template_xlsx() -> bytes:
     """The template workbook: a guide sheet naming and explaining every sheet, column and code in the
-    user's language, then the eight sheets, their column keys and one example row each."""
+    user's language, then the ten sheets, their column keys and one example row each."""
     from .labels import guide_rows
 
     example = {GUIDE_SHEET: guide_rows()}

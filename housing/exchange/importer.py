@@ -30,7 +30,9 @@ from simple_history.utils import bulk_create_with_history
 from boveileder.changes import data_changed
 from boveileder.models import User
 from cases.models import (
+    Appeal,
     Consent,
+    Decision,
     FollowUp,
     Household,
     PartnerAgency,
@@ -39,6 +41,7 @@ from cases.models import (
     StartLoanStatusChange,
     TimelineEvent,
 )
+from cases.services.decisions import appeal_deadline
 from cases.services.timeline import timeline_record
 from housing.models import LongTenureFlag, MoveOutReason, RentalUnit, Tenancy
 from housing.services.tenancies import tenancy_end
@@ -52,6 +55,9 @@ Progress = Callable[[int, int], None]
 BATCH = 500
 # Model field -> column, where the names differ, to place a model's own validation error.
 FIELD_COLUMNS = {"reference": "", "by": "counsellor", "household": "household_ref", "unit": "unit_ref"}
+
+
+UNKNOWN_ACTOR = {FollowUp: ["by"], Appeal: ["recorded_by"], Consent: ["recorded_by"]}
 
 
 def _parse(column: Column, value, staff: dict):
@@ -101,6 +107,7 @@ class _Import:
         self.file_persons: set[tuple] = set()
         self.file_tenancies: set[tuple] = set()
         self.open_flags: dict[tuple, int] = {}
+        self.file_decisions: dict[tuple, dict] = {}
         self.total = sum(len(t.rows) for t in tables.values())
 
     def problem(self, sheet, row, column, message):
@@ -122,6 +129,7 @@ class _Import:
         self.persons, self.national_ids = {}, {}
         self.tenancies, self.startloans, self.followups = {}, {}, {}
         self.agencies, self.consents, self.person_names, self.flags = {}, {}, set(), {}
+        self.decisions, self.appeals, self.decision_counts = {}, {}, {}
         if not m:
             return
         for p in Person.objects.filter(municipality_id=m):
@@ -142,6 +150,16 @@ class _Import:
         for c in Consent.objects.filter(household__municipality_id=m).order_by("pk"):
             key = (by_id[c.household_id].reference, agencies_by_id[c.agency_id].name, c.purpose, c.given_on)
             self.consents.setdefault(key, c)
+        per_household = defaultdict(int)
+        decisions_by_id = {}
+        for d in Decision.objects.filter(household__municipality_id=m).order_by("created_at", "pk"):
+            ref = by_id[d.household_id].reference
+            per_household[ref] += 1
+            self.decisions[(ref, per_household[ref])] = d
+            decisions_by_id[d.pk] = (ref, per_household[ref])
+        self.decision_counts = dict(per_household)
+        for a in Appeal.objects.filter(decision__household__municipality_id=m).order_by("pk"):
+            self.appeals.setdefault((*decisions_by_id[a.decision_id], a.received_on), a)
         tenancies_by_id = {t.pk: key for key, t in self.tenancies.items()}
         for flag in LongTenureFlag.objects.filter(municipality_id=m).order_by("pk"):
             self.flags.setdefault((*tenancies_by_id[flag.tenancy_id], flag.raised_on), flag)
@@ -251,6 +269,10 @@ class _Import:
             self.file_tenancies.add((v.get("unit_ref"), v.get("start_date")))
         if sheet == "flags":
             self.check_flag(number, v)
+        if sheet == "decisions":
+            self.check_decision(number, v)
+        if sheet == "appeals":
+            self.check_appeal(number, v)
         if sheet == "persons" and v.get("national_id"):
             key = (v.get("household_ref"), v.get("first_name"), v.get("last_name"), v.get("birth_date"))
             in_file = self.file_ids.get(v["national_id"])
@@ -314,6 +336,74 @@ class _Import:
                 )
             self.open_flags.setdefault(tenancy, number)
 
+    def check_decision(self, number, v):
+        ref, first, last = v.get("household_ref"), v.get("first_name"), v.get("last_name")
+        name = (ref, first, last)
+        if first and last and name not in self.file_persons and name not in self.person_names:
+            self.problem(
+                "decisions",
+                number,
+                "first_name",
+                _("No member of the household by this name in the persons sheet or the municipality."),
+            )
+        key = (ref, v.get("number"))
+        if v.get("number") and key not in self.decisions:
+            expected = self.decision_counts.get(ref, 0) + 1
+            if v["number"] != expected:
+                self.problem(
+                    "decisions",
+                    number,
+                    "number",
+                    _("Number a household's decisions 1, 2, 3… in drafting order: the next is %(n)s.")
+                    % {"n": expected},
+                )
+            else:
+                self.decision_counts[ref] = expected
+        replaces = v.get("replaces_number")
+        if replaces and v.get("number") and replaces >= v["number"]:
+            self.problem(
+                "decisions", number, "replaces_number", _("A decision can only replace an earlier one.")
+            )
+        approved = v.get("status") == Decision.Status.APPROVED
+        if approved and not (v.get("approved_by") and v.get("approved_on")):
+            column = "approved_on" if v.get("approved_by") else "approved_by"
+            self.problem(
+                "decisions", number, column, _("An approved decision needs who approved it, and when.")
+            )
+        if v.get("approved_by") and v.get("approved_by") == v.get("drafted_by"):
+            self.problem(
+                "decisions", number, "approved_by", _("A decision is not approved by the one who drafted it.")
+            )
+        start, end = v.get("period_from"), v.get("period_to")
+        if start and end and end < start:
+            self.problem("decisions", number, "period_to", _("The period ends before it begins."))
+        self.file_decisions[key] = v
+
+    def check_appeal(self, number, v):
+        key = (v.get("household_ref"), v.get("decision_number"))
+        if not all(key):
+            return
+        in_file = self.file_decisions.get(key)
+        existing = self.decisions.get(key)
+        if in_file is None and existing is None:
+            self.problem(
+                "appeals",
+                number,
+                "decision_number",
+                _("The household has no decision with this number, in the file or the municipality."),
+            )
+            return
+        status = in_file.get("status") if in_file else existing.status
+        approved_on = in_file.get("approved_on") if in_file else existing.approved_on
+        if status != Decision.Status.APPROVED:
+            self.problem(
+                "appeals", number, "decision_number", _("Only an approved decision can be appealed.")
+            )
+        elif v.get("received_on") and approved_on and v["received_on"] < approved_on:
+            self.problem(
+                "appeals", number, "received_on", _("An appeal cannot arrive before the decision was made.")
+            )
+
     # --- writing --------------------------------------------------------------------------
 
     def tick(self):
@@ -323,8 +413,8 @@ class _Import:
 
     def save(self, sheet, number, instance) -> bool:
         """The model's own validation, then save, in a savepoint: a problem, never an error."""
-        # A follow-up's `by` may be unknown (null) although the form requires it.
-        exclude = ["by"] if isinstance(instance, FollowUp) else None
+        # Who did or recorded it may be unknown (null) although the forms always know it.
+        exclude = UNKNOWN_ACTOR.get(type(instance))
         try:
             with transaction.atomic():
                 instance.full_clean(exclude=exclude)
@@ -699,6 +789,93 @@ class _Import:
                 self.flags[key] = flag
             self.tick()
 
+    def write_decisions(self):
+        """Individual decisions as they stand in the file, in order of their numbers (which follow the
+        order of drafting), each through the model's validation; an approved one gets its timeline event.
+        The letters were sent from where the decision was made: none is made here."""
+        rows = sorted(self.rows.get("decisions", []), key=lambda row: row[1]["number"])
+        persons = {}
+        for (ref, first, last, _birth), person in self.persons.items():
+            persons.setdefault((ref, first, last), person)
+        for number, v in rows:
+            key = (v["household_ref"], v["number"])
+            values = {
+                f: v[f]
+                for f in (
+                    "status",
+                    "outcome",
+                    "main_content",
+                    "period_from",
+                    "period_to",
+                    "assessment",
+                    "participation",
+                    "legal_basis",
+                    "reasons",
+                    "drafted_by",
+                    "approved_by",
+                    "approved_on",
+                )
+                if f in v
+            }
+            values["person"] = persons[(v["household_ref"], v["first_name"], v["last_name"])]
+            replaces = self.decisions.get((v["household_ref"], v.get("replaces_number")))
+            values["replaces"] = replaces if v.get("replaces_number") else None
+            decision = self.decisions.get(key)
+            created = decision is None
+            if created:
+                decision = Decision(household=self.households[v["household_ref"]])
+            if self.apply("decisions", number, decision, values, created=created):
+                self.decisions[key] = decision
+                if created and decision.status == Decision.Status.APPROVED:
+                    timeline_record(
+                        household=decision.household,
+                        kind="decision_approved",
+                        summary=_("Decision approved (%(outcome)s)")
+                        % {"outcome": decision.get_outcome_display()},
+                        on=decision.approved_on,
+                        actor=decision.approved_by,
+                        subject=decision,
+                    )
+
+    def write_appeals(self):
+        """Appeals of approved decisions; whether one came within the deadline is computed, as in the app."""
+        for number, v in self.rows.get("appeals", []):
+            decision = self.decisions.get((v["household_ref"], v["decision_number"]))
+            if decision is None or decision.pk is None:  # its decision's row had a problem, reported there
+                self.tick()
+                continue
+            key = (v["household_ref"], v["decision_number"], v["received_on"])
+            values = {
+                f: v[f] or ("" if f in ("second_look", "outcome", "note") else None)
+                for f in (
+                    "second_look",
+                    "second_look_on",
+                    "forwarded_on",
+                    "outcome",
+                    "outcome_on",
+                    "note",
+                    "recorded_by",
+                )
+                if f in v
+            }
+            values["within_deadline"] = v["received_on"] <= appeal_deadline(decision)
+            appeal = self.appeals.get(key)
+            created = appeal is None
+            if created:
+                appeal = Appeal(decision=decision, received_on=v["received_on"])
+            if self.apply("appeals", number, appeal, values, created=created) and created:
+                self.appeals[key] = appeal
+                timeline_record(
+                    household=decision.household,
+                    kind="appeal_registered",
+                    summary=_("Appeal received")
+                    + " – "
+                    + (_("within the deadline") if values["within_deadline"] else _("after the deadline")),
+                    on=appeal.received_on,
+                    actor=self.by,
+                    subject=decision,
+                )
+
     def write(self):
         if self.progress:
             self.progress(0, self.total)
@@ -710,6 +887,8 @@ class _Import:
         self.write_followups()
         self.write_consents()
         self.write_flags()
+        self.write_decisions()
+        self.write_appeals()
         data_changed(self.municipality.pk)  # bulk writes send no save signals
 
 

@@ -3,7 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import FollowUp, Household, PartnerAgency, StartLoanApplication
+from cases.models import Appeal, Decision, FollowUp, Household, PartnerAgency, StartLoanApplication
 from housing.models import LongTenureFlag, MoveOutReason
 
 from .schema import SHEETS_BY_NAME
@@ -17,6 +17,8 @@ SHEET_LABELS = {
     "followups": _("Follow-ups"),
     "consents": _("Consents"),
     "flags": _("Long-tenure flags"),
+    "decisions": _("Individual decisions"),
+    "appeals": _("Appeals"),
 }
 
 # Column key -> (name, what it holds). A key means the same in every sheet it appears in.
@@ -91,6 +93,32 @@ COLUMN_LABELS = {
     "reasons": (_("Reasons"), _("Why it was raised.")),
     "referred_to": (_("Referred to"), _("The username in Boveileder of the counsellor it was referred to.")),
     "sleep_until": (_("Look again on"), _("When it was not realistic: the day to look at it again.")),
+    "number": (
+        _("Decision number"),
+        _("1, 2, 3… for the household's decisions in the order they were drafted; appeals use it."),
+    ),
+    "main_content": (_("Main content of the help"), _("What the household is given.")),
+    "period_from": (_("Period from"), _("The first day of the help.")),
+    "period_to": (_("Period to"), _("The last day of the help; empty when open-ended.")),
+    "assessment": (_("Assessment"), _("The household's situation, wishes and goals.")),
+    "participation": (_("Participation"), _("How the household took part, and what it said.")),
+    "legal_basis": (_("Legal basis"), _("The rules the decision rests on.")),
+    "replaces_number": (_("Replaces decision number"), _("The earlier decision this one replaces, if any.")),
+    "drafted_by": (_("Drafted by"), _("The username in Boveileder of the staff member who drafted it.")),
+    "approved_by": (
+        _("Approved by"),
+        _("The username in Boveileder of the one who approved it; never the one who drafted it."),
+    ),
+    "approved_on": (_("Approved on"), _("The day of the decision; an appeal is due within three weeks.")),
+    "decision_number": (
+        _("Decision number"),
+        _("The number of the appealed decision in the decisions sheet."),
+    ),
+    "second_look": (_("The municipality's second look"), _("What the municipality did with the appeal.")),
+    "second_look_on": (_("Second look on"), _("The day of the second look.")),
+    "forwarded_on": (_("Forwarded on"), _("The day it was sent to Statsforvalteren.")),
+    "outcome_on": (_("Outcome on"), _("The day of Statsforvalteren's outcome.")),
+    "outcome": (_("Outcome"), _("The result.")),
     "resolved_on": (
         _("Resolved on"),
         _("Empty while the flag is open; a tenancy has at most one open flag."),
@@ -107,10 +135,30 @@ CODES = {
     "reasons": LongTenureFlag.Reason,
 }
 # A column key whose codes differ between sheets.
-SHEET_CODES = {("flags", "status"): LongTenureFlag.Status}
+SHEET_CODES = {
+    ("flags", "status"): LongTenureFlag.Status,
+    ("decisions", "status"): Decision.Status,
+    ("decisions", "outcome"): Decision.Outcome,
+    ("appeals", "second_look"): Appeal.SecondLook,
+    ("appeals", "outcome"): Appeal.Outcome,
+}
 SHEET_COLUMN_LABELS = {
     ("flags", "status"): (_("Status"), _("Where the conversation about the next step stands.")),
     ("flags", "contract_end_date"): (_("Contract ends on"), _("The contract end the flag was raised for.")),
+    ("decisions", "status"): (_("Status"), _("Draft, awaiting approval or approved.")),
+    ("decisions", "outcome"): (_("Outcome"), _("Help granted or refused.")),
+    ("decisions", "first_name"): (
+        _("Addressed to (first name)"),
+        _("The member of the household it is addressed to."),
+    ),
+    ("decisions", "last_name"): (_("Addressed to (last name)"), _("As in the persons sheet.")),
+    ("decisions", "reasons"): (_("Reasons"), _("Why the decision is as it is.")),
+    ("appeals", "received_on"): (
+        _("Received on"),
+        _("The day the appeal came in; within three weeks or not is computed."),
+    ),
+    ("appeals", "outcome"): (_("Outcome at Statsforvalteren"), _("Statsforvalteren's result.")),
+    ("appeals", "note"): (_("Note"), _("Free text about the appeal.")),
 }
 
 
@@ -123,9 +171,9 @@ def sheet_label(name: str) -> str:
     return str(SHEET_LABELS.get(name, name))
 
 
-def column_label(name: str) -> str:
-    """A column's name; a list of keys («household_ref, date») names each."""
-    return ", ".join(str(COLUMN_LABELS[k][0]) if k in COLUMN_LABELS else k for k in name.split(", "))
+def column_label(name: str, sheet: str = "") -> str:
+    """A column's name in a sheet; a list of keys («household_ref, date») names each."""
+    return ", ".join(str(column_text(sheet, k)[0]) if k in COLUMN_LABELS else k for k in name.split(", "))
 
 
 def kind_format(column) -> str:

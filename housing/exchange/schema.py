@@ -1,11 +1,11 @@
-"""The exchange format: eight sheets, their columns and the key each row is matched by.
+"""The exchange format: ten sheets, their columns and the key each row is matched by.
 
 One definition used by the reader, the import, the export and the template workbook.
 """
 
 from dataclasses import dataclass
 
-from cases.models import FollowUp, Household, PartnerAgency, StartLoanApplication
+from cases.models import Appeal, Decision, FollowUp, Household, PartnerAgency, StartLoanApplication
 from housing.models import LongTenureFlag, MoveOutReason
 
 # Statuses an import may set: the issue's list (no `appealed`: an appeal is recorded in the app).
@@ -167,6 +167,46 @@ SHEETS: tuple[Sheet, ...] = (
             Column("resolved_on", "date", example="2024-06-30"),
         ),
         key=("unit_ref", "tenancy_start_date", "raised_on"),
+    ),
+    # Individual decisions and their appeals: no example row, as a decision needs staff usernames.
+    Sheet(
+        "decisions",
+        (
+            Column("household_ref", "ref", required=True, max_length=40),
+            Column("number", "int", required=True),  # 1, 2, 3… in the household, in order of drafting
+            Column("first_name", "text", required=True, max_length=100),
+            Column("last_name", "text", required=True, max_length=100),
+            Column("status", "choice", required=True, choices=tuple(Decision.Status.values)),
+            Column("outcome", "choice", required=True, choices=tuple(Decision.Outcome.values)),
+            Column("main_content", "text"),
+            Column("period_from", "date", ahead=True),
+            Column("period_to", "date", ahead=True),
+            Column("assessment", "text"),
+            Column("participation", "text"),
+            Column("legal_basis", "text"),
+            Column("reasons", "text"),
+            Column("replaces_number", "int"),
+            Column("drafted_by", "staff", required=True),
+            Column("approved_by", "staff"),
+            Column("approved_on", "date"),
+        ),
+        key=("household_ref", "number"),
+    ),
+    Sheet(
+        "appeals",
+        (
+            Column("household_ref", "ref", required=True, max_length=40),
+            Column("decision_number", "int", required=True),
+            Column("received_on", "date", required=True),
+            Column("second_look", "choice", choices=tuple(Appeal.SecondLook.values)),
+            Column("second_look_on", "date"),
+            Column("forwarded_on", "date"),
+            Column("outcome", "choice", choices=tuple(Appeal.Outcome.values)),
+            Column("outcome_on", "date"),
+            Column("note", "text"),
+            Column("recorded_by", "staff"),
+        ),
+        key=("household_ref", "decision_number", "received_on"),
     ),
 )
 

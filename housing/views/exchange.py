@@ -13,7 +13,7 @@ from boveileder.models import Role
 from housing.exchange import jobs
 from housing.exchange.export import template_xlsx
 from housing.exchange.forms import ExportForm, ImportForm
-from housing.exchange.labels import codes, column_label, kind_format, sheet_label
+from housing.exchange.labels import codes, column_label, column_text, kind_format, sheet_label
 from housing.exchange.schema import SHEETS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +39,7 @@ def _page(request, import_form=None, export_form=None, status=200):
                     "columns": [
                         {
                             "name": c.name,
-                            "label": column_label(c.name),
+                            "label": column_text(sheet.name, c.name)[0],
                             "optional": c.optional,
                             "format": kind_format(c),
                             "codes": codes(c, sheet.name),
@@ -92,7 +92,7 @@ def import_job(request, job_id):
         {
             **p,
             "sheet_label": sheet_label(p["sheet"]) if p["sheet"] else "",
-            "column_label": column_label(p["column"]),
+            "column_label": column_label(p["column"], p["sheet"]),
         }
         for p in job["problems"]
     ]

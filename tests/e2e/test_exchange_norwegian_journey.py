@@ -46,10 +46,9 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
     login(manager, password=DEMO_PASSWORD)
     page.goto(f"{live_server.url}/housing/exchange/")
     a11y.check(page)
-    expect(page.locator("#export-holds")).to_contain_text("oppfølginger, samtykker og botidsvarsler")
-    expect(
-        page.get_by_text("Den inneholder ikke enkeltvedtak og klager på dem, beslutningene")
-    ).to_be_visible()
+    holds = page.locator("#export-holds")
+    expect(holds).to_contain_text("samtykker, botidsvarsler, enkeltvedtak og klager på dem")
+    expect(page.get_by_text("Den inneholder ikke vedtaksbrevene (PDF)")).to_be_visible()
     page.get_by_text("Arkene og kolonnene").click()
     expect(page.get_by_text("Fødselsnummer")).to_be_visible()
     shoot(page, "1-exchange")
@@ -98,6 +97,8 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
         "followups",
         "consents",
         "flags",
+        "decisions",
+        "appeals",
     ]
     consents = list(exported["consents"].iter_rows(values_only=True))
     assert consents[0][:4] == ("household_ref", "agency", "agency_kind", "purpose") and len(consents) > 2

@@ -259,3 +259,44 @@ def test_flags_are_imported_for_their_tenancy_and_one_open_flag_per_tenancy(tmp_
     assert "flags, row 3, resolved_on: The tenancy has another unresolved flag in row 2" in err
     assert "flags, row 4, tenancy_start_date: No tenancy of this unit from this date" in err
     assert "flags, row 4, reasons: «lonely» is not one of: tenure, contract_expiry." in err
+
+
+def test_decisions_and_appeals_are_imported_and_checked(tmp_path, kari, municipality):
+    from cases.models import Appeal, Decision
+    from tests.factories import ManagerFactory
+
+    ManagerFactory(municipality=municipality, username="lise")
+    decision = {
+        "household_ref": "H-1",
+        "number": "1",
+        "first_name": "Kari",
+        "last_name": "Nordmann",
+        "status": "approved",
+        "outcome": "granted",
+        "main_content": "Oppfølging",
+        "period_from": "2024-02-01",
+        "drafted_by": "kari",
+        "approved_by": "lise",
+        "approved_on": "2024-01-25",
+    }
+    appeal = {"household_ref": "H-1", "decision_number": "1", "received_on": "2024-02-10", "note": "Klage"}
+    code, out, err = run(write(tmp_path, xlsx(data(decisions=[decision], appeals=[appeal]))))
+    assert code == 0, err
+    saved = Appeal.objects.get()
+    assert saved.decision == Decision.objects.get(status="approved") and saved.within_deadline
+    assert TimelineEvent.objects.filter(kind="decision_approved").count() == 1
+    code, out, err = run(write(tmp_path, xlsx(data(decisions=[decision], appeals=[appeal]))))
+    assert "decisions: 0 created, 0 updated, 1 unchanged" in out and "appeals: 0 created" in out
+    own = {**decision, "number": "2", "approved_by": "kari"}
+    skipped = {**decision, "number": "4", "status": "draft", "approved_by": "", "approved_on": ""}
+    early = {**appeal, "decision_number": "2", "received_on": "2024-01-01"}
+    code, out, err = run(
+        write(tmp_path, xlsx(data(decisions=[decision, own, skipped], appeals=[appeal, early])))
+    )
+    assert code == 1
+    assert "decisions, row 3, approved_by: A decision is not approved by the one who drafted it." in err
+    assert (
+        "decisions, row 4, number: Number a household's decisions 1, 2, 3… in drafting order: the next is 3."
+        in err
+    )
+    assert "appeals, row 3, received_on: An appeal cannot arrive before the decision was made." in err

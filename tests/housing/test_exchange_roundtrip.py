@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from boveileder.models import Municipality, User
-from cases.models import FollowUp
+from cases.models import Appeal, Decision, FollowUp
 from housing.exchange.export import export_rows
 from housing.models import LongTenureFlag
 from reports import indicators
@@ -17,6 +17,7 @@ from tests.factories import (
     ConsentFactory,
     FollowUpFactory,
     HouseholdFactory,
+    ManagerFactory,
     PartnerAgencyFactory,
     PersonFactory,
     RentalUnitFactory,
@@ -46,6 +47,7 @@ def history(municipality, counsellor, rng):
         ("withdrawn", None),
         ("disbursed", 40),
     ]
+    approver = ManagerFactory(municipality=municipality)
     agencies = [
         PartnerAgencyFactory(municipality=municipality, name="NAV Ålesund", kind="nav"),
         PartnerAgencyFactory(municipality=municipality, name="Flyktningkontoret", kind="refugee_office"),
@@ -91,6 +93,31 @@ def history(municipality, counsellor, rng):
             moved_out_on=moved_out,
             move_out_reason=reason or "",
         )
+        if n % 3 == 0:
+            first = Decision.objects.create(
+                household=household,
+                person=adult,
+                status="approved",
+                outcome="granted" if n % 2 else "refused",
+                main_content=f"Oppfølging {n}",
+                period_from=date(2024, 2, 1),
+                period_to=date(2024, 12, 31) if n % 2 else None,
+                reasons="Begrunnelse\nmed linjeskift",
+                drafted_by=counsellor,
+                approved_by=approver,
+                approved_on=date(2024, 1, 20) + timedelta(days=n),
+            )
+            Decision.objects.create(
+                household=household, person=adult, replaces=first, drafted_by=counsellor, status="submitted"
+            )
+            Appeal.objects.create(
+                decision=first,
+                received_on=first.approved_on + timedelta(days=7 * n),
+                within_deadline=n < 3,
+                second_look="kept" if n else "",
+                note="Klage",
+                recorded_by=counsellor if n else None,
+            )
         if n % 2 == 0:
             LongTenureFlag.objects.create(
                 municipality=municipality,
@@ -133,7 +160,10 @@ def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
     new = Municipality.objects.create(name="Ny kommune", slug="ny")
     User.objects.filter(municipality=municipality).update(municipality=new)
     err = StringIO()
-    call_command("import_cases", str(path), "--municipality", "ny", stdout=StringIO(), stderr=err)
+    try:
+        call_command("import_cases", str(path), "--municipality", "ny", stdout=StringIO(), stderr=err)
+    except CommandError:
+        raise AssertionError(err.getvalue()) from None
     assert err.getvalue() == ""
     after = {period: indicators.figures(new, *period) for period in PERIODS}
     assert after == before
@@ -141,6 +171,7 @@ def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
     assert export_rows(new, national_ids=True) == exported
     assert len(exported["consents"]) == 1 + 8  # the header and every consent, with their agencies
     assert len(exported["flags"]) == 1 + 6
+    assert len(exported["decisions"]) == 1 + 8 and len(exported["appeals"]) == 1 + 4
 
 
 def test_an_export_without_national_ids_imported_again_keeps_the_stored_numbers(

@@ -139,6 +139,8 @@ def test_the_template_workbook_has_the_sheets_columns_and_an_example(client_for,
         "followups",
         "consents",
         "flags",
+        "decisions",
+        "appeals",
     ]
     persons = list(workbook["persons"].values)
     assert persons[0][:6] == (
