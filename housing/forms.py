@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from boveileder import dates
 from boveileder.models import Municipality, User
+from boveileder.text import control_problem
 from cases.models import Household
 from housing.models import LongTenureFlag, MoveOutReason, RentalUnit
 from housing.services.units import UNIT_FIELDS
@@ -50,6 +51,8 @@ class UnitForm(forms.ModelForm):
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()
+        if problem := control_problem(reference):  # the rule the spreadsheet import applies too
+            raise forms.ValidationError(problem)
         taken = RentalUnit.objects.for_municipality(self.municipality).filter(reference=reference)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)

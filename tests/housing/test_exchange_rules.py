@@ -197,3 +197,22 @@ def test_the_template_has_a_guide_explaining_every_column_and_code(client, munic
     assert all(row[3] and row[5] and row[6] for row in guide[1:] if row and row[0] and row[2])
     status = next(row for row in guide if row[2] == "status")
     assert "disbursed = " in status[7] and status[1] == "Startlånsøknader"
+
+
+def test_the_forms_apply_the_same_rules_as_the_import(client, municipality):
+    """A reference with a control character and a contract ending 9999-12-31 are refused in the forms
+    with the messages the import gives."""
+    from housing.models import RentalUnit
+    from tests.factories import OfficerFactory
+
+    client.force_login(OfficerFactory(municipality=municipality))
+    unit = {"reference": "B-\x0712", "address": "Havnegata 3", "postcode": "6002", "city": "Ålesund"}
+    page = client.post(reverse("housing:unit_create"), unit).content.decode()
+    assert "Teksten har et kontrolltegn (BEL) som ikke er tillatt." in page
+    assert not RentalUnit.objects.exists()
+    unit = RentalUnit.objects.create(municipality=municipality, reference="B-1", address="Havnegata 3")
+    household = Household.objects.create(municipality=municipality, reference="H-9")
+    move_in = {"household_reference": "H-9", "start_date": "2024-01-01", "contract_end_date": "9999-12-31"}
+    page = client.post(reverse("housing:tenancy_move_in", args=[unit.pk]), move_in).content.decode()
+    assert "Datoen er for langt fram i tid" in page and "la feltet stå tomt" in page
+    assert not household.tenancies.exists()
