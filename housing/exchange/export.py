@@ -228,6 +228,9 @@ def to_xlsx(sheets: dict[str, list[list]]) -> bytes:
     for name, rows in sheets.items():
         worksheet = workbook.create_sheet(name)
         worksheet.freeze_panes = "A2"
+        if name == GUIDE_SHEET:  # wide enough to read the explanations
+            for letter, width in zip("ABCDEFGH", (12, 22, 20, 26, 22, 30, 60, 60), strict=True):
+                worksheet.column_dimensions[letter].width = width
         header = []
         for title in rows[0]:
             cell = WriteOnlyCell(worksheet, value=title)
