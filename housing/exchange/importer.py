@@ -49,7 +49,7 @@ from housing.services.tenancies import tenancy_end
 from . import cells
 from .problems import ImportRejected, Problem
 from .reader import Table
-from .schema import DECIDED_STATUSES, SHEETS, Column
+from .schema import DECIDED_STATUSES, SHEETS, SHEETS_BY_NAME, Column
 
 Progress = Callable[[int, int], None]
 BATCH = 500
@@ -58,6 +58,11 @@ FIELD_COLUMNS = {"reference": "", "by": "counsellor", "household": "household_re
 
 
 UNKNOWN_ACTOR = {FollowUp: ["by"], Appeal: ["recorded_by"], Consent: ["recorded_by"]}
+
+
+def _key_columns(sheet: str) -> str:
+    """The columns a problem of the row as a whole points at: its key."""
+    return ", ".join(SHEETS_BY_NAME[sheet].key)
 
 
 def _parse(column: Column, value, staff: dict):
@@ -423,18 +428,23 @@ class _Import:
         except ValidationError as error:
             self.validation_problems(sheet, number, error)
         except DatabaseError:
-            self.problem(sheet, number, "", _("The row could not be saved: it conflicts with other records."))
+            self.problem(
+                sheet,
+                number,
+                _key_columns(sheet),
+                _("The row could not be saved: it conflicts with other records."),
+            )
         return False
 
     def validation_problems(self, sheet, number, error: ValidationError):
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():
-                column = "" if field == "__all__" else FIELD_COLUMNS.get(field, field)
+                column = _key_columns(sheet) if field == "__all__" else FIELD_COLUMNS.get(field, field)
                 for message in messages:
                     self.problem(sheet, number, column, message)
         else:
             for message in error.messages:
-                self.problem(sheet, number, "", message)
+                self.problem(sheet, number, _key_columns(sheet), message)
 
     def apply(self, sheet, number, instance, values: dict, created: bool) -> bool:
         """Set `values` on `instance` and save it if anything changed; count what happened."""
