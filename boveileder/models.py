@@ -139,6 +139,7 @@ class User(ConstraintMessages, AbstractUser):
     def is_administrator(self) -> bool:
         return self.is_staff or self.is_superuser
 
+
 class FormSubmission(models.Model):
     """A form that creates a record, sent once: its one-time token, and where what it created is
     shown. A second sending of the same form lands there instead of creating it again."""

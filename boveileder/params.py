@@ -3,7 +3,8 @@ plain ASCII digits within a database integer, a keyset cursor holds no control c
 else reads as not given, so odd input (a superscript ², a NUL byte) shows the first page, never a 500."""
 
 import re
-import unicodedata
+
+from boveileder.text import has_control_characters
 
 _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
 MAX_ID = 2**63 - 1  # the largest a database integer key holds
@@ -18,11 +19,6 @@ def int_param(value) -> int | None:
         return None
     number = int(value)
     return number if number <= MAX_ID else None
-
-
-def has_control_characters(text: str) -> bool:
-    """Whether the text holds a control character (NUL, CR, LF, tab, escape, …)."""
-    return any(unicodedata.category(c) == "Cc" for c in text)
 
 
 def cursor_param(value) -> str | None:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from boveileder import dates
 from boveileder.models import Municipality, User
 from cases.models import Household
 from housing.models import LongTenureFlag, MoveOutReason, RentalUnit
@@ -12,6 +13,13 @@ from housing.services.units import UNIT_FIELDS
 
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def plausible(value):
+    """A date in the range `boveileder.dates` allows ahead (the spreadsheet import applies the same)."""
+    if problem := dates.ahead_problem(value):
+        raise forms.ValidationError(problem)
+    return value
 
 
 class UnitFilterForm(forms.Form):
@@ -87,6 +95,12 @@ class MoveInForm(forms.Form):
         self.user = user
         self.fields["household"].queryset = Household.objects.visible_to(user).open()
 
+    def clean_start_date(self):
+        return plausible(self.cleaned_data["start_date"])
+
+    def clean_contract_end_date(self):
+        return plausible(self.cleaned_data.get("contract_end_date"))
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("contract_end_date")
@@ -99,6 +113,9 @@ class RenewForm(forms.Form):
     new_end_date = forms.DateField(label=_("New contract end date"), widget=date_input())
     note = forms.CharField(label=pgettext_lazy("housing", "Note"), max_length=300, required=False)
 
+    def clean_new_end_date(self):
+        return plausible(self.cleaned_data["new_end_date"])
+
 
 class MoveOutForm(forms.Form):
     moved_out_on = forms.DateField(label=_("Moved out on"), widget=date_input())
@@ -106,6 +123,9 @@ class MoveOutForm(forms.Form):
         label=_("Reason for moving out"), choices=MoveOutReason.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(label=pgettext_lazy("housing", "Note"), max_length=300, required=False)
+
+    def clean_moved_out_on(self):
+        return plausible(self.cleaned_data["moved_out_on"])
 
 
 class ThresholdsForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from boveileder import dates
 from cases.models import PartnerAgency, Person
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -24,8 +25,14 @@ class ConsentForm(forms.Form):
 
     def clean_given_on(self):
         value = self.cleaned_data["given_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
+        if problem := dates.happened_problem(value):
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_valid_until(self):
+        value = self.cleaned_data.get("valid_until")
+        if problem := dates.ahead_problem(value):
+            raise forms.ValidationError(problem)
         return value
 
     def clean(self):

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from boveileder import dates
 from boveileder.dates import date_shift
 from boveileder.models import User
 from boveileder.pdf import render_pdf
@@ -425,8 +426,8 @@ def appeal_register(*, decision: Decision, received_on: date, by, note: str = ""
         raise ValidationError(_("Only an approved decision can be appealed."))
     if received_on < decision.approved_on:
         raise ValidationError({"received_on": _("An appeal cannot arrive before the decision was made.")})
-    if received_on > timezone.localdate():
-        raise ValidationError({"received_on": _("The date cannot be in the future.")})
+    if problem := dates.happened_problem(received_on):
+        raise ValidationError({"received_on": problem})
     within = received_on <= appeal_deadline(decision)
     appeal = Appeal.objects.create(
         decision=decision, received_on=received_on, within_deadline=within, note=note, recorded_by=by

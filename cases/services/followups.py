@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boveileder import dates
 from boveileder.dates import date_shift
 from cases.deadlines import Deadline
 from cases.models import FollowUp
@@ -32,8 +33,8 @@ def _summary(followup: FollowUp) -> str:
 def _validate(followup: FollowUp) -> None:
     errors = {}
     today = timezone.localdate()
-    if followup.date and followup.date > today:
-        errors["date"] = _("The date cannot be in the future.")
+    if problem := dates.happened_problem(followup.date, today=today):
+        errors["date"] = problem
     if followup.next_step_due and followup.date and followup.next_step_due < followup.date:
         errors["next_step_due"] = _("The next step cannot be due before the follow-up itself.")
     if followup.next_step_due and not followup.next_step:

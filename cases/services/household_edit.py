@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boveileder import dates
 from boveileder.constraints import said_on_field
 from boveileder.national_id import normalise
 from cases.models import Household, Person
@@ -67,8 +68,8 @@ def household_update(*, household: Household, by, **changes) -> Household:
     if "counsellor" in changed:
         _check_counsellor(household=household, by=by, counsellor=changes["counsellor"])
     enrolled_on = changes.get("enrolled_on")
-    if "enrolled_on" in changed and enrolled_on and enrolled_on > timezone.localdate():
-        raise ValidationError({"enrolled_on": _("The date cannot be in the future.")})
+    if "enrolled_on" in changed and (problem := dates.happened_problem(enrolled_on)):
+        raise ValidationError({"enrolled_on": problem})
     for name in changed:
         setattr(household, name, changes[name])
     # Only what changes is checked: a reference stored before today's rules (an old import) must
@@ -110,8 +111,8 @@ def person_update(*, person: Person, by, **changes) -> Person:
     if not changed:
         return person
     birth_date = changes.get("birth_date")
-    if "birth_date" in changed and birth_date and birth_date > timezone.localdate():
-        raise ValidationError({"birth_date": _("The birth date cannot be after today.")})
+    if "birth_date" in changed and (problem := dates.happened_problem(birth_date, birth=True)):
+        raise ValidationError({"birth_date": problem})
     if "national_id" in changed and changes["national_id"]:
         _check_national_id_free(person, changes["national_id"])
     for name in changed:

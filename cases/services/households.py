@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boveileder import dates
 from boveileder.constraints import said_on_field
 from boveileder.national_id import normalise
 from cases.models import Household, Person
@@ -40,8 +41,8 @@ def person_possible_duplicates(*, municipality, national_id="", first_name="", l
 
 
 def _check_birth_date(birth_date):
-    if birth_date and birth_date > timezone.localdate():
-        raise ValidationError({"birth_date": _("The birth date cannot be after today.")})
+    if problem := dates.happened_problem(birth_date, birth=True):
+        raise ValidationError({"birth_date": problem})
 
 
 @transaction.atomic
@@ -105,8 +106,8 @@ def person_remove(*, person: Person, by, on=None) -> Person:
     on = on or timezone.localdate()
     if person.left_on:
         raise ValidationError(_("This person has already left the household."))
-    if on > timezone.localdate():
-        raise ValidationError({"left_on": _("The date cannot be in the future.")})
+    if problem := dates.happened_problem(on):
+        raise ValidationError({"left_on": problem})
     person.left_on = on
     person.save(update_fields=["left_on"])
     timeline_record(

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from boveileder import dates
 from boveileder.dates import date_shift
 from boveileder.models import Role
 from cases.models import StartLoanApplication, StartLoanStatusChange
@@ -169,8 +170,8 @@ def _apply_fields(application, fields: dict) -> None:
     if set(documents) - DOCUMENT_KEYS:
         raise ValidationError({"documents_received": _("Unknown document.")})
     application.documents_received = [d.key for d in DOCUMENTS if d.key in documents]
-    if application.received_on and application.received_on > date.today():
-        raise ValidationError({"received_on": _("The date cannot be in the future.")})
+    if problem := dates.happened_problem(application.received_on):
+        raise ValidationError({"received_on": problem})
 
 
 @transaction.atomic
@@ -312,8 +313,8 @@ def startloan_transition(*, application, to_status, by, on, note="", **details) 
     if on is None:
         raise ValidationError({"on": _("Give the date.")})
     last = application.status_changes.order_by("-on").values_list("on", flat=True).first()
-    if on > date.today():
-        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if problem := dates.happened_problem(on):
+        raise ValidationError({"on": problem})
     if on < application.received_on or (last and on < last):
         raise ValidationError({"on": _("The date cannot be before the application's last step.")})
     _apply_details(application, from_status, to_status, on, details)

@@ -10,7 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from boveileder import dates
 from boveileder.national_id import is_valid, normalise
+from boveileder.text import control_problem
 
 from .problems import shown
 
@@ -39,7 +41,17 @@ def is_empty(value) -> bool:
     return text(value) == ""
 
 
-def parse_date(value) -> date | None:
+def parse_date(value, *, ahead: bool = False, birth: bool = False) -> date | None:
+    """A date within the range the forms allow (`boveileder.dates`): one that has happened, or with
+    `ahead` one that may lie in the future (an end date)."""
+    day = _date(value)
+    problem = dates.ahead_problem(day) if ahead else dates.happened_problem(day, birth=birth)
+    if problem:
+        raise CellError(problem)
+    return day
+
+
+def _date(value) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -111,8 +123,24 @@ def parse_choice(value, choices) -> str:
     return raw
 
 
-def parse_text(value, max_length: int = 0) -> str:
+def parse_codes(value, choices) -> list[str]:
+    """Several codes in one cell, separated by commas: each one of `choices`."""
+    raw = [code.strip().lower() for code in text(value).split(",") if code.strip()]
+    for code in raw:
+        if code not in choices:
+            raise CellError(
+                _("«%(value)s» is not one of: %(choices)s.")
+                % {"value": shown(code), "choices": ", ".join(choices)}
+            )
+    return raw
+
+
+def parse_text(value, max_length: int = 0, *, multiline: bool = False) -> str:
+    """Text as the forms take it: no control characters (a note may hold line breaks)."""
     raw = text(value)
+    problem = control_problem(raw, multiline=multiline)
+    if problem:
+        raise CellError(problem)
     if max_length and len(raw) > max_length:
         raise CellError(_("Too long: at most %(n)s characters.") % {"n": max_length})
     return raw

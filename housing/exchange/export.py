@@ -6,14 +6,15 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from cases.models import FollowUp, Household, Person, StartLoanApplication
-from housing.models import RentalUnit, Tenancy
+from cases.models import Appeal, Consent, Decision, FollowUp, Household, Person, StartLoanApplication
+from housing.models import LongTenureFlag, RentalUnit, Tenancy
 
 from .cells import DANGEROUS_FIRST
-from .schema import SHEETS
+from .schema import GUIDE_SHEET, SHEETS
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in a workbook
 
@@ -58,6 +59,54 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
         FollowUp.objects.filter(municipality_id=m)
         .select_related("household", "by")
         .order_by("household__reference", "date", "pk")
+    )
+    consents = (
+        Consent.objects.filter(household__municipality_id=m)
+        .select_related("household", "agency", "person", "recorded_by")
+        .order_by("household__reference", "given_on", "pk")
+    )
+    flags = (
+        LongTenureFlag.objects.filter(municipality_id=m)
+        .select_related("tenancy__unit", "referred_to")
+        .order_by("tenancy__unit__reference", "tenancy__start_date", "raised_on", "pk")
+    )
+    # A decision is numbered 1, 2, 3… within its household in order of drafting; appeals use the number.
+    decisions, numbers, per_household = [], {}, Counter()
+    for d in (
+        Decision.objects.filter(household__municipality_id=m)
+        .select_related("household", "person", "drafted_by", "approved_by")
+        .order_by("household__reference", "created_at", "pk")
+        .iterator(chunk_size=2000)
+    ):
+        per_household[d.household.reference] += 1
+        numbers[d.pk] = (d.household.reference, per_household[d.household.reference])
+        decisions.append(
+            [
+                d.household.reference,
+                numbers[d.pk][1],
+                d.person.first_name,
+                d.person.last_name,
+                d.status,
+                d.outcome,
+                d.main_content,
+                d.period_from,
+                d.period_to,
+                d.assessment,
+                d.participation,
+                d.legal_basis,
+                d.reasons,
+                numbers[d.replaces_id][1] if d.replaces_id in numbers else None,
+                _username(d.drafted_by, m),
+                _username(d.approved_by, m),
+                d.approved_on,
+            ]
+        )
+    appeals = (
+        Appeal.objects.filter(decision__household__municipality_id=m)
+        .select_related("recorded_by")
+        .order_by(
+            "decision__household__reference", "decision__created_at", "decision_id", "received_on", "pk"
+        )
     )
     data = {
         "households": [
@@ -118,6 +167,50 @@ def export_rows(municipality, *, national_ids: bool = False) -> dict[str, list[l
             [f.household.reference, f.date, f.kind, f.minutes, _username(f.by, m), f.note]
             for f in followups.iterator(chunk_size=2000)
         ],
+        "consents": [
+            [
+                c.household.reference,
+                c.agency.name,
+                c.agency.kind,
+                c.purpose,
+                c.given_on,
+                c.valid_until,
+                c.withdrawn_on,
+                c.person.first_name if c.person else "",
+                c.person.last_name if c.person else "",
+                _username(c.recorded_by, m),
+            ]
+            for c in consents.iterator(chunk_size=2000)
+        ],
+        "flags": [
+            [
+                f.tenancy.unit.reference,
+                f.tenancy.start_date,
+                f.raised_on,
+                ",".join(f.reasons or []),
+                f.contract_end_date,
+                f.status,
+                _username(f.referred_to, m),
+                f.sleep_until,
+                f.resolved_on,
+            ]
+            for f in flags.iterator(chunk_size=2000)
+        ],
+        "decisions": decisions,
+        "appeals": [
+            [
+                *numbers[a.decision_id],
+                a.received_on,
+                a.second_look,
+                a.second_look_on,
+                a.forwarded_on,
+                a.outcome,
+                a.outcome_on,
+                a.note,
+                _username(a.recorded_by, m),
+            ]
+            for a in appeals.iterator(chunk_size=2000)
+        ],
     }
     return {
         sheet.name: [[c.name for c in sheet.columns]]
@@ -135,6 +228,9 @@ def to_xlsx(sheets: dict[str, list[list]]) -> bytes:
     for name, rows in sheets.items():
         worksheet = workbook.create_sheet(name)
         worksheet.freeze_panes = "A2"
+        if name == GUIDE_SHEET:  # wide enough to read the explanations
+            for letter, width in zip("ABCDEFGH", (12, 22, 20, 26, 22, 30, 60, 60), strict=True):
+                worksheet.column_dimensions[letter].width = width
         header = []
         for title in rows[0]:
             cell = WriteOnlyCell(worksheet, value=title)
@@ -182,11 +278,17 @@ def to_folder(sheets: dict[str, list[list]], folder) -> None:
 
 
 def template_xlsx() -> bytes:
-    """The template workbook: the six sheets, their columns and one example row each."""
-    example = {
-        sheet.name: [[c.name for c in sheet.columns], [_example(c) for c in sheet.columns]]
-        for sheet in SHEETS
-    }
+    """The template workbook: a guide sheet naming and explaining every sheet, column and code in the
+    user's language, then the ten sheets, their column keys and one example row each."""
+    from .labels import guide_rows
+
+    example = {GUIDE_SHEET: guide_rows()}
+    example.update(
+        {
+            sheet.name: [[c.name for c in sheet.columns], [_example(c) for c in sheet.columns]]
+            for sheet in SHEETS
+        }
+    )
     return to_xlsx(example)
 
 

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Workbook or zip of CSV files"),
-        help_text=_("An .xlsx workbook with the six sheets, or a .zip of .csv files named after them."),
+        help_text=_(
+            "An .xlsx workbook with the template's sheets, or a .zip of .csv files named after them."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.zip"}),
     )
 

@@ -30,20 +30,26 @@ from simple_history.utils import bulk_create_with_history
 from boveileder.changes import data_changed
 from boveileder.models import User
 from cases.models import (
+    Appeal,
+    Consent,
+    Decision,
     FollowUp,
     Household,
+    PartnerAgency,
     Person,
     StartLoanApplication,
     StartLoanStatusChange,
     TimelineEvent,
 )
-from housing.models import RentalUnit, Tenancy
+from cases.services.decisions import appeal_deadline
+from cases.services.timeline import timeline_record
+from housing.models import LongTenureFlag, RentalUnit, Tenancy
 from housing.services.tenancies import tenancy_end, tenancy_events_record
 
 from . import cells
 from .problems import ImportRejected, Problem
 from .reader import Table
-from .schema import DECIDED_STATUSES, SHEETS, Column
+from .schema import DECIDED_STATUSES, SHEETS, SHEETS_BY_NAME, Column
 
 Progress = Callable[[int, int], None]
 BATCH = 500
@@ -51,18 +57,28 @@ BATCH = 500
 FIELD_COLUMNS = {"reference": "", "by": "counsellor", "household": "household_ref", "unit": "unit_ref"}
 
 
+UNKNOWN_ACTOR = {FollowUp: ["by"], Appeal: ["recorded_by"], Consent: ["recorded_by"]}
+
+
+def _key_columns(sheet: str) -> str:
+    """The columns a problem of the row as a whole points at: its key."""
+    return ", ".join(SHEETS_BY_NAME[sheet].key)
+
+
 def _parse(column: Column, value, staff: dict):
     kind = column.kind
     if kind in ("text", "ref"):
-        return cells.parse_text(value, column.max_length)
+        return cells.parse_text(value, column.max_length, multiline=kind == "text" and not column.max_length)
     if kind == "date":
-        return cells.parse_date(value)
+        return cells.parse_date(value, ahead=column.ahead, birth=column.name == "birth_date")
     if kind == "int":
         return cells.parse_int(value)
     if kind == "decimal":
         return cells.parse_decimal(value)
     if kind == "choice":
         return cells.parse_choice(value, column.choices)
+    if kind == "codes":
+        return cells.parse_codes(value, column.choices)
     if kind == "postcode":
         return cells.parse_postcode(value)
     if kind == "national_id":
@@ -93,6 +109,10 @@ class _Import:
         self.done = 0
         self.file_ids: dict[str, tuple] = {}
         self.file_refs: dict[str, set] = defaultdict(set)
+        self.file_persons: set[tuple] = set()
+        self.file_tenancies: set[tuple] = set()
+        self.open_flags: dict[tuple, int] = {}
+        self.file_decisions: dict[tuple, dict] = {}
         self.total = sum(len(t.rows) for t in tables.values())
 
     def problem(self, sheet, row, column, message):
@@ -117,11 +137,14 @@ class _Import:
         units_by_id = {u.pk: u for u in self.units.values()}
         self.persons, self.national_ids = {}, {}
         self.tenancies, self.startloans, self.followups = {}, {}, {}
+        self.agencies, self.consents, self.person_names, self.flags = {}, {}, set(), {}
+        self.decisions, self.appeals, self.decision_counts = {}, {}, {}
         if not m:
             return
         for p in Person.objects.filter(municipality_id=m):
             key = (by_id[p.household_id].reference, p.first_name, p.last_name, p.birth_date)
             self.persons.setdefault(key, p)
+            self.person_names.add(key[:3])
             if p.national_id:
                 self.national_ids[p.national_id] = key
         for t in Tenancy.objects.filter(municipality_id=m):
@@ -131,6 +154,24 @@ class _Import:
         for f in FollowUp.objects.filter(municipality_id=m).order_by("pk"):
             key = (by_id[f.household_id].reference, f.date, f.kind, f.minutes, f.note)
             self.followups.setdefault(key, f)
+        self.agencies = {a.name: a for a in PartnerAgency.objects.filter(municipality_id=m)}
+        agencies_by_id = {a.pk: a for a in self.agencies.values()}
+        for c in Consent.objects.filter(household__municipality_id=m).order_by("pk"):
+            key = (by_id[c.household_id].reference, agencies_by_id[c.agency_id].name, c.purpose, c.given_on)
+            self.consents.setdefault(key, c)
+        per_household = defaultdict(int)
+        decisions_by_id = {}
+        for d in Decision.objects.filter(household__municipality_id=m).order_by("created_at", "pk"):
+            ref = by_id[d.household_id].reference
+            per_household[ref] += 1
+            self.decisions[(ref, per_household[ref])] = d
+            decisions_by_id[d.pk] = (ref, per_household[ref])
+        self.decision_counts = dict(per_household)
+        for a in Appeal.objects.filter(decision__household__municipality_id=m).order_by("pk"):
+            self.appeals.setdefault((*decisions_by_id[a.decision_id], a.received_on), a)
+        tenancies_by_id = {t.pk: key for key, t in self.tenancies.items()}
+        for flag in LongTenureFlag.objects.filter(municipality_id=m).order_by("pk"):
+            self.flags.setdefault((*tenancies_by_id[flag.tenancy_id], flag.raised_on), flag)
 
     # --- checking -------------------------------------------------------------------------
 
@@ -142,7 +183,7 @@ class _Import:
             present = [c for c in sheet.columns if c.name in table.headers]
             keyed = all(k in table.headers for k in sheet.key)
             parsed, seen = [], {}
-            for number, raw in table.rows:
+            for number, raw in table.records():
                 values, ok = {}, True
                 for column in present:
                     try:
@@ -229,6 +270,18 @@ class _Import:
                     _("An application with a decision date is %(statuses)s.")
                     % {"statuses": ", ".join(DECIDED_STATUSES)},
                 )
+        if sheet == "persons":
+            self.file_persons.add((v.get("household_ref"), v.get("first_name"), v.get("last_name")))
+        if sheet == "consents":
+            self.check_consent(number, v)
+        if sheet == "tenancies":
+            self.file_tenancies.add((v.get("unit_ref"), v.get("start_date")))
+        if sheet == "flags":
+            self.check_flag(number, v)
+        if sheet == "decisions":
+            self.check_decision(number, v)
+        if sheet == "appeals":
+            self.check_appeal(number, v)
         if sheet == "persons" and v.get("national_id"):
             key = (v.get("household_ref"), v.get("first_name"), v.get("last_name"), v.get("birth_date"))
             in_file = self.file_ids.get(v["national_id"])
@@ -248,6 +301,118 @@ class _Import:
                 )
             self.file_ids.setdefault(v["national_id"], (key, number))
 
+    def check_consent(self, number, v):
+        given = v.get("given_on")
+        for column, message in (
+            ("valid_until", _("A consent cannot end before it was given.")),
+            ("withdrawn_on", _("A consent cannot be withdrawn before it was given.")),
+        ):
+            if given and v.get(column) and v[column] < given:
+                self.problem("consents", number, column, message)
+        names = (v.get("given_by_first_name"), v.get("given_by_last_name"))
+        if any(names):
+            key = (v.get("household_ref"), *names)
+            if key not in self.file_persons and key not in self.person_names:
+                self.problem(
+                    "consents",
+                    number,
+                    "given_by_first_name",
+                    _("No member of the household by this name in the persons sheet or the municipality."),
+                )
+
+    def check_flag(self, number, v):
+        tenancy = (v.get("unit_ref"), v.get("tenancy_start_date"))
+        if all(tenancy) and tenancy not in self.file_tenancies and tenancy not in self.tenancies:
+            self.problem(
+                "flags",
+                number,
+                "tenancy_start_date",
+                _("No tenancy of this unit from this date in the tenancies sheet or in the municipality."),
+            )
+        raised, resolved = v.get("raised_on"), v.get("resolved_on")
+        if raised and resolved and resolved < raised:
+            self.problem("flags", number, "resolved_on", _("A flag cannot be resolved before it was raised."))
+        if v.get("status") == LongTenureFlag.Status.RESOLVED and not resolved:
+            self.problem("flags", number, "resolved_on", _("Give the date a resolved flag was resolved."))
+        if resolved is None and all(tenancy):
+            if tenancy in self.open_flags:
+                self.problem(
+                    "flags",
+                    number,
+                    "resolved_on",
+                    _("The tenancy has another unresolved flag in row %(row)s: only one may be open.")
+                    % {"row": self.open_flags[tenancy]},
+                )
+            self.open_flags.setdefault(tenancy, number)
+
+    def check_decision(self, number, v):
+        ref, first, last = v.get("household_ref"), v.get("first_name"), v.get("last_name")
+        name = (ref, first, last)
+        if first and last and name not in self.file_persons and name not in self.person_names:
+            self.problem(
+                "decisions",
+                number,
+                "first_name",
+                _("No member of the household by this name in the persons sheet or the municipality."),
+            )
+        key = (ref, v.get("number"))
+        if v.get("number") and key not in self.decisions:
+            expected = self.decision_counts.get(ref, 0) + 1
+            if v["number"] != expected:
+                self.problem(
+                    "decisions",
+                    number,
+                    "number",
+                    _("Number a household's decisions 1, 2, 3… in drafting order: the next is %(n)s.")
+                    % {"n": expected},
+                )
+            else:
+                self.decision_counts[ref] = expected
+        replaces = v.get("replaces_number")
+        if replaces and v.get("number") and replaces >= v["number"]:
+            self.problem(
+                "decisions", number, "replaces_number", _("A decision can only replace an earlier one.")
+            )
+        approved = v.get("status") == Decision.Status.APPROVED
+        if approved and not (v.get("approved_by") and v.get("approved_on")):
+            column = "approved_on" if v.get("approved_by") else "approved_by"
+            self.problem(
+                "decisions", number, column, _("An approved decision needs who approved it, and when.")
+            )
+        if v.get("approved_by") and v.get("approved_by") == v.get("drafted_by"):
+            self.problem(
+                "decisions", number, "approved_by", _("A decision is not approved by the one who drafted it.")
+            )
+        start, end = v.get("period_from"), v.get("period_to")
+        if start and end and end < start:
+            self.problem("decisions", number, "period_to", _("The period ends before it begins."))
+        self.file_decisions[key] = v
+
+    def check_appeal(self, number, v):
+        key = (v.get("household_ref"), v.get("decision_number"))
+        if not all(key):
+            return
+        in_file = self.file_decisions.get(key)
+        existing = self.decisions.get(key)
+        if in_file is None and existing is None:
+            self.problem(
+                "appeals",
+                number,
+                "decision_number",
+                _("The household has no decision with this number, in the file or the municipality."),
+            )
+            return
+        status = in_file.get("status") if in_file else existing.status
+        approved_on = in_file.get("approved_on") if in_file else existing.approved_on
+        if status != Decision.Status.APPROVED:
+            self.problem(
+                "appeals", number, "decision_number", _("Only an approved decision can be appealed.")
+            )
+        elif v.get("received_on") and approved_on and v["received_on"] < approved_on:
+            self.problem(
+                "appeals", number, "received_on", _("An appeal cannot arrive before the decision was made.")
+            )
+
     # --- writing --------------------------------------------------------------------------
 
     def tick(self):
@@ -257,8 +422,8 @@ class _Import:
 
     def save(self, sheet, number, instance) -> bool:
         """The model's own validation, then save, in a savepoint: a problem, never an error."""
-        # A follow-up's `by` may be unknown (null) although the form requires it.
-        exclude = ["by"] if isinstance(instance, FollowUp) else None
+        # Who did or recorded it may be unknown (null) although the forms always know it.
+        exclude = UNKNOWN_ACTOR.get(type(instance))
         try:
             with transaction.atomic():
                 instance.full_clean(exclude=exclude)
@@ -267,18 +432,23 @@ class _Import:
         except ValidationError as error:
             self.validation_problems(sheet, number, error)
         except DatabaseError:
-            self.problem(sheet, number, "", _("The row could not be saved: it conflicts with other records."))
+            self.problem(
+                sheet,
+                number,
+                _key_columns(sheet),
+                _("The row could not be saved: it conflicts with other records."),
+            )
         return False
 
     def validation_problems(self, sheet, number, error: ValidationError):
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():
-                column = "" if field == "__all__" else FIELD_COLUMNS.get(field, field)
+                column = _key_columns(sheet) if field == "__all__" else FIELD_COLUMNS.get(field, field)
                 for message in messages:
                     self.problem(sheet, number, column, message)
         else:
             for message in error.messages:
-                self.problem(sheet, number, "", message)
+                self.problem(sheet, number, _key_columns(sheet), message)
 
     def apply(self, sheet, number, instance, values: dict, created: bool) -> bool:
         """Set `values` on `instance` and save it if anything changed; count what happened."""
@@ -539,6 +709,172 @@ class _Import:
             actor=lambda f: f.by_id,
         )
 
+    def write_consents(self):
+        """New partner agencies by name, then the consents: created in bulk with their timeline events,
+        changed ones saved through the model's validation."""
+        by_name = {}
+        for (ref, first, last, _birth), person in self.persons.items():
+            by_name.setdefault((ref, first, last), person)
+        new, new_agencies = [], []
+        for number, v in self.rows.get("consents", []):
+            agency = self.agencies.get(v["agency"])
+            if agency is None:
+                kind = v.get("agency_kind") or PartnerAgency.Kind.OTHER
+                agency = PartnerAgency(municipality=self.municipality, name=v["agency"], kind=kind)
+                new_agencies.append(agency)
+                self.agencies[agency.name] = agency
+            names = (v.get("given_by_first_name"), v.get("given_by_last_name"))
+            person = by_name.get((v["household_ref"], *names)) if any(names) else None
+            key = (v["household_ref"], v["agency"], v["purpose"], v["given_on"])
+            values = {
+                "valid_until": v.get("valid_until"),
+                "withdrawn_on": v.get("withdrawn_on"),
+                "person": person,
+            }
+            if "recorded_by" in v:
+                values["recorded_by"] = v["recorded_by"]
+            consent = self.consents.get(key)
+            if consent is not None:
+                self.apply("consents", number, consent, values, created=False)
+                continue
+            consent = Consent(
+                household=self.households[v["household_ref"]],
+                agency=agency,
+                purpose=v["purpose"],
+                given_on=v["given_on"],
+                **values,
+            )
+            new.append(consent)
+            self.consents[key] = consent
+        PartnerAgency.objects.bulk_create(new_agencies, batch_size=BATCH)
+        for consent in new:
+            consent.agency = consent.agency  # the agency's pk, set by bulk_create
+        self.bulk_create("consents", Consent, new)
+        self.events(
+            new,
+            kind="consent_recorded",
+            summary=lambda c: _("Consent to share with %(agency)s") % {"agency": c.agency.name},
+            on=lambda c: c.given_on,
+        )
+
+    def write_flags(self):
+        """Long-tenure flags as they stand in the file, each through the model's validation (one open
+        flag per tenancy); the flag job raises new ones as usual."""
+        for number, v in self.rows.get("flags", []):
+            key = (v["unit_ref"], v["tenancy_start_date"], v["raised_on"])
+            values = {
+                "reasons": v.get("reasons", []),
+                "contract_end_date": v.get("contract_end_date"),
+                "status": v.get("status") or LongTenureFlag.Status.OPEN,
+                "referred_to": v.get("referred_to"),
+                "sleep_until": v.get("sleep_until"),
+                "resolved_on": v.get("resolved_on"),
+            }
+            values = {f: value for f, value in values.items() if f in v}  # the columns in the file
+            if not values.get("status", True):
+                values["status"] = LongTenureFlag.Status.OPEN
+            flag = self.flags.get(key)
+            if flag is not None:
+                self.apply("flags", number, flag, values, created=False)
+                continue
+            tenancy = self.tenancies.get((v["unit_ref"], v["tenancy_start_date"]))
+            if tenancy is None:  # its row in the tenancies sheet had a problem, reported there
+                continue
+            flag = LongTenureFlag(
+                municipality=self.municipality, tenancy=tenancy, raised_on=v["raised_on"], **values
+            )
+            if self.save("flags", number, flag):  # one open flag per tenancy: the database's own check
+                self.counts["flags"]["created"] += 1
+                self.flags[key] = flag
+            self.tick()
+
+    def write_decisions(self):
+        """Individual decisions as they stand in the file, in order of their numbers (which follow the
+        order of drafting), each through the model's validation; an approved one gets its timeline event.
+        The letters were sent from where the decision was made: none is made here."""
+        rows = sorted(self.rows.get("decisions", []), key=lambda row: row[1]["number"])
+        persons = {}
+        for (ref, first, last, _birth), person in self.persons.items():
+            persons.setdefault((ref, first, last), person)
+        for number, v in rows:
+            key = (v["household_ref"], v["number"])
+            values = {
+                f: v[f]
+                for f in (
+                    "status",
+                    "outcome",
+                    "main_content",
+                    "period_from",
+                    "period_to",
+                    "assessment",
+                    "participation",
+                    "legal_basis",
+                    "reasons",
+                    "drafted_by",
+                    "approved_by",
+                    "approved_on",
+                )
+                if f in v
+            }
+            values["person"] = persons[(v["household_ref"], v["first_name"], v["last_name"])]
+            replaces = self.decisions.get((v["household_ref"], v.get("replaces_number")))
+            values["replaces"] = replaces if v.get("replaces_number") else None
+            decision = self.decisions.get(key)
+            created = decision is None
+            if created:
+                decision = Decision(household=self.households[v["household_ref"]])
+            if self.apply("decisions", number, decision, values, created=created):
+                self.decisions[key] = decision
+                if created and decision.status == Decision.Status.APPROVED:
+                    timeline_record(
+                        household=decision.household,
+                        kind="decision_approved",
+                        summary=_("Decision approved (%(outcome)s)")
+                        % {"outcome": decision.get_outcome_display()},
+                        on=decision.approved_on,
+                        actor=decision.approved_by,
+                        subject=decision,
+                    )
+
+    def write_appeals(self):
+        """Appeals of approved decisions; whether one came within the deadline is computed, as in the app."""
+        for number, v in self.rows.get("appeals", []):
+            decision = self.decisions.get((v["household_ref"], v["decision_number"]))
+            if decision is None or decision.pk is None:  # its decision's row had a problem, reported there
+                self.tick()
+                continue
+            key = (v["household_ref"], v["decision_number"], v["received_on"])
+            values = {
+                f: v[f] or ("" if f in ("second_look", "outcome", "note") else None)
+                for f in (
+                    "second_look",
+                    "second_look_on",
+                    "forwarded_on",
+                    "outcome",
+                    "outcome_on",
+                    "note",
+                    "recorded_by",
+                )
+                if f in v
+            }
+            values["within_deadline"] = v["received_on"] <= appeal_deadline(decision)
+            appeal = self.appeals.get(key)
+            created = appeal is None
+            if created:
+                appeal = Appeal(decision=decision, received_on=v["received_on"])
+            if self.apply("appeals", number, appeal, values, created=created) and created:
+                self.appeals[key] = appeal
+                timeline_record(
+                    household=decision.household,
+                    kind="appeal_registered",
+                    summary=_("Appeal received")
+                    + " – "
+                    + (_("within the deadline") if values["within_deadline"] else _("after the deadline")),
+                    on=appeal.received_on,
+                    actor=self.by,
+                    subject=decision,
+                )
+
     def write(self):
         if self.progress:
             self.progress(0, self.total)
@@ -548,6 +884,10 @@ class _Import:
         self.write_tenancies()
         self.write_startloans()
         self.write_followups()
+        self.write_consents()
+        self.write_flags()
+        self.write_decisions()
+        self.write_appeals()
         data_changed(self.municipality.pk)  # bulk writes send no save signals
 
 

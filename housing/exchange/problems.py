@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 
 ELEVEN_DIGITS = re.compile(r"\d{11}")
+CONTROL = re.compile("[\x00-\x1f\x7f\ue000-\ue01f]")  # echoed as «�», never as itself
 
 
 @dataclass(frozen=True)
@@ -40,5 +41,5 @@ class ImportRejected(Exception):
 
 def shown(value, limit: int = 40) -> str:
     """A cell value as it may be echoed in a message: trimmed, and never a national ID number."""
-    text = ELEVEN_DIGITS.sub("•" * 11, str(value).strip())
+    text = CONTROL.sub("\ufffd", ELEVEN_DIGITS.sub("•" * 11, str(value).strip()))
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -14,6 +14,7 @@ from boveileder.models import Role
 from housing.exchange import jobs
 from housing.exchange.export import template_xlsx
 from housing.exchange.forms import ExportForm, ImportForm
+from housing.exchange.labels import codes, column_label, column_text, kind_format, sheet_label
 from housing.exchange.schema import SHEETS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,7 +33,23 @@ def _page(request, import_form=None, export_form=None, status=200):
         {
             "import_form": import_form or ImportForm(),
             "export_form": export_form or ExportForm(),
-            "sheets": SHEETS,
+            "sheets": [
+                {
+                    "name": sheet.name,
+                    "label": sheet_label(sheet.name),
+                    "columns": [
+                        {
+                            "name": c.name,
+                            "label": column_text(sheet.name, c.name)[0],
+                            "optional": c.optional,
+                            "format": kind_format(c),
+                            "codes": codes(c, sheet.name),
+                        }
+                        for c in sheet.columns
+                    ],
+                }
+                for sheet in SHEETS
+            ],
         },
         status=status,
     )
@@ -67,10 +84,23 @@ def _job_for(request, job_id) -> dict:
 @role_required(Role.MANAGER)
 def import_job(request, job_id):
     job = _job_for(request, job_id)
-    rows = [(sheet.name, job["counts"].get(sheet.name)) for sheet in SHEETS] if job["counts"] else []
+    rows = (
+        [(sheet.name, sheet_label(sheet.name), job["counts"].get(sheet.name)) for sheet in SHEETS]
+        if job["counts"]
+        else []
+    )
+    problems = [
+        {
+            **p,
+            "sheet_label": sheet_label(p["sheet"]) if p["sheet"] else "",
+            "column_label": column_label(p["column"], p["sheet"]),
+        }
+        for p in job["problems"]
+    ]
     context = {
         "job": job,
         "rows": rows,
+        "problems": problems,
         "working": job["state"] in jobs.WORKING,
         "percent": round(100 * job["done"] / job["total"]) if job["total"] else 0,
         "import_form": ImportForm(),

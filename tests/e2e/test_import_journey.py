@@ -73,7 +73,7 @@ def test_a_manager_fixes_two_bad_rows_and_sees_the_figures(page, live_server, lo
     expect(preview.get_by_role("row", name="households")).to_contain_text("2")
     assert Household.objects.count() == 0  # the preview saved nothing
 
-    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_role("button", name="Importer", exact=True).click()
     page.wait_for_load_state("load")
     a11y.check(page)
     expect(page.get_by_text("Importen er ferdig.")).to_be_visible()

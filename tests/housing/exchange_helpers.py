@@ -122,7 +122,7 @@ def data(**changes):
     for sheet, edits in changes.items():
         for edit in edits:
             if isinstance(edit, dict):
-                result[sheet].append(edit)
+                result.setdefault(sheet, []).append(edit)
             else:
                 index, cells = edit
                 result[sheet][index].update(cells)

@@ -224,3 +224,106 @@ def test_moves_dated_ahead_are_imported_as_planned(tmp_path, kari):
     assert not TimelineEvent.objects.filter(occurred_on__gt=timezone.localdate()).exists()
     kinds = set(TimelineEvent.objects.values_list("kind", flat=True))
     assert {"tenancy_end_planned", "tenancy_start_planned"} <= kinds
+
+
+def test_consents_are_imported_with_their_agency_person_and_timeline(tmp_path, kari):
+    from cases.models import Consent, PartnerAgency
+
+    consent = {
+        "household_ref": "H-1",
+        "agency": "NAV Ålesund",
+        "agency_kind": "nav",
+        "purpose": "Økonomi",
+        "given_on": "2024-02-01",
+        "valid_until": "2025-02-01",
+        "withdrawn_on": "",
+        "given_by_first_name": "Kari",
+        "given_by_last_name": "Nordmann",
+        "recorded_by": "kari",
+    }
+    code, out, err = run(write(tmp_path, xlsx(data(consents=[consent]))))
+    assert code == 0, err
+    saved = Consent.objects.get()
+    assert saved.agency == PartnerAgency.objects.get(name="NAV Ålesund", kind="nav")
+    assert saved.person.first_name == "Kari" and saved.recorded_by == kari
+    assert TimelineEvent.objects.filter(kind="consent_recorded", household=saved.household).count() == 1
+    code, out, err = run(write(tmp_path, xlsx(data(consents=[consent]))))
+    assert "consents: 0 created, 0 updated, 1 unchanged" in out
+    code, out, err = run(
+        write(
+            tmp_path,
+            xlsx(data(consents=[{**consent, "withdrawn_on": "2024-01-01", "given_by_first_name": "Ola"}])),
+        )
+    )
+    assert code == 1
+    assert "consents, row 2, withdrawn_on: A consent cannot be withdrawn before it was given." in err
+    assert "consents, row 2, given_by_first_name: No member of the household by this name" in err
+
+
+def test_flags_are_imported_for_their_tenancy_and_one_open_flag_per_tenancy(tmp_path, kari):
+    from housing.models import LongTenureFlag
+
+    flag = {
+        "unit_ref": "U-1",
+        "tenancy_start_date": "2024-08-01",
+        "raised_on": "2024-09-01",
+        "reasons": "tenure, contract_expiry",
+        "status": "referred",
+        "referred_to": "kari",
+        "resolved_on": "",
+    }
+    code, out, err = run(write(tmp_path, xlsx(data(flags=[flag]))))
+    assert code == 0, err
+    saved = LongTenureFlag.objects.get()
+    assert saved.tenancy.household.reference == "H-2" and saved.reasons == ["tenure", "contract_expiry"]
+    assert saved.referred_to == kari and saved.status == "referred"
+    code, out, err = run(write(tmp_path, xlsx(data(flags=[flag]))))
+    assert "flags: 0 created, 0 updated, 1 unchanged" in out
+    second = {**flag, "raised_on": "2024-10-01"}
+    stray = {**flag, "tenancy_start_date": "2023-01-01", "reasons": "tenure, lonely"}
+    code, out, err = run(write(tmp_path, xlsx(data(flags=[flag, second, stray]))))
+    assert code == 1
+    assert "flags, row 3, resolved_on: The tenancy has another unresolved flag in row 2" in err
+    assert "flags, row 4, tenancy_start_date: No tenancy of this unit from this date" in err
+    assert "flags, row 4, reasons: «lonely» is not one of: tenure, contract_expiry." in err
+
+
+def test_decisions_and_appeals_are_imported_and_checked(tmp_path, kari, municipality):
+    from cases.models import Appeal, Decision
+    from tests.factories import ManagerFactory
+
+    ManagerFactory(municipality=municipality, username="lise")
+    decision = {
+        "household_ref": "H-1",
+        "number": "1",
+        "first_name": "Kari",
+        "last_name": "Nordmann",
+        "status": "approved",
+        "outcome": "granted",
+        "main_content": "Oppfølging",
+        "period_from": "2024-02-01",
+        "drafted_by": "kari",
+        "approved_by": "lise",
+        "approved_on": "2024-01-25",
+    }
+    appeal = {"household_ref": "H-1", "decision_number": "1", "received_on": "2024-02-10", "note": "Klage"}
+    code, out, err = run(write(tmp_path, xlsx(data(decisions=[decision], appeals=[appeal]))))
+    assert code == 0, err
+    saved = Appeal.objects.get()
+    assert saved.decision == Decision.objects.get(status="approved") and saved.within_deadline
+    assert TimelineEvent.objects.filter(kind="decision_approved").count() == 1
+    code, out, err = run(write(tmp_path, xlsx(data(decisions=[decision], appeals=[appeal]))))
+    assert "decisions: 0 created, 0 updated, 1 unchanged" in out and "appeals: 0 created" in out
+    own = {**decision, "number": "2", "approved_by": "kari"}
+    skipped = {**decision, "number": "4", "status": "draft", "approved_by": "", "approved_on": ""}
+    early = {**appeal, "decision_number": "2", "received_on": "2024-01-01"}
+    code, out, err = run(
+        write(tmp_path, xlsx(data(decisions=[decision, own, skipped], appeals=[appeal, early])))
+    )
+    assert code == 1
+    assert "decisions, row 3, approved_by: A decision is not approved by the one who drafted it." in err
+    assert (
+        "decisions, row 4, number: Number a household's decisions 1, 2, 3… in drafting order: the next is 3."
+        in err
+    )
+    assert "appeals, row 3, received_on: An appeal cannot arrive before the decision was made." in err

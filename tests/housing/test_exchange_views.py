@@ -129,7 +129,19 @@ def test_the_template_workbook_has_the_sheets_columns_and_an_example(client_for,
     response = client_for(manager).get(reverse("housing:import_template"))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["households", "persons", "units", "tenancies", "startloans", "followups"]
+    assert workbook.sheetnames == [
+        "veiledning",
+        "households",
+        "persons",
+        "units",
+        "tenancies",
+        "startloans",
+        "followups",
+        "consents",
+        "flags",
+        "decisions",
+        "appeals",
+    ]
     persons = list(workbook["persons"].values)
     assert persons[0][:6] == (
         "household_ref",
@@ -139,7 +151,7 @@ def test_the_template_workbook_has_the_sheets_columns_and_an_example(client_for,
         "national_id",
         "phone",
     )
-    assert persons[1][0] == "H-0001" and len(persons) == 2
+    assert persons[1][0] == "H-EKSEMPEL-1" and len(persons) == 2
 
 
 def export(client, **fields):
@@ -382,7 +394,12 @@ def test_the_job_page_does_not_query_more_for_more_problems(
     client.get(reverse("housing:exchange"))  # warm the session
     with django_assert_num_queries(3):  # session, user with its municipality, session save: no rows
         response = client.get(reverse("housing:import_job", args=[job_id]))
-    assert response.content.decode().count('<td data-label="Ark">persons</td>') == problems
+    assert (
+        response.content.decode().count(
+            '<td data-label="Ark">Personer <span class="small text-body-secondary">(persons)</span></td>'
+        )
+        == problems
+    )
 
 
 def test_a_failing_job_logs_no_national_id_and_keeps_no_file(client_for, manager, monkeypatch, caplog):

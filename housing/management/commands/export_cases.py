@@ -10,7 +10,8 @@ from housing.exchange.export import export_rows, to_folder, to_xlsx, to_zip
 
 class Command(BaseCommand):
     help = (
-        "Export a municipality's households, persons, units, tenancies, start-up loans and follow-ups in "
+        "Export a municipality's households, persons, units, tenancies, start-up loans, follow-ups, "
+        "consents, long-tenure flags, individual decisions and appeals in "
         "the format import_cases reads. PATH ending in .xlsx gives a workbook, .zip a zip of .csv files, "
         "anything else a folder of .csv files. National ID numbers only with --with-national-ids."
     )

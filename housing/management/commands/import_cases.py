@@ -14,7 +14,8 @@ from housing.exchange.schema import SHEETS
 
 class Command(BaseCommand):
     help = (
-        "Import households, persons, units, tenancies, start-up loans and follow-ups from an .xlsx "
+        "Import households, persons, units, tenancies, start-up loans, follow-ups, consents, long-tenure "
+        "flags, individual decisions and appeals from an .xlsx "
         "workbook, or a folder or .zip of .csv files named after the sheets. A file with any problem "
         "writes nothing."
     )
