@@ -88,6 +88,7 @@ NOT_A_HOUSEHOLD_RECORD = {
     "housing:unit_detail": "a unit and the households that have lived there: " + _LIST,
     "housing:unit_edit": "the unit's facts: " + _NONE,
     "housing:tenancy_move_in": "a unit and a form to choose a household: " + _LIST,
+    "housing:household_choices": "the move-in search's matches (POST only): " + _LIST,
     "housing:flag_queue": _LIST,
     "housing:flag_thresholds": _NONE,
     "housing:exchange": _NONE,

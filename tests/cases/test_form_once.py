@@ -58,7 +58,10 @@ def unit_data(data):
 
 
 def move_in_data(data):
-    data.update(household_reference=["H-ONCE-2"], start_date=[(TODAY - timedelta(days=1)).isoformat()])
+    from cases.models import Household
+
+    household = Household.objects.get(reference="H-ONCE-2")
+    data.update(household=[str(household.pk)], start_date=[(TODAY - timedelta(days=1)).isoformat()])
 
 
 def grant_data(data):

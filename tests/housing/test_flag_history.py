@@ -60,7 +60,7 @@ def test_resolved_flags_are_kept_under_handled_with_their_decision(client_for, o
     future = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert "H-CLOSED" not in handled(client, resolved_from=future)
     assert "H-CLOSED" in handled(client, q="h-closed") and "H-MOVED" not in handled(client, q="h-closed")
-    assert "Oppgi en gyldig dato" in handled(client, resolved_from="i går")  # explained, never a 500
+    assert "Skriv en gyldig dato" in handled(client, resolved_from="i går")  # explained, never a 500
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from tests.housing.exchange_helpers import data, xlsx
 pytestmark = pytest.mark.django_db
 
 
-def figure(client, key, period="quarter"):
+def figure(client, key, period="value"):
     rows = {row["key"]: row for row in client.get(reverse("reports:dashboard")).context["rows"]}
     return rows[key][period]
 
