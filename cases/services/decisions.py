@@ -69,8 +69,10 @@ def approver_choices(decision: Decision):
     a manager or a counsellor a manager authorised, never its drafter; a restricted (sperret)
     household's decision only a manager or the household's own counsellor."""
     household = decision.household
-    staff = User.objects.filter(municipality_id=household.municipality_id, is_active=True).filter(
-        Q(is_manager=True) | Q(is_counsellor=True, can_approve_decisions=True)
+    staff = (
+        User.objects.staff_of(household.municipality_id)
+        .filter(is_active=True)
+        .filter(Q(is_manager=True) | Q(is_counsellor=True, can_approve_decisions=True))
     )
     if household.restricted:
         staff = staff.filter(Q(is_manager=True) | Q(pk=household.counsellor_id))
