@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -668,9 +669,18 @@ class DecisionStatusChange(models.Model):
 
 
 class DecisionLetter(models.Model):
-    """The rendered letter; kept as it was sent."""
+    """The rendered letter; kept as it was sent. Made in the background, as a job (boveileder.leases)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="letters")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # When its task was last sent (on approval, tried again, or sent again by the recovery task).
+    queued_at = models.DateTimeField(default=timezone.now)
     pdf = models.FileField(upload_to="letters/%Y/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
