@@ -1,13 +1,17 @@
 """Two-factor login (TOTP): the second step after the password, and enrolment a user does alone."""
 
 import base64
+from datetime import timedelta
 
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -79,6 +83,12 @@ def _pending_device(request):
     pk = request.session.get(PENDING_DEVICE)
     device = TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first() if pk else None
     if device is None:
+        # Those of sessions idled out by now cannot be confirmed any more: remove them as this one is
+        # made, so pages opened and left do not pile up unconfirmed devices (keys) for the user.
+        idled_out = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).filter(
+            Q(created_at__lt=idled_out) | Q(created_at=None)  # None: made before django-otp kept the time
+        ).delete()
         device = TOTPDevice.objects.create(user=request.user, name="Boveileder", confirmed=False)
         request.session[PENDING_DEVICE] = device.pk
     return device

@@ -690,9 +690,18 @@ class DecisionStatusChange(models.Model):
 
 
 class DecisionLetter(models.Model):
-    """The rendered letter; kept as it was sent."""
+    """The rendered letter; kept as it was sent. Made in the background, as a job (boveileder.leases)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="letters")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # When its task was last sent (on approval, tried again, or sent again by the recovery task).
+    queued_at = models.DateTimeField(default=timezone.now)
     pdf = models.FileField(upload_to="letters/%Y/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)

@@ -184,8 +184,8 @@ class FlagDecisionForm(forms.Form):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referred_to"].queryset = User.objects.filter(
-            municipality=municipality, is_counsellor=True, is_active=True
+        self.fields["referred_to"].queryset = User.objects.staff_of(municipality).filter(
+            is_counsellor=True, is_active=True
         )
 
     def clean(self):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boveileder.models import Municipality
@@ -85,6 +86,8 @@ class FunderReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    # When its task was last sent (asked for, tried again, or sent again by the recovery task).
+    queued_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     figures = models.JSONField(default=dict, blank=True)
     narrative = models.JSONField(default=dict, blank=True)

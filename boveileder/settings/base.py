@@ -207,6 +207,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # worker died) is queued again by its recovery task, or marked failed after JOB_MAX_ATTEMPTS runs.
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=60)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
+# A report or letter still queued after this long, with no worker on it, lost its message (the broker
+# was down as it was queued): its recovery task queues it again. Longer than a busy queue's wait, and
+# sending a waiting one twice is harmless (the lease and the done check make the second do nothing).
+JOB_QUEUED_SECONDS = env.int("JOB_QUEUED_SECONDS", default=15 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job, one entry each (synced into django-celery-beat by its scheduler).
@@ -236,6 +240,10 @@ CELERY_BEAT_SCHEDULE["reports-draft-last-quarter"] = {
 CELERY_BEAT_SCHEDULE["housing-exchange-recover"] = {"task": "housing.exchange_recover", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["reports-funder-reports-recover"] = {
     "task": "reports.tasks.funder_reports_recover",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["cases-decision-letters-recover"] = {
+    "task": "cases.decision_letters_recover",
     "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["cases-retention-anonymise-nightly"] = {

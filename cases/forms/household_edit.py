@@ -1,7 +1,6 @@
 """Editing a household's details and a member's particulars."""
 
 from django import forms
-from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,8 +31,10 @@ class HouseholdEditForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.counsellor_id
-        self.fields["counsellor"].queryset = User.objects.filter(
-            Q(is_counsellor=True, is_active=True) | Q(pk=current), municipality_id=user.municipality_id
+        staff = User.objects.staff_of(user.municipality_id).filter(is_counsellor=True, is_active=True)
+        # The one it has stays a choice, so saving other changes does not take the case from them.
+        self.fields["counsellor"].queryset = staff | User.objects.filter(
+            pk=current, municipality_id=user.municipality_id
         )
         self.fields["enrolled_on"].required = True
         if not user.is_manager and current is None and user.is_counsellor:

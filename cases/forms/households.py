@@ -23,7 +23,7 @@ POSTAL_HELP = {"postal_address": _("Where letters to the household go, such as d
 
 
 def _counsellors(municipality_id):
-    return User.objects.filter(municipality_id=municipality_id, is_counsellor=True, is_active=True)
+    return User.objects.staff_of(municipality_id).filter(is_counsellor=True, is_active=True)
 
 
 class HouseholdForm(forms.ModelForm):

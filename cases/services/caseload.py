@@ -36,12 +36,13 @@ def caseload_transfer(*, from_user, to_user, by) -> int:
     today = timezone.localdate()
     with transaction.atomic():
         # As the database has it now, and locked: not a counsellor deactivated a moment ago.
-        to_user = User.objects.select_for_update().filter(pk=to_user.pk).first()
-        if (
-            to_user is None
-            or to_user.municipality_id != municipality_id
-            or not (to_user.is_active and to_user.is_counsellor)
-        ):
+        to_user = (
+            User.objects.select_for_update()
+            .staff_of(municipality_id)
+            .filter(pk=to_user.pk, is_active=True, is_counsellor=True)
+            .first()
+        )
+        if to_user is None:
             raise ValidationError({"to_user": _("Choose an active counsellor of your municipality.")})
         summary = _("Counsellor changed from %(old)s to %(new)s") % {"old": from_user, "new": to_user}
         households = list(caseload_open(from_user).select_for_update().order_by("pk"))

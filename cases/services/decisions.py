@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from boveileder import dates
 from boveileder.dates import date_shift
+from boveileder.leases import jobs_recover, lease_attempts_reset, lease_kept, lease_take
 from boveileder.models import User
 from boveileder.pdf import render_pdf
 from cases.deadlines import Deadline
@@ -71,8 +72,10 @@ def approver_choices(decision: Decision):
     a manager or a counsellor a manager authorised, never its drafter; a restricted (sperret)
     household's decision only a manager or the household's own counsellor."""
     household = decision.household
-    staff = User.objects.filter(municipality_id=household.municipality_id, is_active=True).filter(
-        Q(is_manager=True) | Q(is_counsellor=True, can_approve_decisions=True)
+    staff = (
+        User.objects.staff_of(household.municipality_id)
+        .filter(is_active=True)
+        .filter(Q(is_manager=True) | Q(is_counsellor=True, can_approve_decisions=True))
     )
     if household.restricted:
         staff = staff.filter(Q(is_manager=True) | Q(pk=household.counsellor_id))
@@ -266,35 +269,54 @@ def decision_approve(*, decision: Decision, by, on: date | None = None) -> Decis
         actor=by,
         subject=decision,
     )
-    _queue_letter(letter)
+    _queue_letter(letter.pk)
     return decision
 
 
-def _queue_letter(letter: DecisionLetter) -> None:
+def _queue_letter(letter_id: int) -> None:
+    """Send the letter's task once the transaction commits. A broker that is down loses it; the
+    approval stands, the letter stays queued, and the recovery task sends it again later."""
     from cases.tasks.letters import decision_letter_render
-
-    letter_id = letter.pk
 
     def send():
         try:
             decision_letter_render.delay(letter_id)
-        except Exception:  # noqa: BLE001 - the approval stands; the letter page offers "try again"
+        except Exception:  # noqa: BLE001 - decision_letters_recover sends it after JOB_QUEUED_SECONDS
             logger.exception("could not queue decision letter %s", letter_id)
 
     transaction.on_commit(send)
+
+
+def _letter_lease(letter_id: int) -> str:
+    return f"decision-letter:{letter_id}"
 
 
 @transaction.atomic
 def letter_retry(*, letter: DecisionLetter, by) -> DecisionLetter:
     """Queue a letter that failed or never got made once more (the task is safe to run twice)."""
     letter = DecisionLetter.objects.select_for_update().get(pk=letter.pk)
-    if letter.rendered_at:
+    if letter.status == DecisionLetter.Status.DONE:
         raise ValidationError(_("The letter is already made."))
+    letter.status = DecisionLetter.Status.QUEUED
+    letter.queued_at = timezone.now()
     letter.error = ""
-    letter.save(update_fields=["error"])
+    letter.save(update_fields=["status", "queued_at", "error"])
+    lease_attempts_reset(_letter_lease(letter.pk))
     logger.info("user %s queued decision letter %s again", by.pk, letter.pk)
-    _queue_letter(letter)
+    _queue_letter(letter.pk)
     return letter
+
+
+def decision_letters_recover() -> dict:
+    """Queue again every letter whose worker died while making it (its lease ran out) or whose message
+    was lost (queued past JOB_QUEUED_SECONDS, no lease), or after JOB_MAX_ATTEMPTS runs mark it failed
+    for staff to try again. Returns how many of each."""
+    return jobs_recover(
+        jobs=DecisionLetter.objects.all(),
+        lease_name=_letter_lease,
+        queue=_queue_letter,
+        stopped="The worker making the letter stopped, or never got it.",
+    )
 
 
 @transaction.atomic
@@ -352,7 +374,21 @@ def letter_context(decision: Decision) -> dict:
 
 
 def letter_render(*, letter: DecisionLetter) -> DecisionLetter:
-    """Render and keep the letter's PDF once; running it again changes nothing."""
+    """Render and keep the letter's PDF once. Safe to run twice, at once or after a crash: a live
+    render holds the letter's lease (another delivery does nothing), a letter made is left as it is."""
+    name = _letter_lease(letter.pk)
+    token = lease_take(name)
+    if token is None:
+        return DecisionLetter.objects.get(pk=letter.pk)  # a live render has it
+    with lease_kept(name, token):
+        return _letter_make(letter.pk)
+
+
+def _letter_make(letter_id: int) -> DecisionLetter:
+    # Committed before the work, so the recovery task sees a render its worker died in.
+    DecisionLetter.objects.filter(pk=letter_id).exclude(status=DecisionLetter.Status.DONE).update(
+        status=DecisionLetter.Status.RENDERING
+    )
     with transaction.atomic():
         letter = (
             DecisionLetter.objects.select_for_update(of=("self",))
@@ -362,9 +398,9 @@ def letter_render(*, letter: DecisionLetter) -> DecisionLetter:
                 "decision__approved_by",
                 "decision__drafted_by",
             )
-            .get(pk=letter.pk)
+            .get(pk=letter_id)
         )
-        if letter.rendered_at and letter.pdf:
+        if letter.status == DecisionLetter.Status.DONE:
             return letter
         decision = letter.decision
         try:
@@ -372,14 +408,16 @@ def letter_render(*, letter: DecisionLetter) -> DecisionLetter:
                 data = render_pdf("cases/decisions/letter_pdf.html", letter_context(decision))
         except Exception as error:  # noqa: BLE001 - kept on the letter, shown to staff, retried by hand
             logger.exception("decision letter %s failed to render", letter.pk)
+            letter.status = DecisionLetter.Status.FAILED
             letter.error = f"{type(error).__name__}: {error}"[:2000]
-            letter.save(update_fields=["error"])
+            letter.save(update_fields=["status", "error"])
             return letter
         letter.pdf.save(f"vedtak-{decision.pk}-{letter.pk}.pdf", ContentFile(data), save=False)
         letter.sha256 = hashlib.sha256(data).hexdigest()
         letter.rendered_at = timezone.now()
+        letter.status = DecisionLetter.Status.DONE
         letter.error = ""
-        letter.save(update_fields=["pdf", "sha256", "rendered_at", "error"])
+        letter.save(update_fields=["pdf", "sha256", "rendered_at", "status", "error"])
     return letter
 
 

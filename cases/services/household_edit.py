@@ -41,7 +41,9 @@ def _field_names(model, names) -> str:
 
 def _check_counsellor(*, household: Household, by, counsellor) -> None:
     if counsellor is not None and (
-        counsellor.municipality_id != household.municipality_id or not counsellor.is_counsellor
+        counsellor.municipality_id != household.municipality_id
+        or not counsellor.is_counsellor
+        or counsellor.is_administrator
     ):
         raise ValidationError({"counsellor": _("Choose a counsellor of your municipality.")})
     if by.is_manager:

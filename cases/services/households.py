@@ -137,7 +137,9 @@ def household_register(
     members=(),
 ) -> Household:
     """Register a household and its first members; the registering counsellor follows it by default."""
-    if counsellor is not None and counsellor.municipality_id != municipality.pk:
+    if counsellor is not None and (
+        counsellor.municipality_id != municipality.pk or counsellor.is_administrator
+    ):
         raise ValidationError({"counsellor": _("Choose a counsellor of your municipality.")})
     household = Household(
         municipality=municipality,

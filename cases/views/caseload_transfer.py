@@ -24,9 +24,11 @@ class CaseloadTransferForm(forms.Form):
 
     def __init__(self, *args, from_user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = User.objects.filter(
-            municipality_id=from_user.municipality_id, is_active=True, is_counsellor=True
-        ).exclude(pk=from_user.pk)
+        self.fields["to_user"].queryset = (
+            User.objects.staff_of(from_user.municipality_id)
+            .filter(is_active=True, is_counsellor=True)
+            .exclude(pk=from_user.pk)
+        )
 
 
 @require_http_methods(["GET", "POST"])

@@ -394,8 +394,8 @@ def decision_queue(request):
 @role_required(Role.MANAGER)
 def decision_approvers(request):
     """A manager authorises staff of the municipality to approve individual decisions."""
-    staff = User.objects.filter(
-        municipality_id=request.user.municipality_id, is_active=True, is_manager=False, is_counsellor=True
+    staff = User.objects.staff_of(request.user.municipality_id).filter(
+        is_active=True, is_manager=False, is_counsellor=True
     )
     if request.method == "POST":
         pk = int_param(request.POST.get("staff"))

@@ -5,14 +5,13 @@ import hashlib
 import logging
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from boveileder.leases import lease_attempts, lease_attempts_reset, lease_held, lease_kept, lease_take
+from boveileder.leases import jobs_recover, lease_attempts_reset, lease_kept, lease_take
 from boveileder.models import Municipality
 from boveileder.pdf import render_pdf
 from reports import indicators
@@ -56,10 +55,16 @@ def funder_report_request(*, municipality, funder, period_from, period_to, by) -
             municipality=municipality, funder=funder, period_from=period_from, period_to=period_to
         ),
     )
+    _queue(report.pk)
+    return report
+
+
+def _queue(report_id: int) -> None:
+    """Send the report's task once the transaction commits. A message lost on the way leaves the report
+    queued; the recovery task sends it again after JOB_QUEUED_SECONDS."""
     from reports.tasks import funder_report_render as task
 
-    transaction.on_commit(lambda: task.delay(report.pk))
-    return report
+    transaction.on_commit(lambda: task.delay(report_id))
 
 
 def report_file_name(report: FunderReport) -> str:
@@ -233,40 +238,29 @@ def _render(report_id: int) -> FunderReport | None:
 
 
 def funder_reports_recover() -> dict:
-    """Queue again every report whose worker died while rendering it (its lease ran out), or after
-    JOB_MAX_ATTEMPTS renders mark it failed for the manager to try again. Returns how many of each."""
+    """Queue again every report whose worker died while rendering it (its lease ran out) or whose
+    message was lost (queued past JOB_QUEUED_SECONDS, no lease), or after JOB_MAX_ATTEMPTS runs mark it
+    failed for the manager to try again. Returns how many of each."""
     from reports.tasks import funder_report_render as task
 
-    done = {"requeued": 0, "failed": 0}
-    for pk in FunderReport.objects.filter(status=FunderReport.Status.RENDERING).values_list("pk", flat=True):
-        name = _lease_name(pk)
-        if lease_held(name):
-            continue
-        rendering = FunderReport.objects.filter(pk=pk, status=FunderReport.Status.RENDERING)
-        if lease_attempts(name) < settings.JOB_MAX_ATTEMPTS:
-            if rendering.update(status=FunderReport.Status.QUEUED):
-                transaction.on_commit(lambda pk=pk: task.delay(pk))
-                done["requeued"] += 1
-            continue
-        log.error("funder report %s: its worker died %s times; marked failed", pk, lease_attempts(name))
-        done["failed"] += rendering.update(
-            status=FunderReport.Status.FAILED, error="The worker rendering the report stopped."
-        )
-    return done
+    return jobs_recover(
+        jobs=FunderReport.objects.all(),
+        lease_name=_lease_name,
+        queue=task.delay,
+        stopped="The worker rendering the report stopped, or never got it.",
+    )
 
 
 @transaction.atomic
 def funder_report_retry(*, report: FunderReport, by) -> bool:
     """Queue a failed report again (the manager's «Try again»); False if it has not failed."""
     if not FunderReport.objects.filter(pk=report.pk, status=FunderReport.Status.FAILED).update(
-        status=FunderReport.Status.QUEUED, error=""
+        status=FunderReport.Status.QUEUED, error="", queued_at=timezone.now()
     ):
         return False
     lease_attempts_reset(_lease_name(report.pk))
     log.info("funder report %s queued again by user %s", report.pk, getattr(by, "pk", None))
-    from reports.tasks import funder_report_render as task
-
-    transaction.on_commit(lambda: task.delay(report.pk))
+    _queue(report.pk)
     return True
 
 

@@ -18,10 +18,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from boveileder.celery import app
-from cases.models import Household
+from cases.models import DecisionLetter, Household
+from cases.services import decisions
 from housing.exchange import jobs
 from reports.models import FunderReport
 from tests.boveileder.test_celery_faults import _data, _request_report, _status
+from tests.factories import PersonFactory
 from tests.housing.exchange_helpers import xlsx
 from tests.services import CeleryWorker, wait_for
 
@@ -183,3 +185,52 @@ def test_a_report_whose_worker_died_is_rendered_by_the_next_within_the_bound_not
     report.refresh_from_db()
     assert report.sha256 and report.figures["figures"]["households_assisted"] == 3
     assert report.period_from == date(2025, 1, 1)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_letter_whose_worker_died_is_made_by_the_next_within_the_bound_not_the_visibility_timeout(
+    tmp_path, client, household, counsellor, manager
+):
+    app.control.purge()
+    household.postal_address, household.postcode, household.post_town = "Storgata 1", "6002", "Ålesund"
+    household.save()
+    sender = household.municipality
+    sender.postal_address, sender.postcode, sender.post_town = "Postboks 1", "6025", "Ålesund"
+    sender.save()
+    decision = decisions.decision_draft(
+        household=household,
+        person=PersonFactory(household=household),
+        by=counsellor,
+        outcome="refused",
+        reasons="Husstanden har et trygt sted å bo.",
+    )
+    decisions.decision_submit(decision=decision, by=counsellor)
+    held = _worker(tmp_path, hold=True).start()
+    try:
+        (tmp_path / "letter.hold").touch()
+        decisions.decision_approve(decision=decision, by=manager)  # commits: queues the letter
+        _held(tmp_path, "letter")
+        letter = decision.letters.get()
+        assert DecisionLetter.objects.get(pk=letter.pk).status == DecisionLetter.Status.RENDERING
+        held.kill(signal.SIGKILL)  # the whole worker, as a host restart would
+    finally:
+        held.stop()
+    (tmp_path / "letter.hold").unlink()
+
+    # The broker would deliver the task again only after its visibility timeout (20 minutes).
+    fresh = _worker(tmp_path).start()
+    try:
+        _recover_until(
+            "cases.decision_letters_recover",
+            lambda: DecisionLetter.objects.get(pk=letter.pk).status == DecisionLetter.Status.DONE,
+            "the letter to be made",
+        )
+    finally:
+        fresh.stop()
+        _forget_unacknowledged()
+    letter.refresh_from_db()
+    assert letter.sha256 and letter.rendered_at and not letter.error
+    client.force_login(counsellor)
+    page = client.get(reverse("cases:decision_detail", args=[decision.pk])).content.decode()
+    assert "Last ned brevet (PDF)" in page

@@ -152,3 +152,67 @@ def test_recovery_runs_every_minute_and_a_lease_is_a_minute():
 
     app.loader.import_default_modules()
     assert {"housing.exchange_recover", "reports.tasks.funder_reports_recover"} <= set(app.tasks)
+
+
+def test_a_report_whose_message_was_lost_is_queued_again_after_the_bound_then_failed(
+    client_for, municipality, manager, settings
+):
+    """Redis was down as the request committed (or lost the message): the report stays «queued» with
+    no worker on it. Within the bound it is left alone (a worker may be busy); past it, queued again,
+    each time counted, and after JOB_MAX_ATTEMPTS failed for the manager to try again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.services.funder_reports import funder_report_request, funder_reports_recover
+
+    settings.JOB_MAX_ATTEMPTS = 2
+    with TestCase.captureOnCommitCallbacks(execute=False):  # its message never reaches a worker
+        report = funder_report_request(
+            municipality=municipality,
+            funder="husbanken",
+            period_from=date(2025, 1, 1),
+            period_to=date(2025, 3, 31),
+            by=manager,
+        )
+    assert funder_reports_recover() == {"requeued": 0, "failed": 0}  # queued just now
+
+    def lost():
+        since = timezone.now() - timedelta(seconds=settings.JOB_QUEUED_SECONDS + 1)
+        FunderReport.objects.filter(pk=report.pk).update(queued_at=since)
+
+    for _attempt in range(settings.JOB_MAX_ATTEMPTS):
+        lost()
+        with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+            assert funder_reports_recover() == {"requeued": 1, "failed": 0}
+        assert len(queued) == 1  # ... and lost again
+        assert funder_reports_recover() == {"requeued": 0, "failed": 0}  # queued again just now
+    lost()
+    assert funder_reports_recover() == {"requeued": 0, "failed": 1}
+    client = client_for(manager)
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert "Feilet" in page and "Prøv igjen" in page
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("reports:report_retry", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == FunderReport.Status.DONE
+
+
+def test_a_queued_report_with_a_live_run_is_left_alone(municipality, manager, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.services.funder_reports import funder_reports_recover
+
+    report = FunderReport.objects.create(
+        municipality=municipality,
+        funder="husbanken",
+        period_from=date(2025, 1, 1),
+        period_to=date(2025, 3, 31),
+        requested_by=manager,
+        queued_at=timezone.now() - timedelta(seconds=settings.JOB_QUEUED_SECONDS + 1),
+    )
+    token = leases.lease_take(f"funder-report:{report.pk}")
+    assert funder_reports_recover() == {"requeued": 0, "failed": 0}
+    leases.lease_release(f"funder-report:{report.pk}", token)

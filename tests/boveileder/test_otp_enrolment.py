@@ -82,3 +82,28 @@ def test_a_key_seen_by_someone_else_before_the_owner_confirms_does_not_work_afte
 def test_the_same_session_keeps_its_key_until_it_confirms(otp_for_managers, manager):
     owner = _signed_in(manager)
     assert _key_on_the_page(owner) == _key_on_the_page(owner)
+
+
+def test_enrolment_pages_opened_and_left_do_not_pile_up_devices(otp_for_managers, settings, manager):
+    """Each new session's visit makes a key; one whose session has idled out is removed when the next
+    is made, so the unconfirmed devices stay bounded. A recent one (a session that may still confirm)
+    is kept, and works."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    left = _signed_in(manager)
+    _key_on_the_page(left)
+    recent = _signed_in(manager)
+    recent_key = _key_on_the_page(recent)
+    idled_out = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE + 1)
+    left_device = TOTPDevice.objects.filter(user=manager).order_by("pk").first()
+    TOTPDevice.objects.filter(pk=left_device.pk).update(created_at=idled_out)
+
+    _key_on_the_page(_signed_in(manager))
+
+    pending = TOTPDevice.objects.filter(user=manager, confirmed=False)
+    assert pending.count() == 2 and not pending.filter(pk=left_device.pk).exists()
+    confirmed = recent.post(reverse("otp_setup"), {"token": _code(recent_key)})
+    assert confirmed.status_code == 302 and not confirmed.url.startswith(reverse("otp_verify"))
+    assert list(TOTPDevice.objects.filter(user=manager).values_list("confirmed", flat=True)) == [True]

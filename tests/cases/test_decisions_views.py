@@ -54,6 +54,7 @@ class Ctx:
         self.letter = self.approved.letters.get()
         self.letter.pdf.save("vedtak-test.pdf", ContentFile(b"%PDF-1.4 test letter"), save=False)
         self.letter.rendered_at = timezone.now()
+        self.letter.status = DecisionLetter.Status.DONE
         self.letter.save()
         new = services.appeal_register(decision=self.approved, received_on=TODAY, by=counsellor)
         kept = services.appeal_register(decision=self.approved, received_on=TODAY, by=counsellor)
@@ -62,7 +63,9 @@ class Ctx:
         services.appeal_second_look(appeal=forwarded, result="kept", on=TODAY, by=counsellor)
         services.appeal_forward(appeal=forwarded, on=TODAY, by=counsellor)
         self.appeal_new, self.appeal_kept, self.appeal_forwarded = new, kept, forwarded
-        self.failed = DecisionLetter.objects.create(decision=self.approved, error="RuntimeError: no fonts")
+        self.failed = DecisionLetter.objects.create(
+            decision=self.approved, status=DecisionLetter.Status.FAILED, error="RuntimeError: no fonts"
+        )
 
 
 @pytest.fixture

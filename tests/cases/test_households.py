@@ -271,3 +271,17 @@ def test_reopen_is_post_only(client_for, counsellor, officer, other_counsellor, 
     assert client_for(counsellor).get(url).status_code == 405
     assert client_for(officer).post(url).status_code == 403
     assert client_for(other_counsellor).post(url).status_code == 404
+
+
+def test_where_the_household_lived_at_the_start_is_kept_and_shown_on_its_page(client_for, counsellor):
+    """A Statsforvalteren report item: the counsellor's choice on the register form is the record's
+    and the household page's, never the default in its place."""
+    client = client_for(counsellor)
+    response = client.post(
+        reverse("cases:household_register"),
+        register_data(counsellor=counsellor.pk, housing_at_start="private_rental"),
+    )
+    household = Household.objects.get(reference="H-2026-001")
+    assert household.housing_at_start == "private_rental"
+    page = client.get(response.url).content.decode()
+    assert "Bosituasjon ved oppstart: Privat leie" in " ".join(page.split())

@@ -1,7 +1,7 @@
 """Loaded by sitecustomize in a fault test's Celery worker when BOVEILEDER_TEST_HOLD_DIR is set: holds
-an import (inside its transaction, after the first rows), an export and a funder report's rendering
-in the middle for as long as the file `<dir>/<job>.hold` exists, having written the pool process's
-id to `<dir>/<job>.pid`, so a test can SIGKILL that process while the job runs."""
+an import (inside its transaction, after the first rows), an export, a funder report's and a decision
+letter's rendering in the middle for as long as the file `<dir>/<job>.hold` exists, having written
+the pool process's id to `<dir>/<job>.pid`, so a test can SIGKILL that process while the job runs."""
 
 import os
 import time
@@ -19,6 +19,7 @@ def hold(job: str) -> None:
 
 
 def install(**kwargs) -> None:
+    from cases.services import decisions
     from housing.exchange import jobs
     from reports.services import funder_reports
 
@@ -42,6 +43,13 @@ def install(**kwargs) -> None:
         return report_pdf(**options)
 
     jobs.cases_import, jobs.export_rows, funder_reports.report_pdf = held_import, held_export, held_report_pdf
+    letter_pdf = decisions.render_pdf
+
+    def held_letter_pdf(*args, **options):
+        hold("letter")
+        return letter_pdf(*args, **options)
+
+    decisions.render_pdf = held_letter_pdf
 
 
 from celery.signals import worker_process_init  # noqa: E402
