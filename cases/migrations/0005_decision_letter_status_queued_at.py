@@ -14,7 +14,7 @@ def status_from_the_letter(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0003_postal_address_and_decision_review"),
+        ("cases", "0004_references_without_control_characters"),
     ]
 
     operations = [
