@@ -9,6 +9,7 @@ from boveileder.models import User, validate_postcode
 from boveileder.national_id import validate_national_id
 from cases.forms.households import DATE_INPUT, POSTAL_HELP, POSTAL_WIDGETS, PersonForm
 from cases.models import Household, Person
+from cases.services.household_edit import HOUSEHOLD_FIELDS
 
 
 class HouseholdEditForm(forms.ModelForm):
@@ -16,15 +17,7 @@ class HouseholdEditForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = [
-            "counsellor",
-            "housing_at_start",
-            "enrolled_on",
-            "postal_address",
-            "postcode",
-            "post_town",
-            "notes",
-        ]
+        fields = list(HOUSEHOLD_FIELDS)
         widgets = {"enrolled_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3}), **POSTAL_WIDGETS}
         help_texts = POSTAL_HELP
 

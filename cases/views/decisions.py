@@ -165,6 +165,24 @@ def _act(request, decision, action, success: str):
     return redirect("cases:decision_detail", decision.pk)
 
 
+def _act_with_form(request, decision, form, name: str, action, success):
+    """A status change that takes a form (the approver, a comment): a form with errors is shown again
+    on the decision's page (400) under `name`, a refusal from the rules as a message."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                for text in _error_list(error):
+                    messages.error(request, text)
+                return redirect("cases:decision_detail", decision.pk)
+            form.add_error(None, error)
+        else:
+            messages.success(request, success(form.cleaned_data))
+            return redirect("cases:decision_detail", decision.pk)
+    return _detail(request, decision, status=400, **{name: form})
+
+
 @require_POST
 @role_required(*DECISION_ROLES)
 def decision_submit(request, pk):
@@ -174,22 +192,14 @@ def decision_submit(request, pk):
         messages.error(request, _("Only a draft can be submitted for approval."))
         return redirect("cases:decision_detail", decision.pk)
     form = DecisionSubmitForm(request.POST, approvers=services.approver_choices(decision), prefix="submit")
-    if form.is_valid():
-        approver = form.cleaned_data["approver"]
-        try:
-            services.decision_submit(decision=decision, by=request.user, approver=approver)
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                for text in _error_list(error):
-                    messages.error(request, text)
-                return redirect("cases:decision_detail", decision.pk)
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("The decision is sent to %(name)s for approval.") % {"name": approver}
-            )
-            return redirect("cases:decision_detail", decision.pk)
-    return _detail(request, decision, status=400, submit=form)
+    return _act_with_form(
+        request,
+        decision,
+        form,
+        "submit",
+        lambda data: services.decision_submit(decision=decision, by=request.user, approver=data["approver"]),
+        lambda data: _("The decision is sent to %(name)s for approval.") % {"name": data["approver"]},
+    )
 
 
 @require_POST
@@ -203,23 +213,14 @@ def decision_send_back(request, pk):
         messages.error(request, _("Only a decision awaiting approval can be sent back."))
         return redirect("cases:decision_detail", decision.pk)
     form = DecisionSendBackForm(request.POST, prefix="send_back")
-    if form.is_valid():
-        try:
-            services.decision_send_back(
-                decision=decision, by=request.user, comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                for text in _error_list(error):
-                    messages.error(request, text)
-                return redirect("cases:decision_detail", decision.pk)
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("The decision is sent back to %(name)s.") % {"name": decision.drafted_by}
-            )
-            return redirect("cases:decision_detail", decision.pk)
-    return _detail(request, decision, status=400, send_back=form)
+    return _act_with_form(
+        request,
+        decision,
+        form,
+        "send_back",
+        lambda data: services.decision_send_back(decision=decision, by=request.user, comment=data["comment"]),
+        lambda data: _("The decision is sent back to %(name)s.") % {"name": decision.drafted_by},
+    )
 
 
 @require_POST

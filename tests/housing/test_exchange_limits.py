@@ -64,8 +64,17 @@ def big_csv_zip() -> bytes:
 def read_in_a_fresh_process(path: Path, max_rows: int | None = None) -> dict:
     """Read the file as the worker does, in its own process: its messages and its peak memory."""
     code = """
-import json, resource, sys
+import json, sys
 import django
+
+
+def status_mb(field):
+    # /proc, not getrusage: Linux carries ru_maxrss across fork and exec, so the child would report
+    # the test runner's own size; VmHWM is the peak of this process's memory alone.
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+
 django.setup()
 from django.conf import settings
 from django.utils import translation
@@ -75,15 +84,15 @@ from housing.exchange.problems import ImportRejected
 from housing.exchange.reader import read_bytes
 path = sys.argv[1]
 data = open(path, "rb").read()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = status_mb("VmHWM")
 with translation.override("nb"):
     try:
         read_bytes(data, "." + path.rsplit(".", 1)[1])
         problems = []
     except ImportRejected as rejected:
         problems = [str(p) for p in rejected.problems]
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"problems": problems, "before_mb": before / 1024, "peak_mb": peak / 1024}))
+peak = status_mb("VmHWM")
+print(json.dumps({"problems": problems, "before_mb": before, "peak_mb": peak}))
 """
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "")}
     env["DJANGO_SETTINGS_MODULE"] = env["DJANGO_SETTINGS_MODULE"] or "boveileder.settings.test"
