@@ -31,7 +31,7 @@ def document_upload(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            document_attach(
+            document = document_attach(
                 household=household,
                 upload=data["file"],
                 title=data["title"],
@@ -43,6 +43,10 @@ def document_upload(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The document is attached."))
+            if document.startloan_id:
+                return redirect("cases:startloan_detail", document.startloan_id)
+            if document.decision_id:
+                return redirect("cases:decision_detail", document.decision_id)
             return redirect("cases:household_detail", household.pk)
     return render(request, "cases/document_form.html", {"household": household, "form": form})
 

@@ -154,6 +154,10 @@ def test_a_document_on_a_start_up_loan_of_another_household_is_refused(client_fo
         )
         assert response.status_code == expected
     assert list(Document.objects.values_list("startloan", flat=True)) == [own.pk]
+    assert response.url == reverse("cases:startloan_detail", args=[own.pk])
+    page = client.get(response.url).content.decode()
+    assert reverse("cases:document_download", args=[Document.objects.get().pk]) in page
+    assert f"?startloan={own.pk}" in page
 
 
 def test_the_upload_form_is_sent_once(client_for, counsellor, household):
