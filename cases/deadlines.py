@@ -7,6 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The kind of each deadline, as the calendar feed names it: no free text, so never a name (issue 21).
+KINDS = {
+    "next_step": _("Next step"),
+    "consent_lapses": _("Consent lapses"),
+    "appeal_deadline": _("Appeal deadline for a decision"),
+    "decision_period_ends": _("Decision period ends"),
+    "appeal_second_look": _("Appeal: the second look"),
+    "appeal_forward": _("Appeal: forward to Statsforvalteren"),
+    "startloan": _("Start-up loan"),
+}
 
 
 @dataclass(frozen=True)
@@ -17,6 +29,11 @@ class Deadline:
     text: str
     view: str  # the URL name of the page to act on, and the pk it takes
     pk: int
+    kind: str = "next_step"  # a key of KINDS
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS[self.kind])
 
     def overdue(self, today: date) -> bool:
         return self.due < today

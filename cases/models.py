@@ -752,6 +752,105 @@ class Appeal(models.Model):
         return f"{self.decision} – {self.received_on:%d.%m.%Y}"
 
 
+# --- documents on a household (issue 21) -----------------------------------------------------
+
+
+def document_path(document, filename):
+    """Where a document's file lies: under MEDIA_ROOT's private/ folder, which no URL serves (only
+    `cases:document_download`, through the access check); a random name, never the uploader's."""
+    import uuid
+
+    return f"private/documents/{document.household.municipality_id}/{uuid.uuid4().hex}"
+
+
+# The kinds of document accepted (read from the content), as users know them.
+DOCUMENT_KINDS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+# The ending a downloaded document's name gets for its content type (a JPEG may also end .jpeg).
+DOCUMENT_ENDINGS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
+
+
+class DocumentQuerySet(MunicipalityQuerySet):
+    municipality_path = "household__municipality"
+
+    def visible_to(self, user):
+        """Documents of the households `user` may open (`Household.objects.visible_to`)."""
+        return self.filter(household__in=Household.objects.visible_to(user))
+
+
+class Document(models.Model):
+    """A paper of the case (a signed consent, a payslip, a bank's answer): PDF, JPEG or PNG, the type
+    read from the content. On the household, and on one of its start-up loans or decisions if chosen."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="documents")
+    startloan = models.ForeignKey(
+        StartLoanApplication,
+        verbose_name=_("start-up loan application"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("decision"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    title = models.CharField(_("name"), max_length=120, validators=[validate_no_control_characters])
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    content_type = models.CharField(_("file type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [models.Index(fields=["household", "-uploaded_at"], name="document_household_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return DOCUMENT_KINDS.get(self.content_type, "")
+
+    @property
+    def download_name(self) -> str:
+        """The name the file is saved under: its name, ending as its content type says."""
+        endings = DOCUMENT_ENDINGS.get(self.content_type, ("",))
+        return self.title if self.title.lower().endswith(endings) else f"{self.title}{endings[0]}"
+
+
+# --- a staff member's calendar feed of their deadlines (issue 21) -------------------------------
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a staff member's iCalendar feed: only the token's SHA-256 is kept, so the
+    address is shown once, when made; renewing it replaces the hash and the old address stops working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    renewed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user} ({self.renewed_at:%d.%m.%Y})"
+
+
 # --- the household's timeline and the access log ----------------------------------------------
 
 
@@ -820,6 +919,8 @@ RECORD_VIEW_LABELS = {
     "tenancy": _("Tenancy, renewal or move-out form"),
     "long_tenure_flag": _("Long-tenure flag page"),
     "innsyn export": _("Innsyn export"),
+    "document": _("Document (download)"),
+    "document_form": _("Form for a new document"),
 }
 
 

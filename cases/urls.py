@@ -2,8 +2,10 @@ from django.urls import path
 
 from cases.views import access_log, consents, followups, households, persons, search  # issue 3
 from cases.views import agencies as agency_views  # partner agencies
+from cases.views import calendar as calendar_views  # issue 21
 from cases.views import caseload_transfer as caseload_transfer_views  # staff management
 from cases.views import decisions as decision_views  # issue 8
+from cases.views import documents as document_views  # issue 21
 from cases.views import household_edit as edit_views  # editing households and persons
 from cases.views import innsyn as innsyn_views  # issue 9
 from cases.views import restriction as restriction_views  # issue 9
@@ -97,6 +99,11 @@ urlpatterns = [
         decision_views.appeal_outcome,
         name="appeal_outcome",
     ),
+    # --- documents and the calendar feed (issue 21)
+    path("households/<int:pk>/documents/new/", document_views.document_upload, name="document_upload"),
+    path("documents/<int:pk>/", document_views.document_download, name="document_download"),
+    path("calendar/", calendar_views.calendar_subscription, name="calendar_subscription"),
+    path("calendar/<str:token>/feed.ics", calendar_views.calendar_feed, name="calendar_feed"),
     # --- moving a counsellor's caseload (staff management)
     path(
         "staff/<int:staff_pk>/caseload/transfer/",

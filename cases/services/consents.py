@@ -77,6 +77,7 @@ def consent_deadlines(user, households, today) -> list[Deadline]:
             text=_("Consent to share with %(agency)s lapses") % {"agency": agency},
             view="cases:household_detail",
             pk=household_id,
+            kind="consent_lapses",
         )
         for household_id, reference, agency, valid_until in lapsing
     ]

@@ -605,6 +605,7 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
                     % {"date": f"{decision.approved_on:%d.%m.%Y}"},
                     view="cases:decision_detail",
                     pk=decision.pk,
+                    kind="appeal_deadline",
                 )
             )
         if decision.period_to and today <= decision.period_to <= renew_until and not decision.replaced:
@@ -616,6 +617,7 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
                     text=_("Decision period ends: consider a new decision"),
                     view="cases:decision_detail",
                     pk=decision.pk,
+                    kind="decision_period_ends",
                 )
             )
     waiting = Appeal.objects.filter(decision__household__in=households, outcome="").select_related(
@@ -623,9 +625,9 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
     )
     for appeal in waiting:
         if not appeal.second_look:
-            text = _("Appeal awaiting the municipality's second look")
+            text, kind = _("Appeal awaiting the municipality's second look"), "appeal_second_look"
         elif appeal.second_look == Appeal.SecondLook.KEPT and not appeal.forwarded_on:
-            text = _("Appeal to be forwarded to Statsforvalteren")
+            text, kind = _("Appeal to be forwarded to Statsforvalteren"), "appeal_forward"
         else:
             continue
         found.append(
@@ -636,6 +638,7 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
                 text=text,
                 view="cases:decision_detail",
                 pk=appeal.decision_id,
+                kind=kind,
             )
         )
     return found

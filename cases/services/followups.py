@@ -135,6 +135,7 @@ def followup_deadlines(user, households, today) -> list[Deadline]:
             text=_("Next step: %(step)s") % {"step": step},
             view="cases:household_detail",
             pk=pk,
+            kind="next_step",
         )
         for pk, reference, step, step_due in due
     ]

@@ -1,18 +1,20 @@
 """Privacy: restricting a household's record (sperring) and the export of everything held about one
 person (innsyn), including who looked at the record."""
 
+import base64
+
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Household, Person, RecordView
+from cases.models import Document, Household, Person, RecordView
 from cases.services.timeline import record_view_log, timeline_record
 
 # Relations an innsyn export follows from the household and the person (reverse foreign keys), to
 # this depth: a follow-up (1), a tenancy's flags (2), a flag's decisions (3).
 _DEPTH = 3
 # Rows shown elsewhere in the export, or not about the person.
-_SKIPPED = {"cases.person", "cases.recordview"}
+_SKIPPED = {"cases.person", "cases.recordview", "cases.document"}
 
 
 @transaction.atomic
@@ -101,6 +103,26 @@ class _Rows:
         ]
 
 
+def _document(document: Document) -> dict:
+    """A document of the household, its file included (base64), so the person gets the paper itself."""
+    try:
+        with document.file.open("rb") as handle:
+            content = base64.b64encode(handle.read()).decode("ascii")
+    except FileNotFoundError:  # a file lost on disk: the export says so rather than failing
+        content = None
+    return {
+        "name": document.download_name,
+        "kind": document.kind_label,
+        "size_bytes": document.size,
+        "uploaded_at": document.uploaded_at.isoformat(),
+        "uploaded_by": str(document.uploaded_by) if document.uploaded_by_id else None,
+        "start_up_loan_application": document.startloan_id,
+        "decision": document.decision_id,
+        "sha256": document.sha256,
+        "content_base64": content,
+    }
+
+
 def person_innsyn_export(*, person: Person, by) -> dict:
     """Everything held about one person: their record and its history, their household's records,
     and who looked at them. The export itself is logged as a look at the record."""
@@ -125,6 +147,7 @@ def person_innsyn_export(*, person: Person, by) -> dict:
         ],
         "records_about_the_person": rows.related(person, _DEPTH),
         "records_about_the_household": rows.related(household, _DEPTH),
+        "documents": [_document(document) for document in household.documents.select_related("uploaded_by")],
         "who_looked": [
             {
                 "when": view.viewed_at.isoformat(),

@@ -1,6 +1,7 @@
 """Retention: the working notes of households closed longer than the municipality's retention time
-are anonymised. Dates, kinds, minutes, amounts and members' birth dates stay, so every report
-figure stays the same; decisions and their appeals stay as they are (archive law beats deletion)."""
+are anonymised, and their documents (the uploaded papers, issue 21) removed, files and all. Dates,
+kinds, minutes, amounts and members' birth dates stay, so every report figure stays the same;
+decisions, their letters and their appeals stay as they are (archive law beats deletion)."""
 
 from datetime import date
 
@@ -10,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boveileder.models import Municipality
-from cases.models import Household
+from cases.models import Document, Household
+from cases.services.documents import documents_remove
 from cases.services.timeline import timeline_record
 
 # What replaces a note that may not be left empty.
@@ -70,6 +72,7 @@ def households_anonymise_closed(*, municipality: Municipality, as_of: date) -> i
         return 0
     for rows, replacements in _note_rows(ids):
         rows.update(**replacements)
+    documents_remove(documents=Document.objects.filter(household_id__in=ids))
     Household.objects.filter(pk__in=ids).update(anonymised_at=timezone.now())
     for household in Household.objects.filter(pk__in=ids):
         timeline_record(

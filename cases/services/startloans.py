@@ -386,4 +386,14 @@ def application_deadlines(app: StartLoanApplication, *, today: date) -> list:
             text = _("Start-up loan: waiting for a decision for more than 30 days") if due < today else ""
     if not text:
         return []
-    return [Deadline(due, app.household_id, app.household.reference, text, "cases:startloan_detail", app.pk)]
+    return [
+        Deadline(
+            due,
+            app.household_id,
+            app.household.reference,
+            text,
+            "cases:startloan_detail",
+            app.pk,
+            kind="startloan",
+        )
+    ]

@@ -89,6 +89,8 @@ def _detail(request, decision, *, status=200, **forms):
         "household": decision.household,
         "appeals": appeals,
         "letters": letters,
+        "documents": list(decision.documents.all()),
+        "document_query": f"?decision={decision.pk}",
         "appeal_deadline": services.appeal_deadline(decision),
         "missing": services.decision_missing(decision) if not approved else [],
         "may_approve": decision.status == Decision.Status.SUBMITTED

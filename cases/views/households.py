@@ -227,6 +227,7 @@ def household_detail(request, pk):
             "agencies": agencies,
             "events": events,
             "older_events": older,
+            "documents": list(household.documents.all()),
             "today": today,
         },
     )

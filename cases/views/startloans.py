@@ -99,6 +99,8 @@ def startloan_detail(request, pk):
         if application.status == Status.DISBURSED
         else None,
         "deadlines": service.application_deadlines(application, today=today),
+        "documents": list(application.documents.all()),
+        "document_query": f"?startloan={application.pk}",
         "today": today,
     }
     return render(request, "cases/startloans/detail.html", context)

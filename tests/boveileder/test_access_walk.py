@@ -11,6 +11,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from boveileder.access import ALL_ROLES, ANY_SIGNED_IN
@@ -18,8 +19,17 @@ from boveileder.models import Role
 from cases.models import Person
 from tests import factories as f
 
-# Open without login, on purpose. Nothing else may be.
-OPEN_URLS = {"login", "logout", "set_language", "healthz"}
+# Open without login, on purpose, and why. Nothing else may be.
+OPEN_URLS = {
+    "login": "signing in",
+    "logout": "signing out",
+    "set_language": "the language before signing in",
+    "healthz": "the load balancer's health check: no data",
+    "cases:calendar_feed": (
+        "a calendar client cannot sign in: the feed opens to the holder of its secret token only "
+        "(256 bits, kept hashed, renewable), 404 otherwise; references and kinds of step, never a name"
+    ),
+}
 # Any signed-in user, whatever the roles: the landing page and the two-factor steps after the password.
 SIGNED_IN_URLS = {"home", "otp_verify", "otp_setup"}
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin: staff/superuser only, by Django itself.
@@ -207,6 +217,17 @@ def _export_job(w):
     return value
 
 
+def _document(w):
+    from cases.models import Document
+
+    document = Document(
+        household=w.get("household"), title="walk.pdf", content_type="application/pdf", size=9, sha256=""
+    )
+    document.file.save("walk", ContentFile(b"%PDF-1.7\n"), save=False)
+    document.save()
+    return document
+
+
 OBJECT_MAKERS = {
     "municipality": lambda w: w.muni,
     "household": _household,
@@ -223,6 +244,7 @@ OBJECT_MAKERS = {
     "startloan_change": _startloan_change,
     "decision": _decision,
     "letter": _letter,
+    "document": _document,
     "appeal": _appeal,
     "report": _report,
     "grant": _grant,
@@ -286,6 +308,7 @@ PK_OBJECT_BY_SEGMENT = {
     "startloans": "startloan",
     "decisions": "decision",
     "letters": "letter",
+    "documents": "document",
     "appeals": "appeal",
     "archive": "report",
     "reports": "report",

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from cases.models import FollowUp, RecordView
+from cases.models import Document, FollowUp, RecordView
 from cases.services.decisions import decision_draft
 from cases.services.followups import followup_log
 from housing.models import LongTenureFlag, MoveOutReason
@@ -86,8 +86,8 @@ def test_every_view_is_logged(client_for, household, officer):
 
 # Session, the user with their municipality, the household, the view log, one query per section
 # (members, tenancies with their open flag, consents, agencies, the timeline with its follow-ups,
-# start-up loans, decisions), the session's refresh.
-HOUSEHOLD_QUERIES = 12
+# start-up loans, decisions, documents), the session's refresh.
+HOUSEHOLD_QUERIES = 13
 
 
 def test_household_page_query_count_is_pinned_and_does_not_grow(
@@ -120,6 +120,13 @@ def test_household_page_query_count_is_pinned_and_does_not_grow(
                 next_step="Ring",
                 partner_agencies=[agency],
             )
+            Document.objects.create(
+                household=household,
+                title=f"lønnsslipp {i}.pdf",
+                file=f"private/documents/walk-{i}",
+                content_type="application/pdf",
+                size=1000,
+            )
 
     url = reverse("cases:household_detail", args=[household.pk])
     client.get(url)
@@ -131,7 +138,13 @@ def test_household_page_query_count_is_pinned_and_does_not_grow(
     add_rows(49)
     with django_assert_num_queries(HOUSEHOLD_QUERIES):
         html = client.get(url).content.decode()
-    for link in ("/cases/persons/", "/cases/decisions/", "/cases/startloans/", "/cases/followups/"):
+    for link in (
+        "/cases/persons/",
+        "/cases/decisions/",
+        "/cases/startloans/",
+        "/cases/followups/",
+        "/cases/documents/",
+    ):
         assert len(set(re.findall(rf'href="{link}\d+/"', html))) == 50, link
     assert html.count("Henvist til deg") == 50 and "besøk 48" in html
 
