@@ -74,3 +74,9 @@ def control_problem(value: str, *, multiline: bool = False) -> str | None:
 def has_control_characters(value: str, *, multiline: bool = False) -> bool:
     """Whether the text holds a control character (NUL, CR, LF, tab, escape, …)."""
     return control_problem(value, multiline=multiline) is not None
+
+
+def without_control_characters(value: str) -> str:
+    """The text with each control character read as a space (a search's words, say: PostgreSQL takes
+    no NUL in a query)."""
+    return "".join(" " if _control_name(char) else char for char in value)

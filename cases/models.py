@@ -17,6 +17,7 @@ from boveileder.constraints import ConstraintMessages
 from boveileder.dates import date_shift, years_later
 from boveileder.models import Municipality, validate_postcode
 from boveileder.national_id import validate_national_id
+from boveileder.text import without_control_characters
 from boveileder.validators import validate_no_control_characters
 
 
@@ -149,7 +150,7 @@ class HouseholdQuerySet(MunicipalityQuerySet):
     def search(self, text: str):
         """Every word must match a reference, a current or former member's name, or a unit address."""
         qs = self
-        for word in text.split()[:5]:
+        for word in without_control_characters(text).split()[:5]:
             named = Person.objects.filter(household=models.OuterRef("pk")).filter(
                 Q(first_name__icontains=word) | Q(last_name__icontains=word)
             )

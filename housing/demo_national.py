@@ -855,6 +855,23 @@ def _json_positions(model, fields):
     return [i for i, f in enumerate(fields) if isinstance(model._meta.get_field(f), JSONField)]
 
 
+def _with_defaults(model, fields, rows):
+    """The rows with each column they leave out that has a default filled in with it, as
+    `bulk_create` does: COPY knows only the database's defaults, and a field added to a model later
+    (a municipality's postal address, say) has none there."""
+    missing = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in fields
+        and not f.primary_key
+        and (f.has_default() or (not f.null and f.empty_strings_allowed))  # a blank text is ""
+    ]
+    if not missing:
+        return fields, rows
+    extra = tuple(f.get_default() for f in missing)
+    return [*fields, *(f.attname for f in missing)], (tuple(row) + extra for row in rows)
+
+
 def load(dataset: Dataset, *, log=print) -> dict:
     """Write the dataset: COPY on PostgreSQL, bulk_create elsewhere. Returns seconds per table."""
     if connection.vendor == "postgresql":
@@ -909,6 +926,7 @@ def _load_postgres(dataset, *, log):
         for model, fields, rows in dataset.tables:
             t = time.monotonic()
             table = model._meta.db_table
+            fields, rows = _with_defaults(model, fields, rows)
             json_at = _json_positions(model, fields)
             as_json = {}
             n = 0

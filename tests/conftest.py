@@ -37,8 +37,9 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True)
 def no_cached_figures():
-    """Each test starts without cached figures: ids come back in a new test (SQLite reuses them
-    after a rollback, a new test database restarts its sequences), and the cache outlives both."""
+    """Each test starts without cached figures or job leases: ids come back in a new test (SQLite
+    reuses them after a rollback, a new test database restarts its sequences), and the cache outlives
+    both (a lease left by an earlier test's letter 1 would stop this test's letter 1)."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
@@ -49,8 +50,9 @@ def no_cached_figures():
         cache.clear()
     else:
         client = cache._cache.get_client(write=True)
-        for key in client.scan_iter(match=f"*{KEY_PATTERN}*"):
-            client.delete(key)
+        for pattern in (f"*{KEY_PATTERN}*", "*lease:*", "*lease-attempts:*"):
+            for key in client.scan_iter(match=pattern):
+                client.delete(key)
 
 
 @pytest.fixture
