@@ -1,8 +1,9 @@
+import logging
 from urllib.parse import urlsplit
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_GET
 
 from .access import login_only
 from .models import Role
+
+logger = logging.getLogger(__name__)
 
 LANDING = (
     (Role.COUNSELLOR, "cases:caseload"),
@@ -37,6 +40,21 @@ class LoginView(auth_views.LoginView):
     instead of Django's redirect-loop error (a 500)."""
 
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        """The municipalities whose staff may sign in with their own accounts, each a button."""
+        from .models import SingleSignOn
+
+        context = super().get_context_data(**kwargs)
+        try:
+            context["sso_providers"] = list(
+                SingleSignOn.objects.filter(enabled=True).select_related("municipality")
+            )
+        except DatabaseError:
+            # The password form still shows on a database not migrated yet (`make run`'s first start).
+            logger.exception("the login page could not read the municipalities' single sign-on")
+            context["sso_providers"] = []
+        return context
 
     def get_redirect_url(self):
         url = super().get_redirect_url()

@@ -19,7 +19,7 @@ from cases.models import Person
 from tests import factories as f
 
 # Open without login, on purpose. Nothing else may be.
-OPEN_URLS = {"login", "logout", "set_language", "healthz"}
+OPEN_URLS = {"login", "logout", "set_language", "healthz", "sso_login", "sso_callback"}
 # Any signed-in user, whatever the roles: the landing page and the two-factor steps after the password.
 SIGNED_IN_URLS = {"home", "otp_verify", "otp_setup"}
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin: staff/superuser only, by Django itself.
