@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from django.core.cache import cache
+from django.test import Client
 
 from boveileder.models import SingleSignOn, SingleSignOnLink, User
 from tests import factories as f
@@ -191,12 +192,17 @@ def test_a_replayed_callback_is_refused_before_the_provider_is_asked(client, pro
     callback = start(client)
     finish(client, callback)
     assert signed_in_as(client) == str(user.pk)
-    client.post("/logout/")
     asked = provider.token_requests
 
+    # The same answer again in the same browser (Back, or a reload of the callback)...
     response = finish(client, callback)
+    assert provider.token_requests == asked
+    assert page_says(response, "brukt allerede")
 
-    assert signed_in_as(client) is None
+    # ...or in another one, where the sign-in was never started.
+    other = Client()
+    response = finish(other, callback)
+    assert other.session.get("_auth_user_id") is None
     assert provider.token_requests == asked
     assert page_says(response, "brukt allerede")
 
