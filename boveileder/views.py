@@ -56,6 +56,15 @@ class LoginView(auth_views.LoginView):
             context["sso_providers"] = []
         return context
 
+    def form_valid(self, form):
+        """A password sign-in carries nothing over from an earlier single sign-on in this browser."""
+        from .sso import SSO_LOGOUT_SESSION_KEY, SSO_MFA_SESSION_KEY
+
+        response = super().form_valid(form)
+        for key in (SSO_MFA_SESSION_KEY, SSO_LOGOUT_SESSION_KEY):
+            self.request.session.pop(key, None)
+        return response
+
     def get_redirect_url(self):
         url = super().get_redirect_url()
         return "" if url and urlsplit(url).path == self.request.path else url

@@ -260,6 +260,42 @@ def test_a_provider_that_is_down_does_not_offer_the_password_where_it_is_off(cli
     assert not page_says(response, "eller logg inn med brukernavn og passord")
 
 
+def test_a_provider_that_goes_down_before_the_code_is_exchanged_says_so(client, sso, muni, monkeypatch):
+    kari(muni)
+    with Provider() as short_lived:
+        sso.issuer = short_lived.issuer
+        sso.save()
+        short_lived.next_claims = {"oid": "oid-kari", "email": "kari@alesund.kommune.no"}
+        callback = start(client)
+    response = finish(client, callback)  # the token endpoint no longer answers
+    assert signed_in_as(client) is None
+    assert page_says(response, "Innloggingstjenesten til kommunen svarer ikke nå")
+
+
+def test_a_password_sign_in_after_a_single_sign_on_does_not_inherit_its_second_factor(
+    client, provider, sso, muni, settings
+):
+    settings.OTP_REQUIRED_FOR_MANAGERS = True
+    manager = f.ManagerFactory(municipality=muni, username="leder@alesund", email="leder@alesund.kommune.no")
+    sign_in(client, provider, oid="oid-leder", email=manager.email, amr=["pwd", "mfa"])
+    assert client.get("/reports/").status_code == 200
+    # The session's user signs in again with the password (a form sent before the redirect, say).
+    from django.contrib.auth.forms import AuthenticationForm
+    from django.test import RequestFactory
+
+    from boveileder.views import LoginView
+
+    request = RequestFactory().post("/login/")
+    request.session = client.session
+    request.user = manager
+    view = LoginView()
+    view.setup(request)
+    form = AuthenticationForm(request, data={"username": "leder@alesund", "password": f.TEST_PASSWORD})
+    assert form.is_valid()
+    view.form_valid(form)
+    assert "sso_mfa" not in request.session
+
+
 def test_a_municipality_without_single_sign_on_has_no_sign_in_link(client, muni):
     assert client.get("/login/sso/alesund/").status_code == 404
     assert "/login/sso/" not in client.get("/login/").content.decode()
