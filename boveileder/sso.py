@@ -18,6 +18,7 @@ from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -198,6 +199,10 @@ class SignInCallback(OIDCAuthenticationCallbackView):
             )
         except SignInRefused as refusal:
             return self.fail(refusal.message)
+        except IntegrityError:
+            # The same person's first sign-in twice at once: one linked them; the other starts again.
+            logger.warning("single sign-on of municipality %s raced another", provider.municipality_id)
+            return self.fail(_("The sign-in could not be verified. Start it again."))
         except (ProviderUnavailable, requests.RequestException) as error:
             logger.warning(
                 "single sign-on provider of municipality %s failed: %s", provider.municipality_id, error

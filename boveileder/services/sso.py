@@ -80,7 +80,7 @@ def sso_staff_resolve(*, provider: SingleSignOn, claims: dict) -> User:
         user = link.user
     else:
         candidates = list(
-            User.objects.select_for_update()
+            User.objects.select_for_update(of=("self",))
             .staff_of(municipality.pk)
             .filter(email__iexact=email, sso_link__isnull=True)[:2]
             if "@" in email
