@@ -315,6 +315,34 @@ def test_passwords_off_refuses_the_municipalitys_staff_but_not_others(client, ss
     assert client.login(username=other.username, password=f.TEST_PASSWORD)
 
 
+def test_staff_of_a_municipality_without_passwords_are_told_to_use_its_button(client, sso, muni):
+    user = kari(muni)
+    sso.local_passwords_off = True
+    sso.save()
+    response = client.post("/login/", {"username": user.username, "password": f.TEST_PASSWORD})
+    assert signed_in_as(client) is None
+    assert page_says(response, "Ansatte i Ålesund logger inn med kommunens konto: bruk knappen over.")
+    assert page_says(response, "Logg inn som ansatt i Ålesund")
+    # A name in the namespace that is nobody's gets the same answer: no account's existence shows.
+    response = client.post("/login/", {"username": "nobody@alesund", "password": "x"})
+    assert page_says(response, "Ansatte i Ålesund logger inn med kommunens konto")
+
+
+@pytest.mark.parametrize(
+    "next_url,lands_on",
+    [("/cases/team/", "/cases/team/"), ("https://evil.example/", "/cases/"), ("//evil.example/", "/cases/")],
+)
+def test_the_sign_in_returns_to_the_page_asked_for_on_this_site_only(
+    client, provider, sso, muni, next_url, lands_on
+):
+    kari(muni)
+    provider.next_claims = {"oid": "oid-kari", "email": "kari@alesund.kommune.no"}
+    response = client.get("/login/sso/alesund/", {"next": next_url})
+    answer = requests.get(response["Location"], allow_redirects=False, timeout=5)
+    response = finish(client, answer.headers["Location"])
+    assert response.redirect_chain[-1][0] == lands_on
+
+
 @pytest.mark.parametrize(
     "amr,lands_on", [(["pwd", "mfa"], "/reports/"), (["pwd"], "/login/two-factor/?next=/")]
 )
