@@ -75,7 +75,9 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         try:
             context["sso_providers"] = list(
-                SingleSignOn.objects.filter(enabled=True).select_related("municipality")
+                SingleSignOn.objects.filter(enabled=True)
+                .select_related("municipality")
+                .order_by("municipality__name")
             )
         except DatabaseError:
             # The password form still shows on a database not migrated yet (`make run`'s first start).
