@@ -8,7 +8,6 @@ in is decided by `boveileder.services.sso`."""
 
 import logging
 import os
-import time
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
@@ -167,6 +166,7 @@ class SignInCallback(OIDCAuthenticationCallbackView):
     finds none), the code exchanged and the ID token checked, then `sso_staff_resolve` decides."""
 
     def fail(self, message):
+        self.request.session.pop("oidc_id_token", None)  # stored by the library before the refusal
         messages.error(self.request, message)
         return HttpResponseRedirect(reverse("login"))
 
@@ -216,14 +216,13 @@ class SignInCallback(OIDCAuthenticationCallbackView):
         user.backend = "boveileder.auth_backends.StaffBackend"
         id_token = request.session.get("oidc_id_token")
         auth.login(request, user)
-        request.session[SSO_MFA_SESSION_KEY] = "mfa" in user.sso_amr
+        request.session[SSO_MFA_SESSION_KEY] = isinstance(user.sso_amr, list) and "mfa" in user.sso_amr
         if endpoints.get("end_session_endpoint"):
             request.session[SSO_LOGOUT_SESSION_KEY] = {
                 "url": endpoints["end_session_endpoint"],
                 "id_token": id_token,
                 "client_id": provider.client_id,
             }
-        request.session["oidc_id_token_expiration"] = time.time() + 15 * 60
         return HttpResponseRedirect(self.success_url)
 
 

@@ -173,6 +173,7 @@ def test_a_token_that_is_not_right_is_refused(client, provider, sso, muni, tampe
     assert signed_in_as(client) is None
     assert page_says(response, "Innloggingen kunne ikke bekreftes")
     assert not SingleSignOnLink.objects.exists()
+    assert "oidc_id_token" not in client.session
 
 
 def test_a_token_for_another_application_is_refused(client, provider, sso, muni):
@@ -221,6 +222,7 @@ def test_deactivated_staff_do_not_get_in(client, provider, sso, muni):
     response = sign_in(client, provider, oid="oid-kari", email=user.email)
     assert signed_in_as(client) is None
     assert page_says(response, "deaktivert")
+    assert "oidc_id_token" not in client.session  # a refused person's token is not kept
 
     # Nor once linked, when deactivated afterwards.
     user.is_active = True
