@@ -71,21 +71,22 @@ def sso_staff_resolve(*, provider: SingleSignOn, claims: dict) -> User:
     if "@" in email and User.objects.filter(email__iexact=email).exclude(municipality=municipality).exists():
         _refuse(COLLISION, "e-mail of another municipality's account", provider)
 
-    link = (
-        SingleSignOnLink.objects.select_related("user")
-        .filter(municipality=municipality, subject=subject)
-        .first()
-    )
-    if link:
-        user = link.user
-    else:
+    links = SingleSignOnLink.objects.select_related("user").filter(municipality=municipality, subject=subject)
+    link = links.first()
+    if not link and "@" in email:
+        # Lock the staff member to link, then look again: the same person's sign-in in another tab
+        # may have linked them while this one waited on the lock.
         candidates = list(
             User.objects.select_for_update(of=("self",))
             .staff_of(municipality.pk)
             .filter(email__iexact=email, sso_link__isnull=True)[:2]
-            if "@" in email
-            else []
         )
+        link = links.first()
+    else:
+        candidates = []
+    if link:
+        user = link.user
+    else:
         if len(candidates) == 1:
             user = candidates[0]
         elif not candidates and provider.create_unknown_staff:

@@ -376,3 +376,66 @@ def test_a_manager_sees_the_configuration_and_never_the_secret(client, sso, muni
     html = client.get("/municipality/sso/").content.decode()
     assert sso.issuer in html and CLIENT_ID in html and SECRET_ENV in html and "Boveileder.Manager" in html
     assert CLIENT_SECRET not in html
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_same_persons_first_sign_in_twice_at_once_links_once_and_lets_both_in():
+    """Two tabs finish the first sign-in together: the second waits on the staff row the first is
+    linking, then finds the link instead of failing on the unique constraint."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from boveileder.services.sso import sso_staff_resolve
+    from tests.services import wait_for
+
+    muni = f.MunicipalityFactory(name="Ålesund", slug="alesund")
+    provider = SingleSignOn.objects.create(
+        municipality=muni,
+        enabled=True,
+        issuer="https://idp.example/v2.0",
+        client_id="c",
+        client_secret_env="S_X",
+    )
+    user = kari(muni)
+    claims = {"oid": "oid-kari", "email": user.email}
+    outcome, linked, release = [], threading.Event(), threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                outcome.append(("first", sso_staff_resolve(provider=provider, claims=claims).pk))
+                linked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            outcome.append(("second", sso_staff_resolve(provider=provider, claims=claims).pk))
+        except Exception as error:  # noqa: BLE001 - a failure is what the test looks for
+            outcome.append(("second", type(error).__name__))
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    assert linked.wait(30)
+    late = threading.Thread(target=second)
+    late.start()
+
+    def second_waits_on_a_lock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query ILIKE 'SELECT%%boveileder_user%%'"
+            )
+            return cursor.fetchone()[0]
+
+    wait_for(second_waits_on_a_lock, timeout=30, message="the second sign-in waiting on the first")
+    release.set()
+    holder.join(30)
+    late.join(30)
+    assert sorted(outcome) == [("first", user.pk), ("second", user.pk)], outcome
+    assert SingleSignOnLink.objects.filter(user=user).count() == 1
