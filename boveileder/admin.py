@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Municipality, User
+from .models import Municipality, SingleSignOn, User
 
 
 @admin.register(Municipality)
@@ -37,3 +37,11 @@ class StaffAdmin(UserAdmin):
             },
         ),
     )
+
+
+@admin.register(SingleSignOn)
+class SingleSignOnAdmin(admin.ModelAdmin):
+    """An administrator registers a municipality's provider (see docs/sso.md); the secret stays in
+    the environment."""
+
+    list_display = ["municipality", "issuer", "enabled", "local_passwords_off"]

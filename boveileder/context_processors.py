@@ -32,5 +32,6 @@ def navigation(request):
             (_("Long-tenure thresholds"), reverse("housing:flag_thresholds")),
             (_("Who may approve decisions"), reverse("cases:decision_approvers")),
             (_("The municipality's contact details"), reverse("municipality_contact")),
+            (_("Single sign-on"), reverse("municipality_sso")),
         ]
     return {"nav_items": items, "nav_admin": admin}

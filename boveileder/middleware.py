@@ -28,7 +28,8 @@ def otp_required_for(user) -> bool:
 
 class OTPRequiredMiddleware:
     """After the password, a user who needs two-factor login reaches nothing but the second step:
-    the code (`otp_verify`) when a device is enrolled, otherwise the enrolment (`otp_setup`).
+    the code (`otp_verify`) when a device is enrolled, otherwise the enrolment (`otp_setup`), unless
+    they signed in through the municipality's provider and it did multi-factor.
 
     Placed after django_otp's OTPMiddleware, which tells whether this session is verified."""
 
@@ -46,6 +47,11 @@ class OTPRequiredMiddleware:
         if match is None or match.url_name in self.EXEMPT or not otp_required_for(user):
             return None
         if user.is_verified():
+            return None
+        from boveileder.sso import SSO_MFA_SESSION_KEY
+
+        # The municipality's provider did multi-factor at this sign-in (`amr` says `mfa`).
+        if request.session.get(SSO_MFA_SESSION_KEY) is True:
             return None
         from django.contrib.auth.views import redirect_to_login
         from django_otp import user_has_device

@@ -1,5 +1,8 @@
 """The core every app leans on: municipalities and their staff."""
 
+import os
+import re
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -151,3 +154,114 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+def _validate_env_name(value):
+    if not re.fullmatch(r"[A-Z][A-Z0-9_]{1,99}", value):
+        raise ValidationError(
+            _("Give the name of an environment variable, in capitals, for example «SSO_SECRET_ALESUND».")
+        )
+
+
+class SingleSignOn(models.Model):
+    """A municipality's own identity provider (Microsoft Entra ID, or any OpenID Connect provider).
+
+    The client secret is never stored here: only the name of the environment variable that holds it,
+    so neither the database, its backups nor Administrasjon can show it."""
+
+    class SubjectClaim(models.TextChoices):
+        OID = "oid", _("oid (Entra ID's object id, the same in every application)")
+        SUB = "sub", _("sub (the subject, fixed per application)")
+
+    class RolesClaim(models.TextChoices):
+        ROLES = "roles", _("app roles (roles)")
+        GROUPS = "groups", _("groups (groups)")
+
+    municipality = models.OneToOneField(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="single_sign_on"
+    )
+    enabled = models.BooleanField(_("single sign-on is on"), default=False)
+    issuer = models.URLField(
+        _("issuer"), help_text=_("For Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0")
+    )
+    tenant_id = models.CharField(
+        _("tenant id"),
+        max_length=64,
+        blank=True,
+        help_text=_("Tokens whose «tid» claim differs are refused."),
+    )
+    client_id = models.CharField(_("client id"), max_length=200)
+    client_secret_env = models.CharField(
+        _("environment variable holding the client secret"), max_length=100, validators=[_validate_env_name]
+    )
+    subject_claim = models.CharField(
+        _("claim identifying a person"), max_length=10, choices=SubjectClaim.choices, default=SubjectClaim.OID
+    )
+    roles_claim = models.CharField(
+        _("claim carrying the roles"), max_length=10, choices=RolesClaim.choices, default=RolesClaim.ROLES
+    )
+    counsellor_values = models.CharField(
+        _("values giving the housing counsellor role"),
+        max_length=500,
+        blank=True,
+        help_text=_("Separated by commas. Empty in all three: roles are kept here, by a manager."),
+    )
+    officer_values = models.CharField(_("values giving the tenancy officer role"), max_length=500, blank=True)
+    manager_values = models.CharField(_("values giving the manager role"), max_length=500, blank=True)
+    create_unknown_staff = models.BooleanField(
+        _("create unknown staff, with no roles"),
+        default=False,
+        help_text=_("Otherwise only staff a manager has created may sign in."),
+    )
+    local_passwords_off = models.BooleanField(_("staff may not sign in with a password here"), default=False)
+
+    class Meta:
+        verbose_name = _("single sign-on")
+        verbose_name_plural = _("single sign-on")
+
+    def __str__(self):
+        return f"{self.municipality} ({self.issuer})"
+
+    @staticmethod
+    def _values(text: str) -> set[str]:
+        return {value.strip() for value in text.split(",") if value.strip()}
+
+    @property
+    def role_values(self) -> dict[str, set[str]]:
+        """Which claim values give which role here."""
+        return {
+            Role.COUNSELLOR: self._values(self.counsellor_values),
+            Role.OFFICER: self._values(self.officer_values),
+            Role.MANAGER: self._values(self.manager_values),
+        }
+
+    @property
+    def maps_roles(self) -> bool:
+        """Whether the provider decides the roles (any mapping set), or the managers here do."""
+        return any(self.role_values.values())
+
+    @property
+    def secret_is_set(self) -> bool:
+        return bool(os.environ.get(self.client_secret_env))
+
+    @property
+    def local_passwords_allowed(self) -> bool:
+        return not (self.enabled and self.local_passwords_off)
+
+
+class SingleSignOnLink(models.Model):
+    """A staff member's account at the municipality's provider: the claim that identifies them
+    (`oid` or `sub`, never the e-mail), made at the first sign-in."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sso_link")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "subject"], name="sso_link_unique_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ↔ {self.subject}"

@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import otp_views, views, views_municipality
+from . import otp_views, sso, views, views_municipality
 
 handler500 = "boveileder.views.server_error"
 
@@ -12,7 +11,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sso.logout, name="logout"),
+    path("login/sso/callback/", sso.SignInCallback.as_view(), name="sso_callback"),
+    path("login/sso/<slug:slug>/", sso.SignInStart.as_view(), name="sso_login"),
     path("login/code/", otp_views.otp_verify, name="otp_verify"),
     path("login/two-factor/", otp_views.otp_setup, name="otp_setup"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -22,5 +23,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("staff/", include("boveileder.urls_staff")),
     path("municipality/", views_municipality.municipality_contact, name="municipality_contact"),
+    path("municipality/sso/", views_municipality.municipality_sso, name="municipality_sso"),
 ]
 # Generated files (reports, letters) are never served from MEDIA_URL: only through views that check access.

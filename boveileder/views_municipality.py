@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from boveileder.access import role_required
 from boveileder.forms_municipality import MunicipalityContactForm
-from boveileder.models import Role
+from boveileder.models import Role, SingleSignOn
 from boveileder.services.municipality import municipality_contact_set
 
 
@@ -27,3 +27,13 @@ def municipality_contact(request):
             messages.success(request, _("The municipality's contact details are saved."))
             return redirect("municipality_contact")
     return render(request, "boveileder/municipality_contact.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+@role_required(Role.MANAGER)
+def municipality_sso(request):
+    """How the municipality's staff sign in with their own accounts: the provider, the claims, the
+    role mapping. The secret is never shown: only the name of the variable that holds it, and whether
+    it is set."""
+    provider = SingleSignOn.objects.filter(municipality_id=request.user.municipality_id).first()
+    return render(request, "boveileder/municipality_sso.html", {"provider": provider})

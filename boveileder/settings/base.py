@@ -284,3 +284,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc): each municipality's provider is configured
+# in the database (`SingleSignOn`, secrets in the environment); these are the protocol's choices.
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=5)

@@ -25,6 +25,8 @@ OPEN_URLS = {
     "logout": "signing out",
     "set_language": "the language before signing in",
     "healthz": "the load balancer's health check: no data",
+    "sso_login": "signing in through the municipality's own provider",
+    "sso_callback": "the provider's answer to a sign-in (state, nonce and PKCE checked)",
     "cases:calendar_feed": (
         "a calendar client cannot sign in: the feed opens to the holder of its secret token only "
         "(256 bits, kept hashed, renewable), 404 otherwise; references and kinds of step, never a name"

@@ -62,6 +62,7 @@ def test_static_files_may_be_cached(client):
     assert "no-store" not in response.get("Cache-Control", "")
 
 
+@pytest.mark.django_db  # the page lists the municipalities whose staff sign in with their own accounts
 def test_the_login_page_has_no_inline_script_or_style(client):
     """Every other page is checked by the access walk (assert_no_inline_script_or_style)."""
     assert_no_inline_script_or_style("login", client.get(reverse("login")))

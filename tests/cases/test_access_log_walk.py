@@ -62,6 +62,7 @@ NOT_A_HOUSEHOLD_RECORD = {
     "otp_verify": _NONE,
     "otp_setup": _NONE,
     "municipality_contact": "the municipality's own address and contact details: " + _NONE,
+    "municipality_sso": "the municipality's sign-in settings: " + _NONE,
     "cases:caseload": _LIST,
     "cases:team": _LIST,
     "cases:search": _LIST,
