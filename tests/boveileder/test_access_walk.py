@@ -19,7 +19,8 @@ from cases.models import Person
 from tests import factories as f
 
 # Open without login, on purpose. Nothing else may be.
-OPEN_URLS = {"login", "logout", "set_language", "healthz"}
+# The service worker and the web app manifest: the browser fetches them without the session (issue 22).
+OPEN_URLS = {"login", "logout", "set_language", "healthz", "service_worker", "manifest"}
 # Any signed-in user, whatever the roles: the landing page and the two-factor steps after the password.
 SIGNED_IN_URLS = {"home", "otp_verify", "otp_setup"}
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin: staff/superuser only, by Django itself.
@@ -207,11 +208,22 @@ def _export_job(w):
     return value
 
 
+def _held_followup(w):
+    """A visit logged offline by municipality A's counsellor, kept aside for the manager (issue 22)."""
+    from cases.models import HeldFollowUp
+
+    household = w.get("household")
+    return HeldFollowUp.objects.create(
+        household=household, municipality=w.muni, by=w.users[Role.COUNSELLOR], date=date.today(), kind="phone"
+    )
+
+
 OBJECT_MAKERS = {
     "municipality": lambda w: w.muni,
     "household": _household,
     "person": _person,
-    "followup": lambda w: f.FollowUpFactory(household=w.get("household")),
+    "followup": lambda w: f.FollowUpFactory(household=w.get("household"), by=w.users[Role.COUNSELLOR]),
+    "held_followup": _held_followup,
     "consent": lambda w: f.ConsentFactory(household=w.get("household"), agency=w.get("agency")),
     "agency": lambda w: f.PartnerAgencyFactory(municipality=w.muni),
     "unit": lambda w: f.RentalUnitFactory(municipality=w.muni),
@@ -273,6 +285,7 @@ KWARG_OBJECT = {
 # A bare `pk` or `id`: the object by the path segment before it (households/<int:pk>/...), else
 # by the URL name's first words (longest match wins).
 PK_OBJECT_BY_SEGMENT = {
+    "held": "held_followup",
     "households": "household",
     "persons": "person",
     "members": "person",

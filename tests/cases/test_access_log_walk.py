@@ -83,6 +83,12 @@ NOT_A_HOUSEHOLD_RECORD = {
     "cases:agency_add": _NONE,
     "cases:agency_edit": _NONE,
     "cases:caseload_transfer": "a counsellor's caseload moved to another: " + _LIST,
+    "cases:followup_offline": "the follow-up form the phone keeps: the household is chosen on the device; "
+    + _NONE,
+    "cases:followup_offline_token": "who is signed in and a CSRF token: " + _NONE,
+    "cases:followup_sync": "a visit from the phone's queue, stored; answers with a redirect: " + _CHANGE,
+    "cases:followup_sent": "the stored visit's id, reference and notices, for the phone's queue: " + _NONE,
+    "cases:followup_held": "a visit kept aside, said to its counsellor without the household: " + _NONE,
     "housing:unit_list": _LIST,
     "housing:unit_create": _NONE,
     "housing:unit_detail": "a unit and the households that have lived there: " + _LIST,

@@ -1,0 +1,169 @@
+"""Logging a visit without a connection (issue 22), on a phone in real Chromium: the caseload is
+opened, the connection goes, a visit is logged and the page reloaded offline, the connection comes
+back and the visit is on the household's timeline once; the same when the connection drops mid-send
+and the request is replayed three times. Afterwards the device keeps no name, note or national ID."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import FollowUp
+from tests.e2e.conftest import PHONE
+from tests.factories import CounsellorFactory, HouseholdFactory, MunicipalityFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NOTE = "Gikk gjennom budsjettet i kjelleren."
+OFFLINE_PAGE = "/cases/followups/offline/"
+SHOTS = "/tmp/shots-h11"
+
+
+@pytest.fixture
+def world():
+    alesund = MunicipalityFactory(name="Ålesund", slug="alesund")
+    counsellor = CounsellorFactory(municipality=alesund, username="kari", first_name="Kari", last_name="Bo")
+    household = HouseholdFactory(municipality=alesund, counsellor=counsellor, reference="H-0042")
+    person = PersonFactory(
+        household=household, first_name="Amina", last_name="Hassan", national_id="12096342568"
+    )
+    return counsellor, household, person
+
+
+def offline_ready(page):
+    """The service worker controls the page and has kept the offline form."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        f"caches.open('boveileder-offline-v1').then(c => c.match('{OFFLINE_PAGE}')).then(Boolean)"
+    )
+
+
+def device_storage(page) -> str:
+    """Everything the site keeps on the device: localStorage, Cache Storage and IndexedDB, as text."""
+    return page.evaluate(
+        """async () => {
+          const out = {localStorage: {...localStorage}, caches: {}, indexedDB: {}};
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) {
+              out.caches[name + " " + request.url] = await (await cache.match(request)).text();
+            }
+          }
+          for (const info of await indexedDB.databases()) {
+            const db = await new Promise((ok, ko) => {
+              const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); r.onerror = ko;
+            });
+            for (const store of db.objectStoreNames) {
+              const rows = await new Promise((ok) => {
+                const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result);
+              });
+              out.indexedDB[info.name + "/" + store] = rows.map((row) => {
+                const copy = {...row};
+                const data = copy.requestData;
+                const decode = (b) => new TextDecoder().decode(b);
+                if (data && data.body) copy.requestData = {...data, body: decode(data.body)};
+                return copy;
+              });
+            }
+            db.close();
+          }
+          return JSON.stringify(out);
+        }"""
+    )
+
+
+def assert_nothing_personal(page, person, *notes):
+    stored = device_storage(page)
+    for secret in (person.first_name, person.last_name, person.national_id, *notes):
+        assert secret not in stored, f"{secret!r} is kept on the device"
+    return stored
+
+
+def test_a_visit_logged_offline_is_sent_once_when_online(page, context, live_server, login, a11y, world):
+    counsellor, household, person = world
+    page.set_viewport_size(PHONE)
+    login(counsellor)  # lands on the caseload
+    offline_ready(page)
+
+    context.set_offline(True)
+    page.get_by_role("link", name="Registrer oppfølging – H-0042").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrer besøk")
+    expect(page.get_by_text("Du er frakoblet.")).to_be_visible()
+    expect(page.get_by_label("Husstand")).to_have_value(str(household.pk))
+    page.get_by_label("Minutter").fill("45")
+    page.get_by_label("Notat").fill(NOTE)
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_text("er lagret på telefonen")).to_be_visible()
+    expect(page.locator("#offline-waiting-count")).to_have_text("1 besøk venter på å bli sendt.")
+    page.screenshot(path=f"{SHOTS}/offline-saved-phone.png", full_page=True)
+
+    page.reload()
+    a11y.check(page)
+    expect(page.locator("#offline-waiting-count")).to_have_text("1 besøk venter på å bli sendt.")
+    assert FollowUp.objects.count() == 0
+    assert NOTE in device_storage(page)  # the inspection sees the queue: the note waits there, unsent
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#offline-waiting-count")).to_have_text("Ingen besøk venter på å bli sendt.")
+    expect(page.locator("#offline-sent")).to_contain_text("H-0042 – sendt")
+    page.screenshot(path=f"{SHOTS}/offline-sent-phone.png", full_page=True)
+
+    page.goto(f"{live_server.url}/cases/households/{household.pk}/")
+    a11y.check(page)
+    timeline = page.locator("section", has=page.get_by_role("heading", name="Tidslinje"))
+    expect(timeline.get_by_text("Hjemmebesøk, 45 min")).to_have_count(1)
+    assert FollowUp.objects.filter(household=household, note=NOTE).count() == 1
+
+    page.goto(f"{live_server.url}/cases/")
+    a11y.check(page)
+    stored = assert_nothing_personal(page, person, NOTE)
+    assert "H-0042" in json.loads(stored)["localStorage"]["boveileder.recent-households"]
+
+
+def test_a_dropped_connection_and_three_replays_store_one_visit(
+    page, context, live_server, login, a11y, world
+):
+    counsellor, household, person = world
+    page.set_viewport_size(PHONE)
+    login(counsellor)
+    offline_ready(page)
+
+    # The server stores the visit, but the answer never reaches the phone, three times over.
+    dropped = []
+
+    def drop_the_answer(route):
+        if len(dropped) < 3:
+            route.fetch()
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    context.route(re.compile(r"/followups/sync/$"), drop_the_answer)
+    page.goto(f"{live_server.url}{OFFLINE_PAGE}?household={household.pk}")
+    a11y.check(page)
+    page.get_by_label("Minutter").fill("30")
+    page.get_by_label("Notat").fill(NOTE)
+    page.get_by_role("button", name="Lagre").click()
+    waiting = page.locator("#offline-waiting")
+    expect(waiting).to_contain_text("H-0042 – lagret")
+    expect(waiting).to_contain_text("forsøkt sendt 1 gang")
+    assert FollowUp.objects.filter(household=household).count() == 1  # stored; the answer was lost
+    for attempts in (2, 3):
+        page.get_by_role("button", name="Send nå").click()
+        expect(waiting).to_contain_text(f"forsøkt sendt {attempts} ganger")
+    page.screenshot(path=f"{SHOTS}/offline-retried-phone.png", full_page=True)
+    page.get_by_role("button", name="Send nå").click()
+    expect(page.locator("#offline-sent")).to_contain_text("H-0042 – sendt")
+    expect(page.locator("#offline-waiting-count")).to_have_text("Ingen besøk venter på å bli sendt.")
+    assert len(dropped) == 3
+    assert FollowUp.objects.filter(household=household).count() == 1
+    page.goto(f"{live_server.url}/cases/households/{household.pk}/")
+    a11y.check(page)
+    timeline = page.locator("section", has=page.get_by_role("heading", name="Tidslinje"))
+    expect(timeline.get_by_text("Hjemmebesøk, 30 min")).to_have_count(1)
+    assert_nothing_personal(page, person, NOTE)
