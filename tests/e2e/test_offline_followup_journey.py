@@ -5,6 +5,7 @@ and the request is replayed three times. Afterwards the device keeps no name, no
 
 import json
 import re
+from urllib.parse import quote_plus
 
 import pytest
 from playwright.sync_api import expect
@@ -77,6 +78,7 @@ def assert_nothing_personal(page, person, *notes):
     stored = device_storage(page)
     for secret in (person.first_name, person.last_name, person.national_id, *notes):
         assert secret not in stored, f"{secret!r} is kept on the device"
+        assert quote_plus(secret) not in stored, f"{secret!r} is kept on the device, form-encoded"
     return stored
 
 
@@ -104,7 +106,8 @@ def test_a_visit_logged_offline_is_sent_once_when_online(page, context, live_ser
     a11y.check(page)
     expect(page.locator("#offline-waiting-count")).to_have_text("1 besøk venter på å bli sendt.")
     assert FollowUp.objects.count() == 0
-    assert NOTE in device_storage(page)  # the inspection sees the queue: the note waits there, unsent
+    # The inspection sees the queue: the note waits there, form-encoded, until it is sent.
+    assert quote_plus(NOTE) in device_storage(page)
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
