@@ -183,6 +183,7 @@
     });
     const links = document.querySelectorAll("[data-offline-household][data-reference]");
     if (user && links.length) remember(links);
+    if (!user) sessionStorage.removeItem("boveileder.offline-kept"); // signed out: keep it afresh after sign-in
     if (user && navigator.onLine && !page && body.dataset.offlineUrl && !sessionStorage.getItem("boveileder.offline-kept")) {
       ask("keep-offline-page").then((done) => done && sessionStorage.setItem("boveileder.offline-kept", "1"));
     }
