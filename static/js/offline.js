@@ -61,10 +61,15 @@
       banner.hidden = state.waiting.length === 0;
       if (state.waiting.length) {
         banner.replaceChildren(document.createTextNode(waitingText(state.waiting.length) + " "));
-        const link = document.createElement("a");
-        link.href = body.dataset.offlineUrl || "/";
-        link.textContent = t("Se dem", "See them");
-        banner.append(link);
+        if (body.dataset.offlineUrl) {
+          const link = document.createElement("a");
+          link.href = body.dataset.offlineUrl;
+          link.className = "alert-link";
+          link.textContent = t("Se dem", "See them");
+          banner.append(link);
+        } else {
+          banner.append(t("De sendes når du har logget inn.", "They are sent once you have signed in."));
+        }
       }
     }
     if (!page) return;
@@ -72,8 +77,9 @@
       ? waitingText(state.waiting.length) : t("Ingen besøk venter på å bli sendt.", "No visits wait to be sent.");
     document.getElementById("offline-waiting").replaceChildren(...state.waiting.map((w) => item(
       `${w.reference} – ${t("lagret", "saved")} ${when(w.queuedAt)}${tried(w.attempts)}${w.error ? ` – ${t("ikke sendt", "not sent")}: ${w.error}` : ""}`)));
-    document.getElementById("offline-sent").replaceChildren(...state.sent.map((s) => item(
-      `${s.reference} – ${t("sendt", "sent")} ${when(s.sentAt)}${s.notices.length ? ` – ${s.notices.join(" ")}` : ""}`)));
+    const sent = state.sent.map((s) => item(
+      `${s.reference} – ${t("sendt", "sent")} ${when(s.sentAt)}${s.notices.length ? ` – ${s.notices.join(" ")}` : ""}`));
+    document.getElementById("offline-sent").replaceChildren(...(sent.length ? sent : [item(t("Ingen ennå.", "None yet."))]));
     document.getElementById("offline-signin").hidden = !state.signInNeeded;
   }
 
@@ -166,11 +172,11 @@
             `${waiting} visits are not sent yet. They stay on this phone and are sent when you sign in again.`);
           const button = document.createElement("button");
           button.type = "button";
-          button.className = "btn btn-sm btn-outline-danger";
+          button.className = "btn btn-sm btn-danger";
           button.textContent = t("Logg ut likevel", "Log out anyway");
           button.addEventListener("click", () => { form.dataset.confirmed = "1"; form.submit(); });
           warning.append(text, button);
-          form.after(warning);
+          (form.closest(".user-menu") || form).after(warning); // below the menu, the width of the phone
         }
         warning.querySelector("button").focus();
       });

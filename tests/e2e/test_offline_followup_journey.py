@@ -12,7 +12,13 @@ from playwright.sync_api import expect
 
 from cases.models import FollowUp
 from tests.e2e.conftest import PHONE
-from tests.factories import CounsellorFactory, HouseholdFactory, MunicipalityFactory, PersonFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    CounsellorFactory,
+    HouseholdFactory,
+    MunicipalityFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -169,4 +175,65 @@ def test_a_dropped_connection_and_three_replays_store_one_visit(
     a11y.check(page)
     timeline = page.locator("section", has=page.get_by_role("heading", name="Tidslinje"))
     expect(timeline.get_by_text("Hjemmebesøk, 30 min")).to_have_count(1)
+    assert_nothing_personal(page, person, NOTE)
+
+
+def open_menu(page):
+    toggler = page.get_by_role("button", name="Vis meny")
+    if toggler.is_visible():
+        toggler.click()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
+
+
+def test_signing_out_warns_and_an_expired_session_asks_for_sign_in_then_sends(
+    page, context, live_server, login, a11y, world
+):
+    from django.contrib.sessions.models import Session
+
+    counsellor, household, person = world
+    page.set_viewport_size(PHONE)
+    login(counsellor)
+    offline_ready(page)
+    context.set_offline(True)
+    page.get_by_role("link", name="Registrer oppfølging – H-0042").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    page.get_by_label("Notat").fill(NOTE)
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.locator("#offline-waiting-count")).to_have_text("1 besøk venter på å bli sendt.")
+
+    open_menu(page)
+    page.get_by_role("button", name="Logg ut", exact=True).click()
+    warning = page.get_by_role("alert").filter(has_text="ikke sendt ennå")
+    expect(warning).to_contain_text("1 besøk er ikke sendt ennå.")
+    expect(page.get_by_role("button", name="Logg ut likevel")).to_be_focused()
+    a11y.check(page)
+    page.screenshot(path=f"{SHOTS}/offline-logout-warning-phone.png", full_page=True)
+
+    Session.objects.all().delete()  # the session ends while the phone is offline
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    signin = page.get_by_role("status").filter(has_text="Økten din er avsluttet")
+    expect(signin).to_be_visible()
+    expect(page.locator("#offline-waiting-count")).to_have_text("1 besøk venter på å bli sendt.")
+    assert not FollowUp.objects.exists()
+    signin.get_by_role("link", name="Logg inn").click()
+    page.wait_for_url(re.compile(r"/login/"))
+    expect(page.locator("#offline-queue-banner")).to_have_text(
+        "1 besøk venter på å bli sendt. De sendes når du har logget inn."
+    )
+    a11y.check(page)
+    page.screenshot(path=f"{SHOTS}/offline-login-banner-phone.png", full_page=True)
+    page.get_by_label("Brukernavn").fill(counsellor.username)
+    page.get_by_label("Passord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(re.compile(re.escape(OFFLINE_PAGE) + "$"))
+    a11y.check(page)
+    expect(page.locator("#offline-sent")).to_contain_text("H-0042 – sendt")
+    assert FollowUp.objects.filter(household=household, note=NOTE).count() == 1
+
+    open_menu(page)
+    page.get_by_role("button", name="Logg ut", exact=True).click()  # nothing waits: no warning
+    page.wait_for_url(re.compile(r"/login/$"))
+    a11y.check(page)
     assert_nothing_personal(page, person, NOTE)
