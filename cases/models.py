@@ -419,6 +419,8 @@ class HeldFollowUp(models.Model):
     next_step_due = models.DateField(_("next step due"), null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MunicipalityQuerySet.as_manager()
+
     class Meta:
         ordering = ["received_at"]
         verbose_name = _("follow-up kept aside")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from boveileder import dates
 from boveileder.dates import date_shift
 from cases.deadlines import Deadline
-from cases.models import FollowUp, HeldFollowUp
+from cases.models import FollowUp, HeldFollowUp, PartnerAgency
 from cases.services.timeline import timeline_record
 
 FIELDS = ("date", "kind", "minutes", "topics", "note", "next_step", "next_step_due")
@@ -121,6 +121,29 @@ def followup_hold(
         next_step=next_step,
         next_step_due=next_step_due,
     )
+
+
+@transaction.atomic
+def followup_held_keep(*, held: HeldFollowUp) -> FollowUp:
+    """The manager puts a visit kept aside on its household: logged as its counsellor's, dated as made."""
+    held = HeldFollowUp.objects.select_for_update().get(pk=held.pk)
+    followup = followup_log(
+        household=held.household,
+        by=held.by,
+        date=held.date,
+        kind=held.kind,
+        minutes=held.minutes,
+        topics=held.topics,
+        note=held.note,
+        partner_agencies=list(
+            PartnerAgency.objects.filter(municipality_id=held.municipality_id, pk__in=held.partner_agency_ids)
+        ),
+        next_step=held.next_step,
+        next_step_due=held.next_step_due,
+        while_offline=True,
+    )
+    held.delete()
+    return followup
 
 
 @transaction.atomic

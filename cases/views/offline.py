@@ -6,20 +6,22 @@ sync) and is sent to `followup_sync` with an id made on the device. That id is t
 token (`boveileder.once`): however often the queue replays the request, the visit is stored once,
 and a replay is answered with the stored visit (`followup_sent`)."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from boveileder.access import role_required
+from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
 from boveileder.once import create_once
+from cases.access import record_viewed
 from cases.forms.followups import FollowUpForm
-from cases.models import FollowUp, Household
-from cases.services.followups import followup_hold, followup_log
+from cases.models import FollowUp, HeldFollowUp, Household
+from cases.services.followups import followup_held_keep, followup_hold, followup_log
 
 
 @require_GET
@@ -92,9 +94,34 @@ def followup_sent(request, pk):
 @role_required(Role.COUNSELLOR)
 def followup_held(request, pk):
     """A visit kept aside for the manager: the counsellor is told so, and nothing of the household."""
-    from cases.models import HeldFollowUp
-
     if not HeldFollowUp.objects.filter(pk=pk, by=request.user).exists():
         return JsonResponse({"errors": {"__all__": [_("This follow-up is not found.")]}}, status=404)
     notice = _("You no longer have access to this household. The visit is kept for your manager.")
     return JsonResponse({"held": pk, "reference": "", "notices": [notice]})
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def held_list(request):
+    """The manager's list of visits kept aside: reference, counsellor, dates; each note on its own page."""
+    held = HeldFollowUp.objects.filter(municipality_id=request.user.municipality_id).select_related(
+        "household", "by"
+    )
+    return render(request, "cases/offline/held_list.html", {"held": held})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.MANAGER)
+def held_detail(request, pk):
+    """One visit kept aside, with its note; the manager puts it on the household's timeline."""
+    held = get_for_user(request.user, HeldFollowUp.objects.select_related("household", "by"), pk=pk)
+    record_viewed(request, household=held.household_id, what="followup")
+    if request.method == "POST":
+        try:
+            followup_held_keep(held=held)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("cases:held_detail", held.pk)
+        messages.success(request, _("The visit is on the household's timeline."))
+        return redirect("cases:household_detail", held.household_id)
+    return render(request, "cases/offline/held_detail.html", {"held": held})

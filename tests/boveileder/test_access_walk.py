@@ -286,6 +286,7 @@ KWARG_OBJECT = {
 # by the URL name's first words (longest match wins).
 PK_OBJECT_BY_SEGMENT = {
     "held": "held_followup",
+    "kept-aside": "held_followup",
     "households": "household",
     "persons": "person",
     "members": "person",

@@ -161,3 +161,26 @@ def test_the_service_worker_and_manifest_are_served_from_the_root_under_a_strict
     manifest = client.get("/manifest.webmanifest")
     assert manifest["Content-Type"] == "application/manifest+json"
     assert json.loads(manifest.content)["start_url"] == "/"
+
+
+def test_the_manager_reads_a_visit_kept_aside_and_puts_it_on_the_timeline(
+    client_for, municipality, counsellor, manager, household
+):
+    household.counsellor = CounsellorFactory(municipality=municipality)
+    household.restricted = True
+    household.save()
+    sync(client_for(counsellor), household, visit(uuid.uuid4()))
+    held = HeldFollowUp.objects.get()
+    assert client_for(counsellor).get(reverse("cases:held_list")).status_code == 403
+
+    client = client_for(manager)
+    listing = client.get(reverse("cases:held_list")).content.decode()
+    assert household.reference in listing and "Snakket om budsjettet." not in listing
+    page = client.get(reverse("cases:held_detail", args=[held.pk])).content.decode()
+    assert "Snakket om budsjettet." in page
+    answer = client.post(reverse("cases:held_detail", args=[held.pk]))
+    assert answer["Location"] == reverse("cases:household_detail", args=[household.pk])
+    followup = FollowUp.objects.get(household=household)
+    assert (followup.by, followup.note, followup.minutes) == (counsellor, "Snakket om budsjettet.", 40)
+    assert not HeldFollowUp.objects.exists()
+    assert TimelineEvent.objects.filter(household=household, kind="followup").count() == 1
