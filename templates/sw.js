@@ -162,6 +162,37 @@ workbox.routing.registerRoute(
   "POST"
 );
 
+// The ordinary follow-up form, when the connection is lost at «Lagre»: the visit joins the queue under
+// its form token (the same id the server would have claimed), and the phone shows the offline form
+// with the visit waiting. Only a form that offline.js marked with its reference and user is kept.
+const FORM_PATH = /^\/cases\/households\/(\d+)\/followups\/new\/$/;
+workbox.routing.registerRoute(
+  ({ url, request }) => request.method === "POST" && url.origin === self.location.origin && FORM_PATH.test(url.pathname),
+  async ({ url, request, event }) => {
+    const copy = request.clone();
+    try {
+      return await fetch(request);
+    } catch (error) {
+      const form = new URLSearchParams(await copy.text());
+      const id = form.get("form_token");
+      const reference = form.get("offline_reference");
+      const user = Number(form.get("offline_user"));
+      if (!id || !reference || !user) throw error;
+      for (const name of ["csrfmiddlewaretoken", "offline_reference", "offline_user"]) form.delete(name);
+      const household = url.pathname.match(FORM_PATH)[1];
+      const sync = new Request(`/cases/households/${household}/followups/sync/`, {
+        method: "POST",
+        body: form.toString(),
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      });
+      await queue.pushRequest({ request: sync, metadata: { id, reference, user } });
+      event.waitUntil(replay());
+      return Response.redirect(`${OFFLINE_URL}?household=${household}&queued=1`, 303);
+    }
+  },
+  "POST"
+);
+
 // Static files: from the cache, refreshed in the background.
 workbox.routing.registerRoute(
   ({ url }) => url.origin === self.location.origin && url.pathname.startsWith("{% get_static_prefix %}"),

@@ -151,6 +151,20 @@
     document.getElementById("offline-send-now").addEventListener("click", () => ask("replay").then(render));
   }
 
+  // The ordinary follow-up form: if the connection is lost at «Lagre», the service worker queues the
+  // visit; these two fields tell it whose visit it is and to which reference (never a name).
+  function markFollowUpForm() {
+    const form = document.querySelector("form[data-offline-reference]");
+    if (!form || !user) return;
+    form.addEventListener("submit", () => {
+      for (const [name, value] of [["offline_reference", form.dataset.offlineReference], ["offline_user", String(user)]]) {
+        const input = form.querySelector(`input[name=${name}]`) || Object.assign(document.createElement("input"), { type: "hidden", name });
+        input.value = value;
+        form.append(input);
+      }
+    });
+  }
+
   // Signing out with visits still waiting: say so first; they stay on the phone for this user.
   function guardLogout() {
     for (const form of document.querySelectorAll("form[data-logout]")) {
@@ -193,8 +207,19 @@
     if (user && navigator.onLine && !page && body.dataset.offlineUrl && !sessionStorage.getItem("boveileder.offline-kept")) {
       ask("keep-offline-page").then((done) => done && sessionStorage.setItem("boveileder.offline-kept", "1"));
     }
-    if (page) { setUpForm(); showConnection(); }
+    if (page) {
+      setUpForm();
+      showConnection();
+      if (new URLSearchParams(location.search).get("queued")) {
+        const saved = document.getElementById("offline-saved");
+        saved.textContent = t("Forbindelsen ble brutt da du trykket Lagre. Besøket er lagret på telefonen og sendes når du er på nett.",
+          "The connection was lost when you pressed Save. The visit is saved on this phone and sent when you are online.");
+        saved.hidden = false;
+        page.querySelector("h1").after(saved);
+      }
+    }
     guardLogout();
+    markFollowUpForm();
     window.addEventListener("online", () => { showConnection(); ask("replay").then(render); });
     window.addEventListener("offline", showConnection);
     (navigator.onLine ? ask("replay") : Promise.resolve()).then(render);

@@ -237,3 +237,35 @@ def test_signing_out_warns_and_an_expired_session_asks_for_sign_in_then_sends(
     page.wait_for_url(re.compile(r"/login/$"))
     a11y.check(page)
     assert_nothing_personal(page, person, NOTE)
+
+
+def test_the_connection_lost_at_save_on_the_ordinary_form_queues_the_visit(
+    page, context, live_server, login, a11y, world
+):
+    counsellor, household, person = world
+    page.set_viewport_size(PHONE)
+    login(counsellor)
+    offline_ready(page)
+    page.get_by_role("link", name="Registrer oppfølging – H-0042").click()  # online: the ordinary form
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrer oppfølging")
+    page.get_by_label("Minutter").fill("50")
+    page.get_by_label("Notat").fill(NOTE)
+    context.set_offline(True)  # the stairwell
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_url(re.compile(r"/followups/offline/\?household=\d+&queued=1$"))
+    a11y.check(page)
+    expect(page.get_by_role("status").filter(has_text="Forbindelsen ble brutt")).to_be_visible()
+    expect(page.locator("#offline-waiting-count")).to_have_text("1 besøk venter på å bli sendt.")
+    page.screenshot(path=f"{SHOTS}/offline-lost-at-save-phone.png", full_page=True)
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#offline-sent")).to_contain_text("H-0042 – sendt")
+    assert FollowUp.objects.filter(household=household, note=NOTE, minutes=50).count() == 1
+    page.goto(f"{live_server.url}/cases/households/{household.pk}/")
+    a11y.check(page)
+    timeline = page.locator("section", has=page.get_by_role("heading", name="Tidslinje"))
+    expect(timeline.get_by_text("Hjemmebesøk, 50 min")).to_have_count(1)
+    assert_nothing_personal(page, person, NOTE)
