@@ -120,6 +120,9 @@ def test_a_visit_logged_offline_is_sent_once_when_online(page, context, live_ser
     expect(page.locator("#offline-waiting-count")).to_have_text("Ingen besøk venter på å bli sendt.")
     expect(page.locator("#offline-sent")).to_contain_text("H-0042 – sendt")
     page.screenshot(path=f"{SHOTS}/offline-sent-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=f"{SHOTS}/offline-sent-desk.png", full_page=True)
+    page.set_viewport_size(PHONE)
 
     page.goto(f"{live_server.url}/cases/households/{household.pk}/")
     a11y.check(page)
@@ -269,3 +272,35 @@ def test_the_connection_lost_at_save_on_the_ordinary_form_queues_the_visit(
     timeline = page.locator("section", has=page.get_by_role("heading", name="Tidslinje"))
     expect(timeline.get_by_text("Hjemmebesøk, 50 min")).to_have_count(1)
     assert_nothing_personal(page, person, NOTE)
+
+
+def test_the_manager_puts_a_visit_kept_aside_on_the_timeline_at_a_desk(page, live_server, login, a11y, world):
+    from datetime import date
+
+    from cases.services.followups import followup_hold
+    from tests.factories import ManagerFactory
+
+    counsellor, household, person = world
+    manager = ManagerFactory(municipality=household.municipality, username="lise")
+    followup_hold(household=household, by=counsellor, date=date.today(), kind="phone", minutes=20, note=NOTE)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login(manager)
+    page.get_by_role("button", name="Administrasjon").click()
+    page.get_by_role("link", name="Besøk holdt til side").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_role("row").filter(has_text="H-0042")).to_contain_text("Kari Bo")
+    page.get_by_role("link", name="H-0042").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    expect(page.get_by_text(NOTE)).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/held-detail-desk.png", full_page=True)
+    page.get_by_role("button", name="Legg det på husstandens tidslinje").click()
+    page.wait_for_url(re.compile(rf"/cases/households/{household.pk}/$"))
+    a11y.check(page)
+    expect(page.get_by_role("status").filter(has_text="Besøket er lagt på")).to_be_visible()
+    timeline = page.locator("section", has=page.get_by_role("heading", name="Tidslinje"))
+    expect(timeline.get_by_text("Telefon, 20 min")).to_have_count(1)
+    response = page.goto(f"{live_server.url}{OFFLINE_PAGE}")  # a manager is no counsellor: no offline form
+    assert response.status == 403
+    a11y.check(page)
