@@ -184,3 +184,23 @@ def test_the_manager_reads_a_visit_kept_aside_and_puts_it_on_the_timeline(
     assert (followup.by, followup.note, followup.minutes) == (counsellor, "Snakket om budsjettet.", 40)
     assert not HeldFollowUp.objects.exists()
     assert TimelineEvent.objects.filter(household=household, kind="followup").count() == 1
+
+
+def test_the_offline_form_and_a_sync_cost_the_same_queries_whatever_the_data(
+    client_for, municipality, counsellor, household, django_assert_num_queries
+):
+    from tests.factories import HouseholdFactory, PartnerAgencyFactory
+
+    client = client_for(counsellor)
+    client.get(reverse("cases:followup_offline"))  # the session's first touch
+    sync(client, household, visit(uuid.uuid4()))  # and the first visit's one-off lookups
+    counts = []
+    for _round in range(2):
+        PartnerAgencyFactory(municipality=municipality)
+        HouseholdFactory(municipality=municipality, counsellor=counsellor)
+        with django_assert_num_queries(5) as form_queries:
+            client.get(reverse("cases:followup_offline"))
+        with django_assert_num_queries(22) as sync_queries:
+            sync(client, household, visit(uuid.uuid4()))
+        counts.append((len(form_queries), len(sync_queries)))
+    assert counts[0] == counts[1]
