@@ -9,7 +9,9 @@
   const user = Number(body.dataset.offlineUser || 0);
   const page = document.querySelector("[data-offline-page]");
   const locale = document.documentElement.lang || "nb";
-  const t = (nb, en) => (locale.startsWith("nb") ? nb : en);
+  // The words, translated by Django ({% offline_strings %} in base.html, JSON in a data attribute).
+  const words = JSON.parse((document.getElementById("offline-strings") || { dataset: {} }).dataset.words || "{}");
+  const say = (key, values = {}) => (words[key] || key).replace(/%\((\w+)\)s/g, (_all, name) => values[name]);
 
   navigator.serviceWorker.register(body.dataset.serviceWorker, { scope: "/" }).catch(() => {});
 
@@ -49,9 +51,9 @@
 
   const when = (ms) => new Date(ms).toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
   const item = (text) => { const li = document.createElement("li"); li.textContent = text; return li; };
-  const waitingText = (n) => t(`${n} besøk venter på å bli sendt.`, n === 1 ? "1 visit waits to be sent." : `${n} visits wait to be sent.`);
+  const waitingText = (n) => say(n === 1 ? "waiting_one" : "waiting_other", { n });
 
-  const tried = (n) => !n ? "" : n === 1 ? t(" – forsøkt sendt 1 gang", " – tried once") : t(` – forsøkt sendt ${n} ganger`, ` – tried ${n} times`);
+  const tried = (n) => (!n ? "" : ` – ${say(n === 1 ? "tried_one" : "tried_other", { n })}`);
 
   async function render() {
     const state = await ask("state");
@@ -65,21 +67,21 @@
           const link = document.createElement("a");
           link.href = body.dataset.offlineUrl;
           link.className = "alert-link";
-          link.textContent = t("Se dem", "See them");
+          link.textContent = say("see_them");
           banner.append(link);
         } else {
-          banner.append(t("De sendes når du har logget inn.", "They are sent once you have signed in."));
+          banner.append(say("after_sign_in"));
         }
       }
     }
     if (!page) return;
     document.getElementById("offline-waiting-count").textContent = state.waiting.length
-      ? waitingText(state.waiting.length) : t("Ingen besøk venter på å bli sendt.", "No visits wait to be sent.");
+      ? waitingText(state.waiting.length) : say("waiting_none");
     document.getElementById("offline-waiting").replaceChildren(...state.waiting.map((w) => item(
-      `${w.reference} – ${t("lagret", "saved")} ${when(w.queuedAt)}${tried(w.attempts)}${w.error ? ` – ${t("ikke sendt", "not sent")}: ${w.error}` : ""}`)));
+      `${w.reference} – ${say("saved_at")} ${when(w.queuedAt)}${tried(w.attempts)}${w.error ? ` – ${say("not_sent")}: ${w.error}` : ""}`)));
     const sent = state.sent.map((s) => item(
-      `${s.reference} – ${t("sendt", "sent")} ${when(s.sentAt)}${s.notices.length ? ` – ${s.notices.join(" ")}` : ""}`));
-    document.getElementById("offline-sent").replaceChildren(...(sent.length ? sent : [item(t("Ingen ennå.", "None yet."))]));
+      `${s.reference} – ${say("sent_at")} ${when(s.sentAt)}${s.notices.length ? ` – ${s.notices.join(" ")}` : ""}`));
+    document.getElementById("offline-sent").replaceChildren(...(sent.length ? sent : [item(say("none_yet"))]));
     document.getElementById("offline-signin").hidden = !state.signInNeeded;
   }
 
@@ -110,7 +112,7 @@
       error.hidden = true;
       const household = recent().find((h) => h.id === Number(select.value));
       if (!household || !form.elements.date.value) {
-        error.textContent = household ? t("Skriv inn datoen.", "Enter the date.") : t("Velg husstanden.", "Choose the household.");
+        error.textContent = say(household ? "enter_date" : "choose_household");
         error.hidden = false;
         (household ? form.elements.date : select).focus();
         return;
@@ -135,7 +137,7 @@
       if (!response || !(response.ok || response.status === 202)) {
         const answer = response ? await response.json().catch(() => ({})) : {};
         const first = Object.values(answer.errors || {}).flat()[0];
-        error.textContent = first || t("Besøket ble ikke lagret. Prøv igjen.", "The visit was not saved. Try again.");
+        error.textContent = first || say("not_saved");
         error.hidden = false;
         return;
       }
@@ -143,8 +145,8 @@
       form.elements.date.value = today();
       const saved = document.getElementById("offline-saved");
       saved.textContent = response.status === 202
-        ? t(`Besøket hos ${household.reference} er lagret på telefonen og sendes når du er på nett.`, `The visit to ${household.reference} is saved on this phone and sent when you are online.`)
-        : t(`Besøket hos ${household.reference} er lagret.`, `The visit to ${household.reference} is saved.`);
+        ? say("saved_queued", { reference: household.reference })
+        : say("saved_sent", { reference: household.reference });
       saved.hidden = false;
       render();
     });
@@ -182,12 +184,11 @@
           warning.setAttribute("role", "alert");
           const text = document.createElement("p");
           text.className = "mb-2";
-          text.textContent = t(`${waiting} besøk er ikke sendt ennå. De blir liggende på telefonen og sendes når du logger inn igjen.`,
-            `${waiting} visits are not sent yet. They stay on this phone and are sent when you sign in again.`);
+          text.textContent = say(waiting === 1 ? "logout_warning_one" : "logout_warning", { n: waiting });
           const button = document.createElement("button");
           button.type = "button";
           button.className = "btn btn-sm btn-danger";
-          button.textContent = t("Logg ut likevel", "Log out anyway");
+          button.textContent = say("logout_anyway");
           button.addEventListener("click", () => { form.dataset.confirmed = "1"; form.submit(); });
           warning.append(text, button);
           (form.closest(".user-menu") || form).after(warning); // below the menu, the width of the phone
@@ -212,8 +213,7 @@
       showConnection();
       if (new URLSearchParams(location.search).get("queued")) {
         const saved = document.getElementById("offline-saved");
-        saved.textContent = t("Forbindelsen ble brutt da du trykket Lagre. Besøket er lagret på telefonen og sendes når du er på nett.",
-          "The connection was lost when you pressed Save. The visit is saved on this phone and sent when you are online.");
+        saved.textContent = say("lost_at_save");
         saved.hidden = false;
         page.querySelector("h1").after(saved);
       }

@@ -204,3 +204,9 @@ def test_the_offline_form_and_a_sync_cost_the_same_queries_whatever_the_data(
             sync(client, household, visit(uuid.uuid4()))
         counts.append((len(form_queries), len(sync_queries)))
     assert counts[0] == counts[1]
+
+
+def test_the_phone_script_gets_its_words_in_norwegian_without_an_inline_script(client_for, counsellor):
+    html = client_for(counsellor).get(reverse("cases:caseload")).content.decode()
+    assert 'id="offline-strings" hidden data-words="' in html
+    assert "Logg ut likevel" in html and "besøk venter på å bli sendt." in html
