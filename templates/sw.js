@@ -209,12 +209,30 @@ workbox.routing.setCatchHandler(async ({ request }) => {
   return Response.error();
 });
 
+// A visit the server refused (say, a date ahead on a phone whose clock is wrong): taken out of the
+// queue and back into the form on the phone, to be corrected and saved again.
+async function take(id) {
+  if (running) await running;
+  const others = [];
+  let entry;
+  let found = null;
+  while ((entry = await queue.shiftRequest())) {
+    if (!found && entry.metadata.id === id) found = entry;
+    else others.push(entry);
+  }
+  for (const other of others) await queue.pushRequest(other);
+  if (!found) return null;
+  const household = new URL(found.request.url).pathname.match(/\/households\/(\d+)\//)[1];
+  return { household: Number(household), reference: found.metadata.reference, body: await found.request.text() };
+}
+
 self.addEventListener("message", (event) => {
   const port = event.ports[0];
   const answer = (promise) => event.waitUntil(promise.then((value) => port && port.postMessage(value)));
   if (event.data.type === "state") answer(state());
   else if (event.data.type === "replay") answer(replay().then(state));
   else if (event.data.type === "keep-offline-page") answer(keepOfflinePage());
+  else if (event.data.type === "take") answer(take(event.data.id));
 });
 
 // Called from an online page of a signed-in counsellor: the offline form, only if it came back as itself.

@@ -25,6 +25,7 @@ def _strings() -> dict:
         "tried_one": _("tried once"),
         "tried_other": _("tried %(n)s times"),
         "none_yet": _("None yet."),
+        "correct": _("Correct the visit to %(reference)s"),
         "choose_household": _("Choose the household."),
         "enter_date": _("Enter the date."),
         "not_saved": _("The visit was not saved. Try again."),

@@ -16,7 +16,7 @@
   navigator.serviceWorker.register(body.dataset.serviceWorker, { scope: "/" }).catch(() => {});
 
   // Ask the service worker something; resolves to null when no worker answers in time.
-  async function ask(type) {
+  async function ask(type, extra = {}) {
     const registration = await Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 3000))]);
     const worker = navigator.serviceWorker.controller || (registration && registration.active);
     if (!worker) return null;
@@ -24,7 +24,7 @@
       const channel = new MessageChannel();
       const timer = setTimeout(() => resolve(null), 10000);
       channel.port1.onmessage = (event) => { clearTimeout(timer); resolve(event.data); };
-      worker.postMessage({ type }, [channel.port2]);
+      worker.postMessage({ type, ...extra }, [channel.port2]);
     });
   }
 
@@ -77,12 +77,44 @@
     if (!page) return;
     document.getElementById("offline-waiting-count").textContent = state.waiting.length
       ? waitingText(state.waiting.length) : say("waiting_none");
-    document.getElementById("offline-waiting").replaceChildren(...state.waiting.map((w) => item(
-      `${w.reference} – ${say("saved_at")} ${when(w.queuedAt)}${tried(w.attempts)}${w.error ? ` – ${say("not_sent")}: ${w.error}` : ""}`)));
+    document.getElementById("offline-waiting").replaceChildren(...state.waiting.map((w) => {
+      const li = item(`${w.reference} – ${say("saved_at")} ${when(w.queuedAt)}${tried(w.attempts)}${w.error ? ` – ${say("not_sent")}: ${w.error}` : ""}`);
+      if (w.error) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-sm btn-outline-primary ms-2";
+        button.textContent = say("correct", { reference: w.reference });
+        button.addEventListener("click", () => correct(w.id));
+        li.append(" ", button);
+      }
+      return li;
+    }));
     const sent = state.sent.map((s) => item(
       `${s.reference} – ${say("sent_at")} ${when(s.sentAt)}${s.notices.length ? ` – ${s.notices.join(" ")}` : ""}`));
     document.getElementById("offline-sent").replaceChildren(...(sent.length ? sent : [item(say("none_yet"))]));
     document.getElementById("offline-signin").hidden = !state.signInNeeded;
+  }
+
+  // Back into the form: the refused visit's fields, as it was typed; saved again with a new id.
+  async function correct(id) {
+    const visit = await ask("take", { id });
+    if (!visit) return;
+    const form = document.getElementById("offline-form");
+    form.reset();
+    const select = document.getElementById("offline-household");
+    if (![...select.options].some((option) => option.value === String(visit.household))) {
+      select.append(new Option(visit.reference, visit.household));
+    }
+    select.value = String(visit.household);
+    const fields = new URLSearchParams(visit.body);
+    for (const element of form.elements) {
+      if (!element.name || element.name === "household" || !fields.has(element.name)) continue;
+      const values = fields.getAll(element.name);
+      if (element.type === "checkbox" || element.type === "radio") element.checked = values.includes(element.value);
+      else element.value = values[0];
+    }
+    render();
+    form.querySelector("input, select, textarea").focus();
   }
 
   function showConnection() {

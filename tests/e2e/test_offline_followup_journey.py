@@ -304,3 +304,29 @@ def test_the_manager_puts_a_visit_kept_aside_on_the_timeline_at_a_desk(page, liv
     response = page.goto(f"{live_server.url}{OFFLINE_PAGE}")  # a manager is no counsellor: no offline form
     assert response.status == 403
     a11y.check(page)
+
+
+def test_a_visit_the_server_refuses_goes_back_into_the_form_to_be_corrected(
+    page, live_server, login, a11y, world
+):
+    counsellor, household, person = world
+    page.set_viewport_size(PHONE)
+    login(counsellor)
+    offline_ready(page)
+    page.goto(f"{live_server.url}{OFFLINE_PAGE}?household={household.pk}")
+    a11y.check(page)
+    page.get_by_label("Minutter").fill("-5")
+    page.get_by_label("Notat").fill(NOTE)
+    page.get_by_role("button", name="Lagre").click()
+    waiting = page.locator("#offline-waiting")
+    expect(waiting).to_contain_text("ikke sendt: Minutter kan ikke være negativt.")
+    a11y.check(page)
+    page.get_by_role("button", name="Rett besøket hos H-0042").click()
+    expect(page.get_by_label("Minutter")).to_have_value("-5")
+    expect(page.get_by_label("Notat")).to_have_value(NOTE)
+    expect(page.get_by_label("Husstand")).to_have_value(str(household.pk))
+    expect(page.locator("#offline-waiting-count")).to_have_text("Ingen besøk venter på å bli sendt.")
+    page.get_by_label("Minutter").fill("15")
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.locator("#offline-sent")).to_contain_text("H-0042 – sendt")
+    assert list(FollowUp.objects.values_list("minutes", "note")) == [(15, NOTE)]
