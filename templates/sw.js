@@ -156,8 +156,14 @@ workbox.routing.registerRoute(
       request: request.clone(),
       metadata: { id, reference: request.headers.get("X-Household-Reference") || "", user: Number(request.headers.get("X-User")) },
     });
-    event.waitUntil(replay());
-    return new Response(JSON.stringify({ queued: id }), { status: 202, headers: { "Content-Type": "application/json" } });
+    // Online, the visit is usually sent at once: answer 201 then, 202 while it waits (a slow send keeps
+    // going in the background; the page hears of it through "queue-changed").
+    const sending = replay();
+    event.waitUntil(sending);
+    await Promise.race([sending, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    const waiting = (await queue.getAll()).find((entry) => entry.metadata.id === id);
+    const body = { queued: id, error: waiting ? waiting.metadata.error || "" : "" };
+    return new Response(JSON.stringify(body), { status: waiting ? 202 : 201, headers: { "Content-Type": "application/json" } });
   },
   "POST"
 );

@@ -142,6 +142,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       error.hidden = true;
+      document.getElementById("offline-saved").hidden = true;
       const household = recent().find((h) => h.id === Number(select.value));
       if (!household || !form.elements.date.value) {
         error.textContent = say(household ? "enter_date" : "choose_household");
@@ -166,15 +167,23 @@
       } catch (failure) {
         response = null;
       }
-      if (!response || !(response.ok || response.status === 202)) {
+      if (!response || !response.ok) {
         const answer = response ? await response.json().catch(() => ({})) : {};
         const first = Object.values(answer.errors || {}).flat()[0];
         error.textContent = first || say("not_saved");
         error.hidden = false;
         return;
       }
+      const answer = await response.json().catch(() => ({}));
       form.reset();
       form.elements.date.value = today();
+      if (answer.error) {
+        // Refused by the server: it waits in the list with «Rett», which brings it back as typed.
+        error.textContent = `${say("not_sent")}: ${answer.error}`;
+        error.hidden = false;
+        render();
+        return;
+      }
       const saved = document.getElementById("offline-saved");
       saved.textContent = response.status === 202
         ? say("saved_queued", { reference: household.reference })
