@@ -60,6 +60,9 @@ vendor:
 	cd /tmp && rm -rf package bootstrap-*.tgz && npm pack bootstrap@$$(cat $(CURDIR)/static/vendor/bootstrap/VERSION) && tar xzf bootstrap-*.tgz
 	cp /tmp/package/dist/css/bootstrap.min.css /tmp/package/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	sed -i '/sourceMappingURL/d' static/vendor/bootstrap/*.css static/vendor/bootstrap/*.js
+	# Workbox for the service worker (templates/sw.js imports these builds; no CDN at run time).
+	cd /tmp && for p in core routing strategies background-sync; do rm -rf package && npm pack -q workbox-$$p@$$(cat $(CURDIR)/static/vendor/workbox/VERSION) && tar xzf workbox-$$p-*.tgz && cp package/build/workbox-$$p.prod.js $(CURDIR)/static/vendor/workbox/ && rm workbox-$$p-*.tgz; done
+	sed -i '/sourceMappingURL/d' static/vendor/workbox/*.js
 
 clean:
 	rm -rf .venv staticfiles

@@ -31,6 +31,7 @@ def navigation(request):
             (_("Partner agencies"), reverse("cases:agency_list")),
             (_("Long-tenure thresholds"), reverse("housing:flag_thresholds")),
             (_("Who may approve decisions"), reverse("cases:decision_approvers")),
+            (_("Visits kept aside"), reverse("cases:held_list")),
             (_("The municipality's contact details"), reverse("municipality_contact")),
             (_("Single sign-on"), reverse("municipality_sso")),
         ]

@@ -33,25 +33,31 @@ class _Taken(Exception):
     pass
 
 
-def _replay(request, token):
+def _replay(request, token, *, tell=True):
     """Where the first sending of this form landed, with a message; None if it is not this user's."""
     done = FormSubmission.objects.filter(token=token, user=request.user).first()
     if done is None:
         return None
-    messages.info(request, _("This form was already sent and saved. It was not saved again."))
+    if tell:
+        messages.info(request, _("This form was already sent and saved. It was not saved again."))
     return redirect(done.landing_url or request.path)
 
 
-def create_once(view):
+def create_once(view=None, *, tell=True):
     """Run a create view at most once per form token; a view that does not redirect (the form was
-    refused) gives its token back, so the corrected form can be sent with it."""
+    refused) gives its token back, so the corrected form can be sent with it.
+
+    `tell=False` for a view a machine replays (the offline queue's `followup_sync`): its answer says
+    what was stored, and no message waits for the user's next page."""
+    if view is None:
+        return lambda view: create_once(view, tell=tell)
 
     @wraps(view)
     def once(request, *args, **kwargs):
         token = token_of(request) if request.method == "POST" else None
         if token is None:
             return view(request, *args, **kwargs)
-        if replayed := _replay(request, token):
+        if replayed := _replay(request, token, tell=tell):
             return replayed
         try:
             with transaction.atomic():
@@ -66,7 +72,7 @@ def create_once(view):
                 else:
                     FormSubmission.objects.filter(token=token).delete()
         except _Taken:
-            replayed = _replay(request, token)
+            replayed = _replay(request, token, tell=tell)
             if replayed is None:  # someone else's token: this form is not theirs to send
                 messages.error(request, _("This form could not be sent. Fill it in again."))
                 return redirect(request.path)

@@ -3,13 +3,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import otp_views, sso, views, views_municipality
+from . import otp_views, sso, views, views_municipality, views_offline
 
 handler500 = "boveileder.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views_offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views_offline.manifest, name="manifest"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", sso.logout, name="logout"),
     path("login/sso/callback/", sso.SignInCallback.as_view(), name="sso_callback"),

@@ -38,3 +38,9 @@ admin.site.register(models.Consent, SimpleHistoryAdmin)
 admin.site.register(models.StartLoanApplication, SimpleHistoryAdmin)
 admin.site.register(models.Decision, SimpleHistoryAdmin)
 admin.site.register(models.Appeal, SimpleHistoryAdmin)
+
+
+@admin.register(models.HeldFollowUp)
+class HeldFollowUpAdmin(admin.ModelAdmin):
+    list_display = ["household", "by", "date", "kind", "received_at"]
+    list_filter = ["municipality"]

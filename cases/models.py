@@ -403,6 +403,34 @@ class FollowUp(models.Model):
         super().save(*args, **kwargs)
 
 
+class HeldFollowUp(models.Model):
+    """A visit logged offline that reached the server after its counsellor lost access to the
+    household (issue 22): kept aside for the municipality's manager, never shown to the counsellor."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=FollowUp.Kind.choices)
+    minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    partner_agency_ids = models.JSONField(default=list, blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_at"]
+        verbose_name = _("follow-up kept aside")
+        verbose_name_plural = _("follow-ups kept aside")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date:%d.%m.%Y}"
+
+
 # --- consents ---------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from cases.views import decisions as decision_views  # issue 8
 from cases.views import documents as document_views  # issue 21
 from cases.views import household_edit as edit_views  # editing households and persons
 from cases.views import innsyn as innsyn_views  # issue 9
+from cases.views import offline as offline_views  # issue 22
 from cases.views import restriction as restriction_views  # issue 9
 from cases.views import startloans as startloan_views  # issue 5
 
@@ -25,6 +26,14 @@ urlpatterns = [
     path("households/<int:pk>/access-log/", access_log.household_access_log, name="household_access_log"),
     path("households/<int:pk>/followups/new/", followups.followup_new, name="followup_log"),
     path("followups/<int:pk>/", followups.followup_edit, name="followup_edit"),
+    # --- logging a visit offline (issue 22)
+    path("followups/offline/", offline_views.followup_offline, name="followup_offline"),
+    path("followups/offline/token/", offline_views.offline_token, name="followup_offline_token"),
+    path("households/<int:pk>/followups/sync/", offline_views.followup_sync, name="followup_sync"),
+    path("followups/<int:pk>/sent/", offline_views.followup_sent, name="followup_sent"),
+    path("followups/held/<int:pk>/", offline_views.followup_held, name="followup_held"),
+    path("followups/kept-aside/", offline_views.held_list, name="held_list"),
+    path("followups/kept-aside/<int:pk>/", offline_views.held_detail, name="held_detail"),
     path("households/<int:pk>/members/new/", persons.person_add, name="person_add"),
     path("persons/<int:pk>/", persons.person_detail, name="person_detail"),
     path("persons/<int:pk>/remove/", persons.person_remove, name="person_remove"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from boveileder import dates
 from boveileder.dates import date_shift
 from cases.deadlines import Deadline
-from cases.models import FollowUp
+from cases.models import FollowUp, HeldFollowUp, PartnerAgency
 from cases.services.timeline import timeline_record
 
 FIELDS = ("date", "kind", "minutes", "topics", "note", "next_step", "next_step_due")
@@ -64,9 +64,12 @@ def followup_log(
     partner_agencies=(),
     next_step="",
     next_step_due=None,
+    while_offline=False,
 ) -> FollowUp:
-    """Log a visit, call or meeting with a household, and put it on the household's timeline."""
-    if not household.is_open:
+    """Log a visit, call or meeting with a household, and put it on the household's timeline.
+
+    `while_offline`: a visit made offline is kept even if the case was closed before it arrived."""
+    if not household.is_open and not while_offline:
         raise ValidationError(_("The case is closed: reopen it before logging a follow-up."))
     followup = FollowUp(
         household=household,
@@ -86,6 +89,60 @@ def followup_log(
     timeline_record(
         household=household, kind="followup", summary=_summary(followup), on=date, actor=by, subject=followup
     )
+    return followup
+
+
+@transaction.atomic
+def followup_hold(
+    *,
+    household,
+    by,
+    date,
+    kind,
+    minutes=None,
+    topics=(),
+    note="",
+    partner_agencies=(),
+    next_step="",
+    next_step_due=None,
+) -> HeldFollowUp:
+    """Keep aside a visit made offline whose counsellor lost access to the household meanwhile: for
+    the manager to see, not on the timeline the counsellor can no longer read."""
+    return HeldFollowUp.objects.create(
+        household=household,
+        municipality_id=household.municipality_id,
+        by=by,
+        date=date,
+        kind=kind,
+        minutes=minutes,
+        topics=list(topics),
+        note=note,
+        partner_agency_ids=[agency.pk for agency in partner_agencies],
+        next_step=next_step,
+        next_step_due=next_step_due,
+    )
+
+
+@transaction.atomic
+def followup_held_keep(*, held: HeldFollowUp) -> FollowUp:
+    """The manager puts a visit kept aside on its household: logged as its counsellor's, dated as made."""
+    held = HeldFollowUp.objects.select_for_update().get(pk=held.pk)
+    followup = followup_log(
+        household=held.household,
+        by=held.by,
+        date=held.date,
+        kind=held.kind,
+        minutes=held.minutes,
+        topics=held.topics,
+        note=held.note,
+        partner_agencies=list(
+            PartnerAgency.objects.filter(municipality_id=held.municipality_id, pk__in=held.partner_agency_ids)
+        ),
+        next_step=held.next_step,
+        next_step_due=held.next_step_due,
+        while_offline=True,
+    )
+    held.delete()
     return followup
 
 

@@ -27,6 +27,8 @@ OPEN_URLS = {
     "healthz": "the load balancer's health check: no data",
     "sso_login": "signing in through the municipality's own provider",
     "sso_callback": "the provider's answer to a sign-in (state, nonce and PKCE checked)",
+    "service_worker": "the service worker: the browser fetches it without the session (issue 22)",
+    "manifest": "the web app manifest: the browser fetches it without the session (issue 22)",
     "cases:calendar_feed": (
         "a calendar client cannot sign in: the feed opens to the holder of its secret token only "
         "(256 bits, kept hashed, renewable), 404 otherwise; references and kinds of step, never a name"
@@ -230,11 +232,22 @@ def _document(w):
     return document
 
 
+def _held_followup(w):
+    """A visit logged offline by municipality A's counsellor, kept aside for the manager (issue 22)."""
+    from cases.models import HeldFollowUp
+
+    household = w.get("household")
+    return HeldFollowUp.objects.create(
+        household=household, municipality=w.muni, by=w.users[Role.COUNSELLOR], date=date.today(), kind="phone"
+    )
+
+
 OBJECT_MAKERS = {
     "municipality": lambda w: w.muni,
     "household": _household,
     "person": _person,
-    "followup": lambda w: f.FollowUpFactory(household=w.get("household")),
+    "followup": lambda w: f.FollowUpFactory(household=w.get("household"), by=w.users[Role.COUNSELLOR]),
+    "held_followup": _held_followup,
     "consent": lambda w: f.ConsentFactory(household=w.get("household"), agency=w.get("agency")),
     "agency": lambda w: f.PartnerAgencyFactory(municipality=w.muni),
     "unit": lambda w: f.RentalUnitFactory(municipality=w.muni),
@@ -297,6 +310,8 @@ KWARG_OBJECT = {
 # A bare `pk` or `id`: the object by the path segment before it (households/<int:pk>/...), else
 # by the URL name's first words (longest match wins).
 PK_OBJECT_BY_SEGMENT = {
+    "held": "held_followup",
+    "kept-aside": "held_followup",
     "households": "household",
     "persons": "person",
     "members": "person",
