@@ -59,11 +59,11 @@ class Command(BaseCommand):
             "municipality": place.slug,
             "from": first.isoformat(),
             "to": last.isoformat(),
-            "figures": indicators.figures(place, first, last, keys=indicators.DOMAIN_KEYS),
+            "figures": indicators.figures(place, first, last, keys=indicators.REPORT_KEYS),
         }
         start = cumulative_from(place, last)
         if start:
-            result["cumulative"] = indicators.figures(place, start, last, keys=indicators.DOMAIN_KEYS)
+            result["cumulative"] = indicators.figures(place, start, last, keys=indicators.REPORT_KEYS)
         if format == "json":
             text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
         else:
