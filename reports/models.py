@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from boveileder.models import Municipality
 from cases.models import MunicipalityQuerySet
@@ -101,3 +102,37 @@ class FunderReport(models.Model):
 
     def __str__(self):
         return f"{self.get_funder_display()} {self.period_from:%d.%m.%Y}–{self.period_to:%d.%m.%Y}"
+
+
+class FigureSharingQuerySet(models.QuerySet):
+    def municipalities_sharing_with(self, funder: str):
+        """The municipalities whose manager shares their figures with `funder`."""
+        return Municipality.objects.filter(
+            pk__in=self.filter(funder=funder, shared=True).values("municipality_id")
+        )
+
+
+class FigureSharing(models.Model):
+    """A manager's choice whether the municipality's figures (never anything personal) leave it for one
+    funder; every change is kept (`history`)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="figure_sharing")
+    funder = models.CharField(_("funder"), max_length=20, choices=Funder.choices)
+    shared = models.BooleanField(_("figures shared"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = FigureSharingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sharing of figures")
+        verbose_name_plural = _("sharing of figures")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "funder"], name="figure_sharing_unique_funder")
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}: {self.get_funder_display()} {'yes' if self.shared else 'no'}"

@@ -110,6 +110,7 @@ NOT_A_HOUSEHOLD_RECORD = {
     "reports:download": "aggregates: " + _NONE,
     "reports:report_retry": _CHANGE,
     "reports:narrative": "aggregates: " + _NONE,
+    "reports:sharing": "a choice of the municipality's, no household: " + _NONE,
     "reports:grant_list": _NONE,
     "reports:grant_create": _NONE,
     "reports:grant_detail": _NONE,
