@@ -136,3 +136,38 @@ class FigureSharing(models.Model):
 
     def __str__(self):
         return f"{self.municipality}: {self.get_funder_display()} {'yes' if self.shared else 'no'}"
+
+
+class FunderObserver(models.Model):
+    """An account of a funder's regional office (Husbanken's, a Statsforvalteren's): tied to no
+    municipality but to a county's or a chosen group's, of which it sees those sharing their figures
+    with its funder, and only figures."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="funder_observer"
+    )
+    funder = models.CharField(_("funder"), max_length=20, choices=Funder.choices)
+    name = models.CharField(_("office"), max_length=120, help_text=_("For example «Husbanken Midt»."))
+    county = models.CharField(
+        _("county number"),
+        max_length=2,
+        blank=True,
+        help_text=_("The first two digits of the kommunenummer."),
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("or a chosen group of municipalities"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("funder observer")
+        verbose_name_plural = _("funder observers")
+
+    def __str__(self):
+        return self.name
+
+    def municipalities_in_view(self):
+        """Its county's or group's municipalities that share their figures with its funder."""
+        sharing = FigureSharing.objects.municipalities_sharing_with(self.funder)
+        if self.county:
+            return sharing.in_county(self.county)
+        return sharing.filter(pk__in=self.municipalities.values("pk"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import dashboard, funder_reports, narratives_grants, sharing
+from reports.views import dashboard, funder_reports, narratives_grants, observer, sharing
 
 app_name = "reports"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("narrative/", narratives_grants.narrative, name="narrative"),
     path("grants/", narratives_grants.grant_list, name="grant_list"),
     path("sharing/", sharing.sharing, name="sharing"),
+    path("observer/", observer.observer, name="observer"),
+    path("observer/trend/<slug:key>/", observer.observer_trend, name="observer_trend"),
+    path("observer/reports/", observer.observer_archive, name="observer_archive"),
+    path("observer/reports/<int:pk>/download/", observer.observer_download, name="observer_download"),
     path("grants/new/", narratives_grants.grant_edit, name="grant_create"),
     path("grants/<int:pk>/", narratives_grants.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/edit/", narratives_grants.grant_edit, name="grant_edit"),

@@ -1,0 +1,61 @@
+"""The funder observer: figures of the county's sharing municipalities side by side, suppressed;
+the reports they sent; 404 on every other page, a household's above all."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.reports.observer_world import observer_world
+
+
+@pytest.fixture
+def world(db):
+    return observer_world(timezone.localdate())
+
+
+def test_the_table_shows_the_sharing_municipalities_with_small_counts_suppressed(client_for, world):
+    page = client_for(world["user"]).get(reverse("reports:observer")).content.decode()
+    assert "Ålesund" in page and "Molde" in page
+    assert "Volda" not in page  # does not share
+    assert "1–4" in page  # Molde's two households
+    assert ">2<" not in page
+    assert "Husbanken Midt" in page
+
+
+def test_every_other_page_is_404_for_an_observer(client_for, world):
+    client = client_for(world["user"])
+    household = world["households"]["molde"][0]
+    for url in (
+        reverse("cases:household_detail", args=[household.pk]),
+        reverse("reports:dashboard"),
+        reverse("reports:records", args=["followups"]),
+        reverse("cases:caseload"),
+        reverse("reports:download", args=[world["report"].pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/").url == reverse("reports:observer")
+
+
+def test_the_archived_pdf_of_a_sharing_municipality_and_no_other(client_for, world):
+    client = client_for(world["user"])
+    page = client.get(reverse("reports:observer_archive")).content.decode()
+    assert reverse("reports:observer_download", args=[world["report"].pk]) in page
+    assert reverse("reports:observer_download", args=[world["hidden_report"].pk]) not in page
+    response = client.get(reverse("reports:observer_download", args=[world["report"].pk]))
+    assert response.status_code == 200 and response.content == world["pdf"]
+    assert (
+        client.get(reverse("reports:observer_download", args=[world["hidden_report"].pk])).status_code == 404
+    )
+
+
+def test_the_trend_of_one_indicator_and_no_unknown_one(client_for, world):
+    client = client_for(world["user"])
+    page = client.get(reverse("reports:observer_trend", args=["households_assisted"])).content.decode()
+    assert page.count("<tr>") >= 9  # a heading and eight quarters
+    assert client.get(reverse("reports:observer_trend", args=["no_such_key"])).status_code == 404
+
+
+def test_staff_get_403_and_anonymous_the_login(client, client_for, world, manager):
+    assert client_for(manager).get(reverse("reports:observer")).status_code == 403
+    client.logout()
+    assert client.get(reverse("reports:observer")).status_code == 302
