@@ -2,10 +2,13 @@
 country's sums, each indicator's trend over eight quarters, and the reports they sent. Figures only,
 small counts suppressed (reports.suppression); no household, no person, no drill-down."""
 
+from datetime import date
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from reports import indicators
@@ -30,17 +33,39 @@ def _published(observer, places, first, last, keys=indicators.REPORT_KEYS) -> di
     )
 
 
+def _any_period(request) -> tuple[tuple[date, date] | None, str]:
+    """`?from=YYYY-MM-DD&to=YYYY-MM-DD`: any period that has begun, up to today; or a message."""
+    text_from, text_to = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    if not text_from and not text_to:
+        return None, ""
+    try:
+        first, last = date.fromisoformat(text_from), date.fromisoformat(text_to)
+    except ValueError:
+        return None, _("Give both dates of the period, such as 2026-01-01 and 2026-06-30.")
+    today = timezone.localdate()
+    if last < first or first > today:
+        return None, _("The period must end on or after its first day, and have begun.")
+    return (first, min(last, today)), ""
+
+
 @require_GET
 @observer_required
 def observer(request):
-    """The municipalities side by side for a quarter or a year (`?period=2026Q1` or `2026`)."""
+    """The municipalities side by side for a quarter or a year (`?period=2026Q1` or `2026`), or any
+    period (`?from=2026-01-01&to=2026-06-30`)."""
     observer = request.funder_observer
     form = DashboardPeriodForm(request.GET)
     chosen = form.chosen()
+    span, period_error = _any_period(request)
+    if span is None:
+        span = _span(chosen)
+        heading = chosen.label
+    else:
+        heading = f"{span[0]:%d.%m.%Y}–{span[1]:%d.%m.%Y}"
     places = list(observer.municipalities_in_view().order_by("name"))
     rows = []
     if places:
-        result = _published(observer, places, *_span(chosen))
+        result = _published(observer, places, *span)
         rows = [
             {
                 "key": key,
@@ -63,6 +88,11 @@ def observer(request):
             "chosen_value": str(chosen),
             "places": places,
             "rows": rows,
+            "heading": heading,
+            "span": span,
+            "period_error": period_error,
+            "from_value": request.GET.get("from", ""),
+            "to_value": request.GET.get("to", ""),
         },
     )
 

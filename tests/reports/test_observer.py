@@ -59,3 +59,18 @@ def test_staff_get_403_and_anonymous_the_login(client, client_for, world, manage
     assert client_for(manager).get(reverse("reports:observer")).status_code == 403
     client.logout()
     assert client.get(reverse("reports:observer")).status_code == 302
+
+
+def test_any_period_and_a_bad_one(client_for, world):
+    client = client_for(world["user"])
+    today = timezone.localdate()
+    page = client.get(reverse("reports:observer"), {"from": f"{today.year}-01-01", "to": today.isoformat()})
+    assert f"01.01.{today.year}–{today:%d.%m.%Y}" in page.content.decode()
+    for bad in (
+        {"from": "2026-13-01", "to": "x"},
+        {"from": "2026-05-01", "to": "2026-04-01"},
+        {"from": "9999-01-01", "to": "9999-02-01"},
+    ):
+        response = client.get(reverse("reports:observer"), bad)
+        assert response.status_code == 200
+        assert "Viser kvartalet eller året som er valgt over." in response.content.decode()
