@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from boveileder.constraints import ConstraintMessages
 from boveileder.models import Municipality
 from cases.models import MunicipalityQuerySet
 
@@ -112,7 +113,7 @@ class FigureSharingQuerySet(models.QuerySet):
         )
 
 
-class FigureSharing(models.Model):
+class FigureSharing(ConstraintMessages, models.Model):
     """A manager's choice whether the municipality's figures (never anything personal) leave it for one
     funder; every change is kept (`history`)."""
 
@@ -126,6 +127,9 @@ class FigureSharing(models.Model):
 
     history = HistoricalRecords()
     objects = FigureSharingQuerySet.as_manager()
+    constraint_messages = {
+        "figure_sharing_unique_funder": ("funder", _("The choice for this funder is made already.")),
+    }
 
     class Meta:
         verbose_name = _("sharing of figures")
