@@ -74,3 +74,31 @@ def test_any_period_and_a_bad_one(client_for, world):
         response = client.get(reverse("reports:observer"), bad)
         assert response.status_code == 200
         assert "Viser kvartalet eller året som er valgt over." in response.content.decode()
+
+
+def test_the_table_and_the_trend_cost_the_same_for_more_data(client_for, world, django_assert_num_queries):
+    from reports.services.sharing import figure_sharing_set
+    from tests.factories import FollowUpFactory, HouseholdFactory, ManagerFactory, MunicipalityFactory
+
+    client = client_for(world["user"])
+    trend = reverse("reports:observer_trend", args=["followups"])
+    client.get(reverse("reports:observer"))  # the session settles
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as table_queries:
+        client.get(reverse("reports:observer"))
+    with CaptureQueriesContext(connection) as trend_queries:
+        client.get(trend)
+    today = timezone.localdate()
+    more = MunicipalityFactory(name="Stranda", slug="stranda", number="1525")
+    figure_sharing_set(
+        municipality=more, funder="husbanken", shared=True, by=ManagerFactory(municipality=more)
+    )
+    for place in (world["alesund"], world["molde"], more):
+        for _n in range(5):
+            FollowUpFactory(household=HouseholdFactory(municipality=place), date=today)
+    with django_assert_num_queries(len(table_queries.captured_queries)):
+        assert "Stranda" in client.get(reverse("reports:observer")).content.decode()
+    with django_assert_num_queries(len(trend_queries.captured_queries)):
+        client.get(trend)
