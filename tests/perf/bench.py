@@ -549,7 +549,7 @@ fu AS (SELECT f.household_id, f.minutes FROM cases_followup f JOIN hh ON hh.id =
 assisted AS (SELECT DISTINCT household_id FROM fu),
 members AS (SELECT p.birth_date FROM cases_person p JOIN assisted a ON a.household_id = p.household_id
             WHERE p.left_on IS NULL OR p.left_on > %(last)s),
-exits AS (SELECT t.household_id, t.move_out_reason, t.moved_out_on FROM housing_tenancy t
+exits AS (SELECT t.household_id, t.move_out_reason, t.moved_out_on, t.start_date FROM housing_tenancy t
           JOIN hh ON hh.id = t.household_id
           WHERE t.moved_out_on BETWEEN %(first)s AND %(last)s AND t.move_out_reason <> 'transfer'
             AND EXISTS (SELECT 1 FROM cases_followup f WHERE f.household_id = t.household_id
@@ -560,7 +560,18 @@ moved AS (SELECT p.birth_date, e.moved_out_on FROM cases_person p
 loans AS (SELECT s.received_on, s.decided_on, s.status, s.loan_amount_nok FROM cases_startloanapplication s
           JOIN hh ON hh.id = s.household_id),
 flags AS (SELECT raised_on, resolved_on FROM housing_longtenureflag
-          WHERE (%(ms)s::bigint[] IS NULL OR municipality_id = ANY(%(ms)s)))
+          WHERE (%(ms)s::bigint[] IS NULL OR municipality_id = ANY(%(ms)s))),
+let_last AS (SELECT t.start_date, m.tenure_threshold_years AS years FROM housing_tenancy t
+             JOIN boveileder_municipality m ON m.id = t.municipality_id
+             WHERE (%(ms)s::bigint[] IS NULL OR t.municipality_id = ANY(%(ms)s))
+               AND t.start_date <= %(last)s AND (t.moved_out_on IS NULL OR t.moved_out_on > %(last)s)),
+long_last AS (SELECT 1 FROM let_last
+              WHERE start_date <= (%(last)s::date - make_interval(years => years))::date),
+let_first AS (SELECT 1 FROM housing_tenancy t
+              WHERE (%(ms)s::bigint[] IS NULL OR t.municipality_id = ANY(%(ms)s))
+                AND t.start_date <= %(first)s AND (t.moved_out_on IS NULL OR t.moved_out_on > %(first)s)),
+months AS (SELECT extract(year FROM age(moved_out_on, start_date)) * 12
+                  + extract(month FROM age(moved_out_on, start_date)) AS n FROM exits)
 SELECT
  (SELECT count(*) FROM assisted),
  (SELECT count(*) FROM members),
@@ -580,7 +591,12 @@ SELECT
  (SELECT count(*) FROM fu),
  (SELECT round(coalesce(sum(minutes), 0) / 60.0, 1) FROM fu),
  (SELECT count(*) FROM flags WHERE raised_on BETWEEN %(first)s AND %(last)s),
- (SELECT count(*) FROM flags WHERE resolved_on BETWEEN %(first)s AND %(last)s)
+ (SELECT count(*) FROM flags WHERE resolved_on BETWEEN %(first)s AND %(last)s),
+ (SELECT count(*) FROM let_last),
+ (SELECT count(*) FROM long_last),
+ (SELECT round(100.0 * (SELECT count(*) FROM long_last) / nullif((SELECT count(*) FROM let_last), 0), 1)),
+ (SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY n)::numeric, 1) FROM months),
+ (SELECT round(100.0 * (SELECT count(*) FROM exits) / nullif((SELECT count(*) FROM let_first), 0), 1))
 """
 FIGURE_KEYS = [
     "households_assisted",
@@ -598,6 +614,12 @@ FIGURE_KEYS = [
     "followup_hours",
     "long_tenure_flags_raised",
     "long_tenure_flags_resolved",
+    # Rotation (issue 20): let on a day, long tenancies by each municipality's threshold, the median.
+    "tenancies_running_last_day",
+    "long_tenancies_last_day",
+    "long_tenancies_share_pct",
+    "median_months_lived_exits",
+    "units_freed_per_100_let",
 ]
 
 

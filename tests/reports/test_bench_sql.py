@@ -36,18 +36,25 @@ def _bench():
 def test_the_bench_sql_agrees_for_one_a_county_and_the_country():
     bench = _bench()
     first, last = date(2026, 1, 1), date(2026, 3, 31)
-    for name, number, n in (("Ålesund", "1508", 3), ("Molde", "1506", 2), ("Bergen", "4601", 4)):
-        place = MunicipalityFactory(name=name, slug=name.lower(), number=number)
+    # Starts on either side of a three-year threshold (Bergen's is two), exits of different lengths.
+    starts = [date(2020, 1, 1), date(2023, 3, 31), date(2023, 4, 1), date(2024, 2, 29), date(2025, 7, 15)]
+    for name, number, n, years in (
+        ("Ålesund", "1508", 3, 3),
+        ("Molde", "1506", 2, 3),
+        ("Bergen", "4601", 5, 2),
+    ):
+        place = MunicipalityFactory(name=name, slug=name.lower(), number=number, tenure_threshold_years=years)
         for i in range(n):
             household = HouseholdFactory(municipality=place)
             PersonFactory(household=household, birth_date=date(2015, 1, 1))
-            FollowUpFactory(household=household, date=date(2026, 2, 1), minutes=45)
+            FollowUpFactory(household=household, date=date(2026, 1, 1), minutes=45)
+            leaves = i == 0 or (i == 3 and n == 5)
             TenancyFactory(
                 household=household,
-                start_date=date(2020, 1, 1),
+                start_date=starts[i],
                 contract_end_date=None,
-                moved_out_on=date(2026, 3, 1) if i == 0 else None,
-                move_out_reason="bought" if i == 0 else "",
+                moved_out_on=date(2026, 3, 1) if leaves else None,
+                move_out_reason="bought" if leaves else "",
             )
     county = list(Municipality.objects.in_county("15"))
     for scope in (county[0], county, None):
@@ -59,4 +66,6 @@ def test_the_bench_sql_agrees_for_one_a_county_and_the_country():
         sql = dict(zip(bench.FIGURE_KEYS, (bench._plain(v) for v in row), strict=True))
         got = {k: bench._plain(v) for k, v in figures(scope, first, last).items() if k in bench.FIGURE_KEYS}
         assert got == sql
-    assert sql["households_assisted"] == 9
+    assert sql["households_assisted"] == 10
+    assert sql["median_months_lived_exits"] == 74.0  # 74, 74, 24 and 74
+    assert sql["long_tenancies_last_day"] == 4
