@@ -655,14 +655,15 @@ def measure_figures(b: Bench, who):
     oslo = who["oslo"]["municipality"]
     # A county's report pools its municipalities' records (issue 20): Oslo's county, by its number.
     county = list(Municipality.objects.in_county(oslo.county)) if oslo.county else None
-    for label, m, goal in (
-        ("Oslo, one quarter", oslo, 1.0),
+    # (label, scope, seconds, ratio to the SQL): issue 20 asks 1.5x for a county and the country.
+    for label, m, goal, most in (
+        ("Oslo, one quarter", oslo, 1.0, 2.0),
         *(
-            [(f"County {oslo.county} ({len(county)} municipalities), one quarter", county, 1.0)]
+            [(f"County {oslo.county} ({len(county)} municipalities), one quarter", county, 1.0, 1.5)]
             if county
             else []
         ),
-        ("The country", None, 5.0),
+        ("The country", None, 5.0, 1.5),
     ):
         figures(m, first, last)  # warm
         t_fn, result = [], None
@@ -683,7 +684,11 @@ def measure_figures(b: Bench, who):
         fn, sql = statistics.median(t_fn), statistics.median(t_sql)
         ratio = fn / sql
         b.goal(f"Report figures, {label} ≤ {goal:.0f} s", ms(fn), fn <= goal)
-        b.goal(f"Report figures, {label} ≤ 2× its SQL", f"{ratio:.1f}× ({ms(fn)} vs {ms(sql)})", ratio <= 2)
+        b.goal(
+            f"Report figures, {label} ≤ {most:g}× its SQL",
+            f"{ratio:.1f}× ({ms(fn)} vs {ms(sql)})",
+            ratio <= most,
+        )
         b.goal(
             f"Report figures, {label}: the same numbers as the SQL",
             "equal" if not differ else f"differ: {differ}",
