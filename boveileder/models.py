@@ -23,6 +23,12 @@ class Role(models.TextChoices):
 validate_postcode = RegexValidator(r"^\d{4}$", _("A postcode has four digits."))
 
 
+class MunicipalityQuerySet(models.QuerySet):
+    def in_county(self, county: str):
+        """The municipalities of a county: its number is the first two digits of their kommunenummer."""
+        return self.filter(number__startswith=county) if len(county) == 2 else self.none()
+
+
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -46,6 +52,8 @@ class Municipality(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
 
+    objects = MunicipalityQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("municipality")
@@ -53,6 +61,11 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def county(self) -> str:
+        """The county (fylkesnummer): the first two digits of the kommunenummer ("15" for 1508)."""
+        return self.number[:2] if len(self.number) == 4 else ""
 
     @property
     def has_sender_address(self) -> bool:

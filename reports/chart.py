@@ -19,7 +19,9 @@ def trend_figure(trend: list[dict], series: list[tuple[str, str]]):
     quarters = [row["label"] for row in trend]
     styles = ["-o", "--s", "-.^", ":D"]
     for (key, label), style in zip(series, styles, strict=False):
-        axes.plot(quarters, [row[key] for row in trend], style, label=label, linewidth=1.5, markersize=4)
+        # An empty figure (a share with nothing let) is a gap in the line, not a zero.
+        values = [float("nan") if row.get(key) is None else row[key] for row in trend]
+        axes.plot(quarters, values, style, label=label, linewidth=1.5, markersize=4)
     axes.set_ylim(bottom=0)
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.grid(axis="y", linewidth=0.4, alpha=0.6)

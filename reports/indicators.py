@@ -22,14 +22,23 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from boveileder.models import Municipality
 from cases.models import Appeal, Decision, FollowUp, Household, PartnerAgency, Person, StartLoanApplication
 from housing.models import LongTenureFlag, MoveOutReason, Tenancy
+from housing.services.flags import tenure_cutoff
 
 # --- the shared vocabulary of the definitions -----------------------------------------------------
 
 
 def _scoped(queryset: QuerySet, path: str, municipality) -> QuerySet:
-    return queryset if municipality is None else queryset.filter(**{path: municipality})
+    """Rows of one municipality, of several (a list or queryset: a region, pooled) or of all (None)."""
+    if municipality is None:
+        return queryset
+    if isinstance(municipality, Municipality):
+        return queryset.filter(**{path: municipality})
+    if not isinstance(municipality, QuerySet):
+        municipality = [getattr(m, "pk", m) for m in municipality]
+    return queryset.filter(**{f"{path}__in": municipality})
 
 
 def _day_number(expression) -> "F":
@@ -123,6 +132,16 @@ def appeals_in_period(municipality, first, last) -> QuerySet:
     return _scoped(Appeal.objects.filter(in_period), "decision__household__municipality", municipality)
 
 
+def let_on_last_day(municipality, first, last) -> QuerySet:
+    """Tenancies *let* on the period's last day (`Tenancy.objects.running_on`: one definition)."""
+    return _scoped(Tenancy.objects.running_on(last), "municipality", municipality)
+
+
+def let_on_first_day(municipality, first, last) -> QuerySet:
+    """Tenancies *let* on the period's first day."""
+    return _scoped(Tenancy.objects.running_on(first), "municipality", municipality)
+
+
 SOURCES: dict[str, Callable] = {
     "followups": followups_in_period,
     "assisted_members": members_of_assisted_households,
@@ -131,6 +150,8 @@ SOURCES: dict[str, Callable] = {
     "flags": flags_in_period,
     "decisions": decisions_in_period,
     "appeals": appeals_in_period,
+    "let_last_day": let_on_last_day,
+    "let_first_day": let_on_first_day,
 }
 
 
@@ -148,24 +169,39 @@ class Indicator:
     sums: str | None = None  # or: which field is summed
     finish: Callable = int
     records_model: type | None = None  # the model of `counts` when it is not the source's own rows
+    # The condition depends on the municipalities' own settings: called (first, last, municipality).
+    scoped_condition: bool = False
+    # A figure that is no count or sum (a share, a median, a rate): (municipality, first, last, values)
+    # -> value, where `values` holds the counts already computed in the same call; computed over the
+    # rows of all the municipalities in scope together (pooled, never averaged).
+    compute: Callable | None = None
 
     # An indicator is callable (its figure); templates read its label and definition instead.
     do_not_call_in_templates = True
 
-    def aggregate(self, first, last):
-        condition = self.condition(first, last)
+    def condition_for(self, municipality, first, last) -> Q:
+        if self.scoped_condition:
+            return self.condition(first, last, municipality)
+        return self.condition(first, last)
+
+    def aggregate(self, first, last, municipality=None):
+        condition = self.condition_for(municipality, first, last)
         if self.sums:
             return Sum(self.sums, filter=condition or None)
         return Count(self.counts, distinct=True, filter=condition or None)
 
     def __call__(self, municipality, first: date, last: date):
         """The figure for one municipality (None: all of them) and one period, both days included."""
+        if self.compute:
+            return self.compute(municipality, first, last, {})
         rows = SOURCES[self.source](municipality, first, last)
-        return self.finish(rows.aggregate(value=self.aggregate(first, last))["value"])
+        return self.finish(rows.aggregate(value=self.aggregate(first, last, municipality))["value"])
 
     def records(self, municipality, first: date, last: date) -> QuerySet:
         """The rows behind the figure: households, persons, tenancies, follow-ups, … of the period."""
-        rows = SOURCES[self.source](municipality, first, last).filter(self.condition(first, last))
+        rows = SOURCES[self.source](municipality, first, last).filter(
+            self.condition_for(municipality, first, last)
+        )
         if self.records_model is None:
             return rows
         return self.records_model.objects.filter(pk__in=rows.values(self.counts))
@@ -363,6 +399,144 @@ def long_tenure_flags_resolved(first, last):
 # The keys of DOMAIN.md's table, in its order: the JSON and CSV carry exactly these.
 DOMAIN_KEYS = tuple(INDICATORS)
 
+# --- rotation (rullering): DOMAIN.md's second table ---------------------------------------------
+
+
+def one_decimal(value) -> float:
+    """One decimal, rounded half up (12.25 -> 12.3), from an exact Decimal or int."""
+    return float(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def per_hundred(part: int, whole: int) -> float | None:
+    """`part` / `whole` x 100, one decimal, half up; None (empty) when `whole` is 0."""
+    if not whole:
+        return None
+    return one_decimal(Decimal(part) * 100 / Decimal(whole))
+
+
+def median(values: list[int]) -> float | None:
+    """The median; an even count takes the mean of the middle two; one decimal, half up. None: empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return one_decimal(ordered[middle])
+    return one_decimal(Decimal(ordered[middle - 1] + ordered[middle]) / 2)
+
+
+def whole_months(start: date, end: date) -> int:
+    """Whole months from `start` to `end`: 15 January to 14 March is 1, to 15 March 2."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def _long_on(last, municipality) -> Q:
+    """Started at least the municipality's long-tenure threshold before `last` (as the flags count
+    it: `tenure_cutoff`). Pooled municipalities each keep their own threshold."""
+    if isinstance(municipality, Municipality):
+        return Q(start_date__lte=tenure_cutoff(municipality=municipality, as_of=last))
+    in_scope = _scoped(Municipality.objects.all(), "pk", municipality)
+    thresholds = in_scope.order_by().values_list("tenure_threshold_years", flat=True).distinct()
+    condition = Q(pk__in=[])
+    for years in thresholds:
+        cutoff = tenure_cutoff(municipality=Municipality(tenure_threshold_years=years), as_of=last)
+        condition |= Q(municipality__tenure_threshold_years=years, start_date__lte=cutoff)
+    return condition
+
+
+@indicator(
+    "let_last_day",
+    label=_("Tenancies let on the last day"),
+    definition=gettext_noop("tenancies let on the period's last day"),
+)
+def tenancies_running_last_day(first, last):
+    return Q()
+
+
+@indicator(
+    "let_last_day",
+    scoped_condition=True,
+    label=_("Long tenancies on the last day"),
+    definition=gettext_noop(
+        "of those, the ones whose start lies at least the municipality's long-tenure threshold (years) "
+        "before that day"
+    ),
+)
+def long_tenancies_last_day(first, last, municipality):
+    return _long_on(last, municipality)
+
+
+def _long_share(municipality, first, last, values):
+    if "tenancies_running_last_day" in values and "long_tenancies_last_day" in values:
+        return per_hundred(values["long_tenancies_last_day"], values["tenancies_running_last_day"])
+    counts = let_on_last_day(municipality, first, last).aggregate(
+        let=Count("pk"), long=Count("pk", filter=_long_on(last, municipality))
+    )
+    return per_hundred(counts["long"], counts["let"])
+
+
+@indicator(
+    "let_last_day",
+    scoped_condition=True,
+    compute=_long_share,
+    label=_("Share of long tenancies (%)"),
+    definition=gettext_noop(
+        "long tenancies on the last day / tenancies let on the last day x 100, one decimal, half up; "
+        "empty when none are let"
+    ),
+)
+def long_tenancies_share_pct(first, last, municipality):
+    return _long_on(last, municipality)
+
+
+def _median_months(municipality, first, last, values):
+    if "_exit_months" in values:  # gathered for many municipalities at once
+        return median(values["_exit_months"])
+    dates = exits_in_period(municipality, first, last).values_list("start_date", "moved_out_on")
+    return median([whole_months(start, end) for start, end in dates])
+
+
+@indicator(
+    "exits",
+    compute=_median_months,
+    label=_("Median months lived, exits"),
+    definition=gettext_noop(
+        "median of whole months lived (start to move-out) over the period's exits; an even count takes "
+        "the mean of the middle two, one decimal, half up; empty when no exits"
+    ),
+)
+def median_months_lived_exits(first, last):
+    return Q()
+
+
+def _freed_per_hundred(municipality, first, last, values):
+    freed = values.get("municipal_units_freed")
+    if freed is None:
+        freed = exits_in_period(municipality, first, last).count()
+    let = values.get("_let_first_day")
+    if let is None:
+        let = let_on_first_day(municipality, first, last).count()
+    return per_hundred(freed, let)
+
+
+@indicator(
+    "exits",
+    compute=_freed_per_hundred,
+    label=_("Units freed per 100 let"),
+    definition=gettext_noop(
+        "municipal units freed / tenancies let on the period's first day x 100, one decimal, half up; "
+        "empty when none were let"
+    ),
+)
+def units_freed_per_100_let(first, last):
+    return Q()
+
+
+ROTATION_KEYS = tuple(key for key in INDICATORS if key not in DOMAIN_KEYS)
+# What the funder report's JSON and CSV carry: both of DOMAIN.md's tables.
+REPORT_KEYS = DOMAIN_KEYS + ROTATION_KEYS
+
 # --- individual decisions and appeals (boligsosial lov § 6; issue 8) ----------------------------
 
 
@@ -431,7 +605,7 @@ def appeals_reversed(first, last):
     return Q(outcome=Appeal.Outcome.REVERSED, outcome_on__gte=first, outcome_on__lte=last)
 
 
-DECISION_KEYS = tuple(key for key in INDICATORS if key not in DOMAIN_KEYS)
+DECISION_KEYS = tuple(key for key in INDICATORS if key not in DOMAIN_KEYS and key not in ROTATION_KEYS)
 ALL_KEYS = tuple(INDICATORS)
 
 
@@ -442,14 +616,79 @@ def figures(municipality, first: date, last: date, keys=ALL_KEYS) -> dict:
     """Every indicator for one municipality (None: all municipalities, the national benchmark) and
     one period, both days included: one aggregate query per source, in the order of `keys`."""
     by_source: dict[str, list[Indicator]] = {}
-    for key in keys:
-        by_source.setdefault(INDICATORS[key].source, []).append(INDICATORS[key])
     values = {}
+    for key in keys:
+        if not INDICATORS[key].compute:
+            by_source.setdefault(INDICATORS[key].source, []).append(INDICATORS[key])
     for source, items in by_source.items():
         rows = SOURCES[source](municipality, first, last)
-        result = rows.aggregate(**{item.key: item.aggregate(first, last) for item in items})
+        result = rows.aggregate(**{item.key: item.aggregate(first, last, municipality) for item in items})
         values.update({item.key: item.finish(result[item.key]) for item in items})
+    for key in keys:
+        if INDICATORS[key].compute:
+            values[key] = INDICATORS[key].compute(municipality, first, last, values)
     return {key: values[key] for key in keys}
+
+
+# The path from each source's rows to their municipality, to group a source by it.
+SOURCE_PATHS = {
+    "followups": "municipality",
+    "assisted_members": "municipality",
+    "exits": "municipality",
+    "startloans": "household__municipality",
+    "flags": "municipality",
+    "decisions": "household__municipality",
+    "appeals": "decision__household__municipality",
+    "let_last_day": "municipality",
+    "let_first_day": "municipality",
+}
+
+
+def figures_by_municipality(municipalities, first: date, last: date, keys=ALL_KEYS) -> dict[int, dict]:
+    """`figures()` for each of several municipalities (by id), in one grouped query per source rather
+    than one per source and municipality, so a county's or the country's table stays a few queries."""
+    places = list(municipalities)
+    values: dict[int, dict] = {m.pk: {} for m in places}
+    by_source: dict[str, list[Indicator]] = {}
+    for key in keys:
+        if not INDICATORS[key].compute:
+            by_source.setdefault(INDICATORS[key].source, []).append(INDICATORS[key])
+    for source, items in by_source.items():
+        path = SOURCE_PATHS[source]
+        rows = (
+            SOURCES[source](places, first, last)
+            .order_by()
+            .values(path)
+            .annotate(**{item.key: item.aggregate(first, last, places) for item in items})
+        )
+        found = {row[path]: row for row in rows}
+        for pk, figures_of in values.items():
+            row = found.get(pk, {})
+            # A municipality with no rows in the source: no group; a count is 0, a sum empty.
+            figures_of.update(
+                {item.key: item.finish(row.get(item.key, None if item.sums else 0)) for item in items}
+            )
+    computed = [key for key in keys if INDICATORS[key].compute]
+    if "median_months_lived_exits" in computed:
+        for figures_of in values.values():
+            figures_of["_exit_months"] = []
+        exits = exits_in_period(places, first, last).values_list("municipality", "start_date", "moved_out_on")
+        for pk, start, end in exits:
+            values[pk]["_exit_months"].append(whole_months(start, end))
+    if "units_freed_per_100_let" in computed:
+        let = dict(
+            let_on_first_day(places, first, last)
+            .order_by()
+            .values_list("municipality")
+            .annotate(n=Count("pk"))
+        )
+        for pk, figures_of in values.items():
+            figures_of["_let_first_day"] = let.get(pk, 0)
+    by_pk = {m.pk: m for m in places}
+    for pk, figures_of in values.items():
+        for key in computed:
+            figures_of[key] = INDICATORS[key].compute(by_pk[pk], first, last, figures_of)
+    return {pk: {key: figures_of[key] for key in keys} for pk, figures_of in values.items()}
 
 
 def records(key: str, municipality, first: date, last: date) -> QuerySet:

@@ -14,7 +14,7 @@ def format_value(key: str, value) -> str:
         return "–"
     if key.endswith("_nok"):
         return format_nok(value)
-    if key == "followup_hours":
+    if isinstance(value, float):  # hours, shares, medians and rates: one decimal
         return f"{value:.1f}".replace(".", ",")
     return f"{value:,}".replace(",", "\xa0")
 

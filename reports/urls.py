@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import dashboard, funder_reports, narratives_grants
+from reports.views import dashboard, funder_reports, narratives_grants, observer, sharing
 
 app_name = "reports"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("archive/<int:pk>/retry/", funder_reports.report_retry, name="report_retry"),
     path("narrative/", narratives_grants.narrative, name="narrative"),
     path("grants/", narratives_grants.grant_list, name="grant_list"),
+    path("sharing/", sharing.sharing, name="sharing"),
+    path("observer/", observer.observer, name="observer"),
+    path("observer/trend/<slug:key>/", observer.observer_trend, name="observer_trend"),
+    path("observer/reports/", observer.observer_archive, name="observer_archive"),
+    path("observer/reports/<int:pk>/download/", observer.observer_download, name="observer_download"),
     path("grants/new/", narratives_grants.grant_edit, name="grant_create"),
     path("grants/<int:pk>/", narratives_grants.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/edit/", narratives_grants.grant_edit, name="grant_edit"),

@@ -10,6 +10,8 @@ from reports.models import Funder, FunderReport, FundingGrant
 from reports.periods import Quarter, period_key, quarters_between
 
 TREND_KEYS = ("households_assisted", "followups", "municipal_units_freed", "households_bought_home")
+# Rotation's trend, drawn on a chart of its own: shares and rates do not share the counts' scale.
+ROTATION_TREND_KEYS = ("long_tenancies_share_pct", "units_freed_per_100_let", "median_months_lived_exits")
 TREND_QUARTERS = 8
 GRANT_KEYS = ("households_assisted", "persons_assisted", "followup_hours", "municipal_units_freed")
 
@@ -31,6 +33,7 @@ FUNDER_KEYS = {
         "long_tenure_flags_resolved",
         "followups",
         "followup_hours",
+        *indicators.ROTATION_KEYS,
     ),
     Funder.STATSFORVALTEREN: (
         "households_assisted",
@@ -43,6 +46,7 @@ FUNDER_KEYS = {
         "households_moved_to_private_rental",
         "persons_moved_out",
         "children_moved_out",
+        *indicators.ROTATION_KEYS,
         *indicators.DECISION_KEYS,
     ),
 }
@@ -66,7 +70,7 @@ def trend(municipality, last: date) -> list[dict]:
         {
             "quarter": str(q),
             "label": q.label,
-            **indicators.figures(municipality, q.first, q.last, keys=TREND_KEYS),
+            **indicators.figures(municipality, q.first, q.last, keys=TREND_KEYS + ROTATION_TREND_KEYS),
         }
         for q in quarters_between(start.first, end.last)
     ]

@@ -26,7 +26,7 @@ from reports.presentation import (
     format_value,
     funder_label,
 )
-from reports.services.content import FUNDER_KEYS, GRANT_KEYS, TREND_KEYS, report_content
+from reports.services.content import FUNDER_KEYS, GRANT_KEYS, ROTATION_TREND_KEYS, TREND_KEYS, report_content
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,11 @@ def report_pdf(*, content: dict, narrative: dict, generated_at: datetime) -> byt
         funder = content["funder"]
         keys = FUNDER_KEYS[funder]
         # The appendix defines exactly the indicators the report shows, in the key figures' order.
-        shown = tuple(dict.fromkeys((*keys, *TREND_KEYS, *GRANT_KEYS)))
+        shown = tuple(dict.fromkeys((*keys, *TREND_KEYS, *ROTATION_TREND_KEYS, *GRANT_KEYS)))
         series = [(key, str(indicators.INDICATORS[key].label)) for key in TREND_KEYS]
+        rotation_series = [(key, str(indicators.INDICATORS[key].label)) for key in ROTATION_TREND_KEYS]
+        # The chart draws the two shares (per cent); the median months stand in the table beside them.
+        rotation_charted = rotation_series[:2]
         trend = content["trend"]
         context = {
             "content": content,
@@ -104,6 +107,25 @@ def report_pdf(*, content: dict, narrative: dict, generated_at: datetime) -> byt
                 "series": ", ".join(label.lower() for _key, label in series),
             },
             "trend_series": series,
+            "rotation_chart": trend_chart(trend, rotation_charted) if trend else None,
+            "rotation_chart_alt": _(
+                "Line chart by quarter, %(first)s to %(last)s, of: %(series)s. "
+                "The figures are in the table below."
+            )
+            % {
+                "first": trend[0]["label"] if trend else "",
+                "last": trend[-1]["label"] if trend else "",
+                "series": ", ".join(label.lower() for _key, label in rotation_charted),
+            },
+            "rotation_series": rotation_series,
+            "rotation_trend_rows": [
+                {
+                    "label": row["label"],
+                    "values": [format_value(key, row.get(key)) for key, _label in rotation_series],
+                }
+                for row in trend
+            ],
+            "rotation_rows": figure_rows(indicators.ROTATION_KEYS, content["figures"], content["cumulative"]),
             "trend_rows": [
                 {"label": row["label"], "values": [format_value(key, row[key]) for key, _label in series]}
                 for row in trend

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from boveileder.access import ALL_ROLES, ANY_SIGNED_IN
 from boveileder.models import Role
 from cases.models import Person
+from reports.observer import FUNDER_OBSERVER
 from tests import factories as f
 
 # Open without login, on purpose, and why. Nothing else may be.
@@ -544,7 +545,9 @@ def test_every_url_declares_who_may_open_it(route, name, pattern):
     )
     roles = access_roles(callback)
     assert roles, f"{name} has no @role_required(...) (or @login_only): declare who may open it"
-    if roles == ANY_SIGNED_IN:
+    if roles == FUNDER_OBSERVER:
+        assert name.startswith("reports:observer"), f"{name}: only the observer's screens are its"
+    elif roles == ANY_SIGNED_IN:
         assert name in SIGNED_IN_URLS, (
             f"{name} is open to any signed-in user: add it to SIGNED_IN_URLS if meant"
         )
@@ -567,6 +570,15 @@ def test_every_url_keeps_out_who_should_be_kept_out(client, route, name, pattern
     for method in ("get", "post"):
         response = getattr(client, method)(url)
         assert _is_login_redirect(response), f"anonymous {method.upper()} {name} gave {response.status_code}"
+
+    if roles == FUNDER_OBSERVER:
+        # A funder observer's screens (tests/reports/test_observer.py): every staff role gets 403.
+        for role, user in [*a.users.items(), ("none", a.no_role)]:
+            client.force_login(user)
+            status = getattr(client, _method(client, url))(url).status_code
+            assert status == 403, f"{role} on {name} gave {status}, not 403"
+        client.logout()
+        return
 
     if roles == ANY_SIGNED_IN:
         client.force_login(a.users[Role.COUNSELLOR])

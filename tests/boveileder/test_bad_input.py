@@ -70,6 +70,9 @@ def test_no_input_gives_a_server_error(client, route, name, pattern):
         pytest.skip("undeclared: the access walk fails it")
     world = World("kommune-a")
     url, _ = _build_url(name, pattern, world)
+    from tests.boveileder.test_no_server_error import _with_observer
+
+    _with_observer(world, roles)
     user = world.users[Role.COUNSELLOR if roles == ANY_SIGNED_IN else roles[0]]
     client.force_login(user)
     if client.post(url).status_code == 405:

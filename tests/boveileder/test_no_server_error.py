@@ -172,6 +172,24 @@ def _roles(name, pattern):
     return ROLES if roles == ANY_SIGNED_IN else tuple(roles)
 
 
+def _with_observer(world, roles):
+    """The funder observer's screens are opened by an observer of the world's municipality."""
+    from reports.models import FunderObserver
+    from reports.observer import FUNDER_OBSERVER
+    from reports.services.sharing import figure_sharing_set
+
+    if tuple(roles) != FUNDER_OBSERVER:
+        return
+    figure_sharing_set(municipality=world.muni, funder="husbanken", shared=True, by=world.users[Role.MANAGER])
+    from tests.factories import UserFactory
+
+    user = UserFactory(municipality=None)
+    FunderObserver.objects.create(user=user, funder="husbanken", name="Husbanken Midt").municipalities.add(
+        world.muni
+    )
+    world.users[FUNDER_OBSERVER[0]] = user
+
+
 def _full_world():
     world = World("kommune-a")
     for key in OBJECT_MAKERS:
@@ -285,6 +303,7 @@ def test_no_input_gives_a_server_error(client, route, name, pattern):
     world = _full_world()
     url, _ = _build_url(name, pattern, world)
     roles = _roles(name, pattern)
+    _with_observer(world, roles)
     stored = _stored_values(world)
     pages = {}
     for role in roles:

@@ -543,13 +543,13 @@ def last_quarter(today=None):
 
 
 FIGURES_SQL = """
-WITH hh AS (SELECT id FROM cases_household WHERE (%(m)s::bigint IS NULL OR municipality_id = %(m)s)),
+WITH hh AS (SELECT id FROM cases_household WHERE (%(ms)s::bigint[] IS NULL OR municipality_id = ANY(%(ms)s))),
 fu AS (SELECT f.household_id, f.minutes FROM cases_followup f JOIN hh ON hh.id = f.household_id
        WHERE f.date BETWEEN %(first)s AND %(last)s),
 assisted AS (SELECT DISTINCT household_id FROM fu),
 members AS (SELECT p.birth_date FROM cases_person p JOIN assisted a ON a.household_id = p.household_id
             WHERE p.left_on IS NULL OR p.left_on > %(last)s),
-exits AS (SELECT t.household_id, t.move_out_reason, t.moved_out_on FROM housing_tenancy t
+exits AS (SELECT t.household_id, t.move_out_reason, t.moved_out_on, t.start_date FROM housing_tenancy t
           JOIN hh ON hh.id = t.household_id
           WHERE t.moved_out_on BETWEEN %(first)s AND %(last)s AND t.move_out_reason <> 'transfer'
             AND EXISTS (SELECT 1 FROM cases_followup f WHERE f.household_id = t.household_id
@@ -560,7 +560,18 @@ moved AS (SELECT p.birth_date, e.moved_out_on FROM cases_person p
 loans AS (SELECT s.received_on, s.decided_on, s.status, s.loan_amount_nok FROM cases_startloanapplication s
           JOIN hh ON hh.id = s.household_id),
 flags AS (SELECT raised_on, resolved_on FROM housing_longtenureflag
-          WHERE (%(m)s::bigint IS NULL OR municipality_id = %(m)s))
+          WHERE (%(ms)s::bigint[] IS NULL OR municipality_id = ANY(%(ms)s))),
+let_last AS (SELECT t.start_date, m.tenure_threshold_years AS years FROM housing_tenancy t
+             JOIN boveileder_municipality m ON m.id = t.municipality_id
+             WHERE (%(ms)s::bigint[] IS NULL OR t.municipality_id = ANY(%(ms)s))
+               AND t.start_date <= %(last)s AND (t.moved_out_on IS NULL OR t.moved_out_on > %(last)s)),
+long_last AS (SELECT 1 FROM let_last
+              WHERE start_date <= (%(last)s::date - make_interval(years => years))::date),
+let_first AS (SELECT 1 FROM housing_tenancy t
+              WHERE (%(ms)s::bigint[] IS NULL OR t.municipality_id = ANY(%(ms)s))
+                AND t.start_date <= %(first)s AND (t.moved_out_on IS NULL OR t.moved_out_on > %(first)s)),
+months AS (SELECT extract(year FROM age(moved_out_on, start_date)) * 12
+                  + extract(month FROM age(moved_out_on, start_date)) AS n FROM exits)
 SELECT
  (SELECT count(*) FROM assisted),
  (SELECT count(*) FROM members),
@@ -580,7 +591,12 @@ SELECT
  (SELECT count(*) FROM fu),
  (SELECT round(coalesce(sum(minutes), 0) / 60.0, 1) FROM fu),
  (SELECT count(*) FROM flags WHERE raised_on BETWEEN %(first)s AND %(last)s),
- (SELECT count(*) FROM flags WHERE resolved_on BETWEEN %(first)s AND %(last)s)
+ (SELECT count(*) FROM flags WHERE resolved_on BETWEEN %(first)s AND %(last)s),
+ (SELECT count(*) FROM let_last),
+ (SELECT count(*) FROM long_last),
+ (SELECT round(100.0 * (SELECT count(*) FROM long_last) / nullif((SELECT count(*) FROM let_last), 0), 1)),
+ (SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY n)::numeric, 1) FROM months),
+ (SELECT round(100.0 * (SELECT count(*) FROM exits) / nullif((SELECT count(*) FROM let_first), 0), 1))
 """
 FIGURE_KEYS = [
     "households_assisted",
@@ -598,6 +614,12 @@ FIGURE_KEYS = [
     "followup_hours",
     "long_tenure_flags_raised",
     "long_tenure_flags_resolved",
+    # Rotation (issue 20): let on a day, long tenancies by each municipality's threshold, the median.
+    "tenancies_running_last_day",
+    "long_tenancies_last_day",
+    "long_tenancies_share_pct",
+    "median_months_lived_exits",
+    "units_freed_per_100_let",
 ]
 
 
@@ -612,6 +634,13 @@ def _plain(value):
         return value
 
 
+def figures_scope(m) -> list[int] | None:
+    """FIGURES_SQL's municipalities: one, several (a county), or None for the whole country."""
+    if m is None:
+        return None
+    return [x.pk for x in m] if isinstance(m, list) else [m.pk]
+
+
 def measure_figures(b: Bench, who):
     from django.db import connection
 
@@ -619,11 +648,22 @@ def measure_figures(b: Bench, who):
         from reports.indicators import figures
     except ImportError as e:
         raise NotMeasured(f"reports.indicators.figures is not there yet ({e})") from e
+    from boveileder.models import Municipality
+
     first, last = last_quarter()
     out = []
-    for label, m, goal in (
-        ("Oslo, one quarter", who["oslo"]["municipality"], 1.0),
-        ("The country", None, 5.0),
+    oslo = who["oslo"]["municipality"]
+    # A county's report pools its municipalities' records (issue 20): Oslo's county, by its number.
+    county = list(Municipality.objects.in_county(oslo.county)) if oslo.county else None
+    # (label, scope, seconds, ratio to the SQL): issue 20 asks 1.5x for a county and the country.
+    for label, m, goal, most in (
+        ("Oslo, one quarter", oslo, 1.0, 2.0),
+        *(
+            [(f"County {oslo.county} ({len(county)} municipalities), one quarter", county, 1.0, 1.5)]
+            if county
+            else []
+        ),
+        ("The country", None, 5.0, 1.5),
     ):
         figures(m, first, last)  # warm
         t_fn, result = [], None
@@ -635,7 +675,7 @@ def measure_figures(b: Bench, who):
         with connection.cursor() as c:
             for _ in range(3):
                 t = time.perf_counter()
-                c.execute(FIGURES_SQL, {"m": m.pk if m else None, "first": first, "last": last})
+                c.execute(FIGURES_SQL, {"ms": figures_scope(m), "first": first, "last": last})
                 row = c.fetchone()
                 t_sql.append(time.perf_counter() - t)
         sql_values = dict(zip(FIGURE_KEYS, (_plain(v) for v in row), strict=True))
@@ -644,7 +684,11 @@ def measure_figures(b: Bench, who):
         fn, sql = statistics.median(t_fn), statistics.median(t_sql)
         ratio = fn / sql
         b.goal(f"Report figures, {label} ≤ {goal:.0f} s", ms(fn), fn <= goal)
-        b.goal(f"Report figures, {label} ≤ 2× its SQL", f"{ratio:.1f}× ({ms(fn)} vs {ms(sql)})", ratio <= 2)
+        b.goal(
+            f"Report figures, {label} ≤ {most:g}× its SQL",
+            f"{ratio:.1f}× ({ms(fn)} vs {ms(sql)})",
+            ratio <= most,
+        )
         b.goal(
             f"Report figures, {label}: the same numbers as the SQL",
             "equal" if not differ else f"differ: {differ}",

@@ -32,7 +32,7 @@ def test_json_for_a_quarter_has_every_key_and_nothing_else_on_stdout(data, munic
     assert result["funder"] == "husbanken"
     assert result["municipality"] == "alesund"
     assert (result["from"], result["to"]) == ("2013-01-01", "2013-03-31")
-    assert list(result["figures"]) == list(indicators.DOMAIN_KEYS)
+    assert list(result["figures"]) == list(indicators.REPORT_KEYS)
     assert result["figures"]["households_assisted"] == 1
     assert result["figures"]["children_assisted"] == 1
     assert result["figures"]["followup_hours"] == 1.5
@@ -54,7 +54,7 @@ def test_csv_and_output_file(data, municipality, tmp_path):
     rows = list(
         csv.DictReader(io.StringIO(run("--funder", "husbanken", "--quarter", "2013Q1", "--format", "csv")))
     )
-    assert [row["key"] for row in rows] == list(indicators.DOMAIN_KEYS)
+    assert [row["key"] for row in rows] == list(indicators.REPORT_KEYS)
     target = tmp_path / "r.json"
     assert (
         run("--funder", "husbanken", "--quarter", "2013Q1", "--format", "json", "--output", str(target)) == ""
