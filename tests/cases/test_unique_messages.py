@@ -23,7 +23,13 @@ pytestmark = pytest.mark.django_db
 TAKEN_REFERENCE = "En annen husstand i kommunen har allerede denne referansen."
 TAKEN_ID = "En annen person i kommunen har allerede dette fødselsnummeret."
 # Constraints no form can break: they hold data together behind the scenes.
-INTERNAL = {"household_id_municipality", "flag_one_unresolved_per_tenancy", "narrative_unique_period"}
+# (A single sign-on link is written by the sign-in alone, under a lock: sso_link_unique_subject.)
+INTERNAL = {
+    "household_id_municipality",
+    "flag_one_unresolved_per_tenancy",
+    "narrative_unique_period",
+    "sso_link_unique_subject",
+}
 
 
 def test_every_unique_constraint_of_every_app_says_its_message():
