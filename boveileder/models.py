@@ -90,6 +90,18 @@ class User(ConstraintMessages, AbstractUser):
     # Staff other than managers whom a manager has authorised to approve individual decisions.
     can_approve_decisions = models.BooleanField(_("may approve individual decisions"), default=False)
 
+    class Reminders(models.TextChoices):
+        DAILY = "daily", _("Every morning")
+        WEEKLY = "weekly", _("Monday mornings")
+        NONE = "none", _("Never")
+
+    # Issue 21: how often the staff member wants the e-mail of what is due (chosen on their own page).
+    reminders = models.CharField(
+        _("reminder e-mail"), max_length=10, choices=Reminders.choices, default=Reminders.DAILY
+    )
+    # The day the last reminder went out: the beat task run twice on a day sends it once.
+    reminders_sent_on = models.DateField(null=True, blank=True, editable=False)
+
     objects = StaffManager()
 
     constraint_messages = {

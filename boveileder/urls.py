@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import otp_views, views, views_municipality
+from . import otp_views, views, views_municipality, views_profile
 
 handler500 = "boveileder.views.server_error"
 
@@ -22,5 +22,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("staff/", include("boveileder.urls_staff")),
     path("municipality/", views_municipality.municipality_contact, name="municipality_contact"),
+    path("me/", views_profile.profile, name="profile"),
 ]
 # Generated files (reports, letters) are never served from MEDIA_URL: only through views that check access.

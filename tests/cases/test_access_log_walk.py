@@ -60,6 +60,7 @@ NOT_A_HOUSEHOLD_RECORD = {
     "otp_verify": _NONE,
     "otp_setup": _NONE,
     "municipality_contact": "the municipality's own address and contact details: " + _NONE,
+    "profile": "the staff member's own settings: " + _NONE,
     "cases:caseload": _LIST,
     "cases:team": _LIST,
     "cases:search": _LIST,
