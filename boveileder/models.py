@@ -163,3 +163,32 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return str(self.token)
+
+
+class SavedView(ConstraintMessages, models.Model):
+    """A list page's filter saved under a name by one staff member (issue 21); see `saved_views`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(_("name"), max_length=60)
+    url_name = models.CharField(max_length=60)
+    query = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    constraint_messages = {
+        "savedview_name_unique_per_user": ("name", _("You have a saved view by that name. Choose another.")),
+    }
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "user", name="savedview_name_unique_per_user"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.url_name) + (f"?{self.query}" if self.query else "")

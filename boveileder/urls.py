@@ -23,5 +23,7 @@ urlpatterns = [
     path("staff/", include("boveileder.urls_staff")),
     path("municipality/", views_municipality.municipality_contact, name="municipality_contact"),
     path("me/", views_profile.profile, name="profile"),
+    path("me/views/save/", views_profile.saved_view_save, name="saved_view_save"),
+    path("me/views/<int:pk>/delete/", views_profile.saved_view_remove, name="saved_view_remove"),
 ]
 # Generated files (reports, letters) are never served from MEDIA_URL: only through views that check access.

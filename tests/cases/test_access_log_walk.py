@@ -61,6 +61,8 @@ NOT_A_HOUSEHOLD_RECORD = {
     "otp_setup": _NONE,
     "municipality_contact": "the municipality's own address and contact details: " + _NONE,
     "profile": "the staff member's own settings: " + _NONE,
+    "saved_view_save": "saves a list page's filter (POST only): " + _NONE,
+    "saved_view_remove": "deletes one of one's saved views (POST only): " + _NONE,
     "cases:caseload": _LIST,
     "cases:team": _LIST,
     "cases:search": _LIST,
