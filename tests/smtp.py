@@ -44,3 +44,15 @@ def smtp_inbox(settings):
 
 def body(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run queued tasks in the test's process even when REDIS_URL is set (CI): these tests are about
+    what the e-mail says; `test_reminders_services` sends it through a real worker."""
+    from boveileder.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before

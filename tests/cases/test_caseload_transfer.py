@@ -15,6 +15,7 @@ from tests.factories import CounsellorFactory, HouseholdFactory, OfficerFactory
 
 pytestmark = pytest.mark.django_db
 smtp_inbox = smtp.smtp_inbox  # the real SMTP server, as a fixture of this module
+tasks_in_process = smtp.tasks_in_process
 
 
 @pytest.fixture
@@ -187,7 +188,13 @@ def _split_inserts(count: int) -> int:
 
 
 def test_one_line_in_the_audit_log_and_the_receiver_is_told_by_email(
-    smtp_inbox, caplog, django_capture_on_commit_callbacks, manager, counsellor, municipality
+    smtp_inbox,
+    tasks_in_process,
+    caplog,
+    django_capture_on_commit_callbacks,
+    manager,
+    counsellor,
+    municipality,
 ):
     from tests.factories import PersonFactory
     from tests.smtp import body

@@ -26,6 +26,7 @@ from tests.smtp import body
 
 pytestmark = pytest.mark.django_db
 smtp_inbox = smtp.smtp_inbox  # the real SMTP server, as a fixture of this module
+tasks_in_process = smtp.tasks_in_process
 TODAY = timezone.localdate()
 SECRET_STEP = "Ring Kari om gjelda hos Lindorff"
 
@@ -78,7 +79,9 @@ def day(municipality, kari):
     return {"due": due, "overdue": overdue, "later": later, "referred": referred, "decision": decision}
 
 
-def test_a_counsellor_with_a_deadline_today_gets_one_email_with_the_counts(smtp_inbox, kari, day):
+def test_a_counsellor_with_a_deadline_today_gets_one_email_with_the_counts(
+    smtp_inbox, tasks_in_process, kari, day
+):
     smtp_inbox.messages.clear()  # the approver's notice of the submission, if it was sent
     assert reminders_send_daily.delay().get() == 1
 
@@ -139,6 +142,7 @@ def test_nothing_due_no_email_and_no_address_no_email(smtp_inbox, municipality):
 
 def test_the_approver_is_told_at_once_when_a_decision_is_submitted(
     smtp_inbox,
+    tasks_in_process,
     django_capture_on_commit_callbacks,
     municipality,
     kari,
