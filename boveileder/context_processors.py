@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import saved_views
 from .models import Role
 
 
@@ -9,7 +10,7 @@ def navigation(request):
     grouped under one menu so the bar stays short on a phone."""
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated or user.municipality_id is None:
-        return {"nav_items": [], "nav_admin": []}
+        return {"nav_items": [], "nav_admin": [], "nav_saved": []}
     items = []
     if user.has_role(Role.MANAGER):
         items.append((_("Figures"), reverse("reports:dashboard")))
@@ -35,4 +36,4 @@ def navigation(request):
             (_("The municipality's contact details"), reverse("municipality_contact")),
             (_("Single sign-on"), reverse("municipality_sso")),
         ]
-    return {"nav_items": items, "nav_admin": admin}
+    return {"nav_items": items, "nav_admin": admin, "nav_saved": saved_views.menu(request)}

@@ -106,6 +106,18 @@ class User(ConstraintMessages, AbstractUser):
     # Staff other than managers whom a manager has authorised to approve individual decisions.
     can_approve_decisions = models.BooleanField(_("may approve individual decisions"), default=False)
 
+    class Reminders(models.TextChoices):
+        DAILY = "daily", _("Every morning")
+        WEEKLY = "weekly", _("Monday mornings")
+        NONE = "none", _("Never")
+
+    # Issue 21: how often the staff member wants the e-mail of what is due (chosen on their own page).
+    reminders = models.CharField(
+        _("reminder e-mail"), max_length=10, choices=Reminders.choices, default=Reminders.DAILY
+    )
+    # The day the last reminder went out: the beat task run twice on a day sends it once.
+    reminders_sent_on = models.DateField(null=True, blank=True, editable=False)
+
     objects = StaffManager()
 
     constraint_messages = {
@@ -278,3 +290,32 @@ class SingleSignOnLink(models.Model):
 
     def __str__(self):
         return f"{self.user} ↔ {self.subject}"
+
+
+class SavedView(ConstraintMessages, models.Model):
+    """A list page's filter saved under a name by one staff member (issue 21); see `saved_views`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(_("name"), max_length=60)
+    url_name = models.CharField(max_length=60)
+    query = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    constraint_messages = {
+        "savedview_name_unique_per_user": ("name", _("You have a saved view by that name. Choose another.")),
+    }
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "user", name="savedview_name_unique_per_user"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.url_name) + (f"?{self.query}" if self.query else "")

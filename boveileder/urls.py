@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import otp_views, sso, views, views_municipality, views_offline
+from . import otp_views, sso, views, views_municipality, views_offline, views_profile
 
 handler500 = "boveileder.views.server_error"
 
@@ -26,5 +26,8 @@ urlpatterns = [
     path("staff/", include("boveileder.urls_staff")),
     path("municipality/", views_municipality.municipality_contact, name="municipality_contact"),
     path("municipality/sso/", views_municipality.municipality_sso, name="municipality_sso"),
+    path("me/", views_profile.profile, name="profile"),
+    path("me/views/save/", views_profile.saved_view_save, name="saved_view_save"),
+    path("me/views/<int:pk>/delete/", views_profile.saved_view_remove, name="saved_view_remove"),
 ]
 # Generated files (reports, letters) are never served from MEDIA_URL: only through views that check access.

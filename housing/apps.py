@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class HousingConfig(AppConfig):
     name = "housing"
     verbose_name = _("Housing")
+
+    def ready(self):
+        from boveileder.models import Role
+        from boveileder.saved_views import saveable
+
+        # Issue 21: the flag queue's and the unit list's filters may be saved as views.
+        saveable(
+            "housing:flag_queue",
+            label=_("Flags"),
+            params={"show", "outcome", "resolved_from", "resolved_to", "q"},
+            roles={Role.OFFICER, Role.MANAGER},
+        )
+        saveable(
+            "housing:unit_list",
+            label=_("Units"),
+            params={"q", "state"},
+            roles={Role.OFFICER, Role.MANAGER},
+        )

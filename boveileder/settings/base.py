@@ -297,3 +297,26 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=5)
+# Issue 21: reminders and notices go out through the municipality's SMTP server. Without EMAIL_HOST
+# (the demo, development) they are printed to the console instead.
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST))
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="boveileder@localhost")
+# Where the links in an e-mail point: the address the staff open the app at.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Issue 21: each staff member's reminder of the day (weekly ones go out on Mondays).
+CELERY_BEAT_SCHEDULE["cases-reminders-send-daily"] = {
+    "task": "cases.reminders_send_daily",
+    "schedule": crontab(hour=6, minute=30),
+}

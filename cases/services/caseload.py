@@ -1,4 +1,5 @@
-"""Moving a counsellor's caseload to another counsellor, say when the first one leaves."""
+"""Moving a counsellor's caseload to another counsellor, say when the first one leaves: all of it, or
+the households a manager picks (issue 21: handing over in bulk)."""
 
 import logging
 
@@ -10,7 +11,7 @@ from simple_history.utils import bulk_update_with_history
 
 from boveileder.models import User
 from cases.models import Household
-from cases.services.timeline import timeline_record
+from cases.services.timeline import timeline_record_many
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +21,11 @@ def caseload_open(user):
     return Household.objects.filter(municipality_id=user.municipality_id, counsellor=user).open()
 
 
-def caseload_transfer(*, from_user, to_user, by) -> int:
-    """Move all open households of `from_user` to `to_user` in one transaction, with a timeline event
-    on each; returns how many moved. Closed households keep the counsellor they had."""
+def caseload_transfer(*, from_user, to_user, by, household_ids=None) -> int:
+    """Move the open households of `from_user` (all, or those of `household_ids`) to `to_user` in one
+    transaction, with a timeline event on each, one line in the audit log, and the new counsellor told
+    by e-mail after commit; returns how many moved. Closed households keep the counsellor they had.
+    A constant number of queries however many move."""
     municipality_id = by.municipality_id
     if (
         not (by.is_active and by.is_manager and municipality_id)
@@ -45,19 +48,39 @@ def caseload_transfer(*, from_user, to_user, by) -> int:
         if to_user is None:
             raise ValidationError({"to_user": _("Choose an active counsellor of your municipality.")})
         summary = _("Counsellor changed from %(old)s to %(new)s") % {"old": from_user, "new": to_user}
-        households = list(caseload_open(from_user).select_for_update().order_by("pk"))
+        chosen = caseload_open(from_user)
+        if household_ids is not None:
+            chosen = chosen.filter(pk__in=list(household_ids))
+        households = list(chosen.select_for_update().order_by("pk"))
         for household in households:
             household.counsellor = to_user
         bulk_update_with_history(households, Household, ["counsellor"], default_user=by)
-        for household in households:
-            timeline_record(
-                household=household, kind="counsellor_changed", summary=summary, on=today, actor=by
-            )
+        timeline_record_many(
+            households=households, kind="counsellor_changed", summary=summary, on=today, actor=by
+        )
+        moved_ids = [household.pk for household in households]
+        if moved_ids:
+            _queue_handover_notice(to_user.pk, moved_ids)
+    # The audit log: one line for the whole hand-over, ids only.
     logger.info(
-        "user %s moved %s households from staff %s to staff %s",
+        "user %s moved %s households from staff %s to staff %s: %s",
         by.pk,
         len(households),
         from_user.pk,
         to_user.pk,
+        ",".join(map(str, moved_ids)),
     )
     return len(households)
+
+
+def _queue_handover_notice(to_user_id: int, household_ids: list[int]) -> None:
+    """The receiving counsellor is told by e-mail once the hand-over is committed."""
+    from cases.tasks.notices import handover_notify
+
+    def send():
+        try:
+            handover_notify.delay(to_user_id, household_ids)
+        except Exception:  # noqa: BLE001 - the hand-over stands; the households are on their caseload
+            logger.exception("could not queue the hand-over notice to staff %s", to_user_id)
+
+    transaction.on_commit(send)

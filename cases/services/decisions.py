@@ -214,7 +214,24 @@ def decision_submit(*, decision: Decision, by, approver=None) -> Decision:
         actor=by,
         subject=decision,
     )
+    if approver is not None:
+        _queue_approver_notice(decision)
     return decision
+
+
+def _queue_approver_notice(decision: Decision) -> None:
+    """Issue 21: the named approver is told by e-mail once the submission is committed."""
+    from cases.tasks.notices import decision_submitted_notify
+
+    decision_id = decision.pk
+
+    def send():
+        try:
+            decision_submitted_notify.delay(decision_id)
+        except Exception:  # noqa: BLE001 - the submission stands; the approver's page lists it anyway
+            logger.exception("could not queue the approver notice of decision %s", decision_id)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic

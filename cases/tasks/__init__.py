@@ -1,3 +1,3 @@
 """Celery tasks of the cases app, one module per subject; import each here so Celery finds it."""
 
-from . import letters, retention  # noqa: F401
+from . import letters, notices, retention  # noqa: F401

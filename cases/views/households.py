@@ -52,6 +52,16 @@ def _with_members(households):
     return households.prefetch_related(Prefetch("members", queryset=members, to_attr="current_members"))
 
 
+def caseload_shown(rows, show: str, today):
+    """The caseload filter's «Show» choice (`CaseloadFilterForm.show`) applied to rows annotated with
+    the caseload's facts; the hand-over page picks households by the same words."""
+    if show == "overdue":
+        return rows.filter(next_step_due__lt=today).exclude(next_step="")
+    if show == "flagged":
+        return rows.filter(has_open_flag=True)
+    return rows
+
+
 def _link_maker(url_name):
     """`reverse(url_name, args=[pk])` for a page of rows at the cost of one reverse: the URL with a
     sentinel pk, formatted per row (the pattern takes a number, so nothing else can match it)."""
@@ -91,11 +101,7 @@ def caseload(request):
     show, sort = "", "due"
     if form.is_valid():
         show, sort = form.cleaned_data["show"], form.cleaned_data["sort"] or "due"
-    rows = _with_members(mine.only("id", "reference").with_caseload_facts(user))
-    if show == "overdue":
-        rows = rows.filter(next_step_due__lt=today).exclude(next_step="")
-    elif show == "flagged":
-        rows = rows.filter(has_open_flag=True)
+    rows = caseload_shown(_with_members(mine.only("id", "reference").with_caseload_facts(user)), show, today)
     ordering = {
         "due": [F("next_step_due").asc(nulls_last=True), "reference"],
         "contact": [F("last_contact").asc(nulls_first=True), "reference"],

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from boveileder.access import ALL_ROLES, ANY_SIGNED_IN
-from boveileder.models import Role
+from boveileder.models import Role, SavedView
 from cases.models import Person
 from reports.observer import FUNDER_OBSERVER
 from tests import factories as f
@@ -266,6 +266,10 @@ OBJECT_MAKERS = {
     "grant": _grant,
     "narrative": _narrative,
     "staff": lambda w: w.users[Role.COUNSELLOR],
+    # Issue 21: a saved view is its owner's alone (the walk's counsellor, the first role it declares).
+    "saved_view": lambda w: SavedView.objects.create(
+        user=w.users[Role.COUNSELLOR], name="Forfalt", url_name="cases:caseload", query="show=overdue"
+    ),
     "import": _import_batch,
     "exchange_job": _exchange_job,  # not a model: the maker gives the URL value itself
     "export_job": _export_job,  # likewise
@@ -333,6 +337,7 @@ PK_OBJECT_BY_SEGMENT = {
     "grants": "grant",
     "narratives": "narrative",
     "staff": "staff",
+    "views": "saved_view",
 }
 # Fallback for a `pk`/`id` with no known segment before it: the URL name's first words.
 PK_OBJECT_BY_NAME = {
