@@ -62,7 +62,9 @@ def clean_query(page: SaveablePage, query: str) -> str:
 
 def menu(request) -> list:
     """The signed-in user's saved views for the menu, from the session (put there at login)."""
-    session = request.session
+    session = getattr(request, "session", None)
+    if session is None:  # an error page rendered before the session middleware ran
+        return []
     if SESSION_KEY not in session:  # a session begun before saved views existed
         menu_refresh(request)
     return session[SESSION_KEY]
