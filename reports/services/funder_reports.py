@@ -74,6 +74,17 @@ def report_file_name(report: FunderReport) -> str:
     )
 
 
+def _chart_alt(trend, series) -> str:
+    """The trend chart said in words, for the tagged PDF's readers."""
+    return _(
+        "Line chart by quarter, %(first)s to %(last)s, of: %(series)s. The figures are in the table below."
+    ) % {
+        "first": trend[0]["label"] if trend else "",
+        "last": trend[-1]["label"] if trend else "",
+        "series": ", ".join(label.lower() for _key, label in series),
+    }
+
+
 def report_pdf(*, content: dict, narrative: dict, generated_at: datetime) -> bytes:
     """The PDF of a report from its kept content: Norwegian, A4, tagged."""
     with translation.override("nb"):
@@ -97,26 +108,10 @@ def report_pdf(*, content: dict, narrative: dict, generated_at: datetime) -> byt
             "generated_at": generated_at,
             "key_rows": figure_rows(keys, content["figures"], content["cumulative"]),
             "chart": trend_chart(trend, series) if trend else None,
-            "chart_alt": _(
-                "Line chart by quarter, %(first)s to %(last)s, of: %(series)s. "
-                "The figures are in the table below."
-            )
-            % {
-                "first": trend[0]["label"] if trend else "",
-                "last": trend[-1]["label"] if trend else "",
-                "series": ", ".join(label.lower() for _key, label in series),
-            },
+            "chart_alt": _chart_alt(trend, series),
             "trend_series": series,
             "rotation_chart": trend_chart(trend, rotation_charted) if trend else None,
-            "rotation_chart_alt": _(
-                "Line chart by quarter, %(first)s to %(last)s, of: %(series)s. "
-                "The figures are in the table below."
-            )
-            % {
-                "first": trend[0]["label"] if trend else "",
-                "last": trend[-1]["label"] if trend else "",
-                "series": ", ".join(label.lower() for _key, label in rotation_charted),
-            },
+            "rotation_chart_alt": _chart_alt(trend, rotation_charted),
             "rotation_series": rotation_series,
             "rotation_trend_rows": [
                 {
