@@ -11,11 +11,7 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
-    DateField,
     Exists,
-    F,
-    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -116,10 +112,7 @@ def flags_raise_due_in(*, municipalities: QuerySet[Municipality], as_of: date) -
         by_rule = defaultdict(list)
         for m in locked:
             by_rule[_rule_of(m)].append(m)
-        raised = sum(
-            _insert_flags(flags_due(municipalities=group, as_of=as_of), as_of=as_of)
-            for group in by_rule.values()
-        )
+        raised = sum(_insert_flags(municipalities=group, as_of=as_of) for group in by_rule.values())
         if raised:  # the raw INSERT sends no save signals: the dashboards' figures are out of date
             for group in by_rule.values():
                 for m in group:
@@ -132,34 +125,64 @@ def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:
     return flags_raise_due_in(municipalities=Municipality.objects.filter(pk=municipality.pk), as_of=as_of)
 
 
-def _insert_flags(due, *, as_of: date) -> int:
-    """INSERT one open flag per tenancy of the `flags_due` queryset `due`, for the tenancy's own
-    municipality; return how many rows went in."""
-    both = Q(is_tenure_due=True, is_expiry_due=True)
-    rows = (
-        due.order_by()  # an INSERT needs no order: spare PostgreSQL the sort of every due tenancy
-        .annotate(
-            flag_raised_on=Value(as_of, output_field=DateField()),
-            flag_reasons=Case(
-                When(both, then=Value([Reason.TENURE, Reason.CONTRACT_EXPIRY], output_field=JSONField())),
-                When(is_tenure_due=True, then=Value([Reason.TENURE], output_field=JSONField())),
-                default=Value([Reason.CONTRACT_EXPIRY], output_field=JSONField()),
-            ),
-            flag_contract_end=Case(
-                When(is_expiry_due=True, then=F("contract_end_date")),
-                default=Value(None, output_field=DateField()),
-            ),
-            flag_status=Value(Status.OPEN.value, output_field=CharField()),
-        )
-        .values_list(
-            "municipality_id", "pk", "flag_raised_on", "flag_reasons", "flag_contract_end", "flag_status"
-        )
-    )
-    select, params = rows.query.sql_with_params()
-    table = LongTenureFlag._meta.db_table
-    insert = (
-        f"INSERT INTO {table} (municipality_id, tenancy_id, raised_on, reasons, contract_end_date, status) "  # noqa: S608 - our own names
-        f"{select} ON CONFLICT DO NOTHING"
+# `flags_due` in one pass, so that no plan can go quadratic: each tenancy's flags are summarised by one
+# GROUP BY over the due tenancies and the flags, instead of NOT EXISTS probes into the table the same
+# statement writes to. When that table's statistics say it is empty, PostgreSQL ran such probes once
+# per tenancy as scans that grew with every row written (docs/performance.md, "The flag job").
+DUE_FLAGS_INSERT = """\
+INSERT INTO {flags} (municipality_id, tenancy_id, raised_on, reasons, contract_end_date, status)
+SELECT municipality_id, tenancy_id, %(as_of)s,
+  CASE WHEN tenure_due = 1 AND expiry_due = 1 THEN %(both)s WHEN tenure_due = 1 THEN %(tenure)s
+       ELSE %(expiry)s END,
+  CASE WHEN expiry_due = 1 THEN contract_end_date END, %(status)s
+FROM (
+  SELECT tenancy_id, MAX(municipality_id) AS municipality_id, MAX(contract_end_date) AS contract_end_date,
+    MAX(tenure_due) AS tenure_due, MAX(expiry_due) AS expiry_due, MAX(unresolved) AS unresolved,
+    MAX(tenure_resolved_on) AS tenure_resolved_on, MAX(same_end) AS same_end
+  FROM (
+    SELECT t.id AS tenancy_id, t.municipality_id, t.contract_end_date,
+      CASE WHEN t.start_date <= %(cutoff)s THEN 1 ELSE 0 END AS tenure_due,
+      CASE WHEN t.contract_end_date <= %(horizon)s THEN 1 ELSE 0 END AS expiry_due,
+      0 AS unresolved, NULL AS tenure_resolved_on, 0 AS same_end
+    FROM {tenancies} t
+    WHERE t.municipality_id IN ({ids}) AND t.start_date <= %(as_of)s AND t.moved_out_on IS NULL
+      AND (t.start_date <= %(cutoff)s OR t.contract_end_date <= %(horizon)s)
+    UNION ALL
+    SELECT f.tenancy_id, NULL, NULL, 0, 0,
+      CASE WHEN f.resolved_on IS NULL THEN 1 ELSE 0 END,
+      CASE WHEN CAST(f.reasons AS TEXT) LIKE %(tenure_text)s THEN f.resolved_on END,
+      CASE WHEN f.contract_end_date = ft.contract_end_date THEN 1 ELSE 0 END
+    FROM {flags} f JOIN {tenancies} ft ON ft.id = f.tenancy_id
+    WHERE ft.municipality_id IN ({ids}) AND ft.moved_out_on IS NULL
+  ) one_row_per_tenancy_or_flag
+  GROUP BY tenancy_id
+) summary
+WHERE municipality_id IS NOT NULL AND unresolved = 0
+  AND ((tenure_due = 1 AND (tenure_resolved_on IS NULL OR tenure_resolved_on <= %(cutoff)s))
+    OR (expiry_due = 1 AND same_end = 0))
+ON CONFLICT DO NOTHING
+"""
+
+
+def _insert_flags(*, municipalities: Sequence[Municipality], as_of: date) -> int:
+    """INSERT one open flag per tenancy of `municipalities` (which share one pair of thresholds) due
+    on `as_of` by `flags_due`'s rule, for the tenancy's own municipality; return how many went in."""
+    rule = municipalities[0]
+    reasons = LongTenureFlag._meta.get_field("reasons")
+    params = {
+        "as_of": as_of,
+        "cutoff": tenure_cutoff(municipality=rule, as_of=as_of),
+        "horizon": expiry_horizon(municipality=rule, as_of=as_of),
+        "both": reasons.get_db_prep_value([Reason.TENURE, Reason.CONTRACT_EXPIRY], connection),
+        "tenure": reasons.get_db_prep_value([Reason.TENURE], connection),
+        "expiry": reasons.get_db_prep_value([Reason.CONTRACT_EXPIRY], connection),
+        "tenure_text": f'%"{Reason.TENURE}"%',
+        "status": Status.OPEN.value,
+    }
+    insert = DUE_FLAGS_INSERT.format(
+        flags=LongTenureFlag._meta.db_table,
+        tenancies=Tenancy._meta.db_table,
+        ids=", ".join(str(int(m.pk)) for m in municipalities),
     )
     with connection.cursor() as cursor:
         cursor.execute(insert, params)
