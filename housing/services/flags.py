@@ -1,7 +1,7 @@
 """The long-tenure flag: raising the due flags of many municipalities in one set, and the officers'
 decisions on them. A flag invites a conversation about the household's next step."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
 
@@ -112,12 +112,13 @@ def flags_raise_due_in(*, municipalities: QuerySet[Municipality], as_of: date) -
         by_rule = defaultdict(list)
         for m in locked:
             by_rule[_rule_of(m)].append(m)
-        raised = sum(_insert_flags(municipalities=group, as_of=as_of) for group in by_rule.values())
-        if raised:  # the raw INSERT sends no save signals: the dashboards' figures are out of date
-            for group in by_rule.values():
-                for m in group:
-                    data_changed(m.pk)
-        return raised
+        raised = Counter()
+        for group in by_rule.values():
+            raised.update(_insert_flags(municipalities=group, as_of=as_of))
+        # The raw INSERT sends no save signals: these municipalities' dashboard figures are out of date.
+        for municipality_id in raised:
+            data_changed(municipality_id)
+        return raised.total()
 
 
 def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:
@@ -138,35 +139,37 @@ SELECT municipality_id, tenancy_id, %(as_of)s,
 FROM (
   SELECT tenancy_id, MAX(municipality_id) AS municipality_id, MAX(contract_end_date) AS contract_end_date,
     MAX(tenure_due) AS tenure_due, MAX(expiry_due) AS expiry_due, MAX(unresolved) AS unresolved,
-    MAX(tenure_resolved_on) AS tenure_resolved_on, MAX(same_end) AS same_end
+    MAX(tenure_decided) AS tenure_decided, MAX(same_end) AS same_end
   FROM (
     SELECT t.id AS tenancy_id, t.municipality_id, t.contract_end_date,
       CASE WHEN t.start_date <= %(cutoff)s THEN 1 ELSE 0 END AS tenure_due,
       CASE WHEN t.contract_end_date <= %(horizon)s THEN 1 ELSE 0 END AS expiry_due,
-      0 AS unresolved, NULL AS tenure_resolved_on, 0 AS same_end
+      0 AS unresolved, 0 AS tenure_decided, 0 AS same_end
     FROM {tenancies} t
     WHERE t.municipality_id IN ({ids}) AND t.start_date <= %(as_of)s AND t.moved_out_on IS NULL
       AND (t.start_date <= %(cutoff)s OR t.contract_end_date <= %(horizon)s)
     UNION ALL
     SELECT f.tenancy_id, NULL, NULL, 0, 0,
       CASE WHEN f.resolved_on IS NULL THEN 1 ELSE 0 END,
-      CASE WHEN CAST(f.reasons AS TEXT) LIKE %(tenure_text)s THEN f.resolved_on END,
+      CASE WHEN f.resolved_on > %(cutoff)s AND CAST(f.reasons AS TEXT) LIKE %(tenure_text)s THEN 1 ELSE 0 END,
       CASE WHEN f.contract_end_date = ft.contract_end_date THEN 1 ELSE 0 END
     FROM {flags} f JOIN {tenancies} ft ON ft.id = f.tenancy_id
     WHERE ft.municipality_id IN ({ids}) AND ft.moved_out_on IS NULL
-  ) one_row_per_tenancy_or_flag
+      AND (f.resolved_on IS NULL OR f.resolved_on > %(cutoff)s OR f.contract_end_date = ft.contract_end_date)
+  ) one_row_per_due_tenancy_or_flag_that_counts
   GROUP BY tenancy_id
 ) summary
 WHERE municipality_id IS NOT NULL AND unresolved = 0
-  AND ((tenure_due = 1 AND (tenure_resolved_on IS NULL OR tenure_resolved_on <= %(cutoff)s))
-    OR (expiry_due = 1 AND same_end = 0))
+  AND ((tenure_due = 1 AND tenure_decided = 0) OR (expiry_due = 1 AND same_end = 0))
 ON CONFLICT DO NOTHING
+RETURNING municipality_id
 """
 
 
-def _insert_flags(*, municipalities: Sequence[Municipality], as_of: date) -> int:
+def _insert_flags(*, municipalities: Sequence[Municipality], as_of: date) -> Counter:
     """INSERT one open flag per tenancy of `municipalities` (which share one pair of thresholds) due
-    on `as_of` by `flags_due`'s rule, for the tenancy's own municipality; return how many went in."""
+    on `as_of` by `flags_due`'s rule, for the tenancy's own municipality; return how many went in,
+    by municipality id."""
     rule = municipalities[0]
     reasons = LongTenureFlag._meta.get_field("reasons")
     params = {
@@ -186,7 +189,7 @@ def _insert_flags(*, municipalities: Sequence[Municipality], as_of: date) -> int
     )
     with connection.cursor() as cursor:
         cursor.execute(insert, params)
-        return cursor.rowcount
+        return Counter(municipality_id for (municipality_id,) in cursor.fetchall())
 
 
 DECISION_STATUS = {
