@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "cases",
     "housing",
     "reports",
+    "exchange",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -230,8 +232,8 @@ CELERY_BEAT_SCHEDULE["housing-tenancies-carry-through-nightly"] = {
     "schedule": crontab(hour=2, minute=15),
 }
 # Issue 7/10: remove import uploads and export files older than a job lives (they may hold national IDs).
-CELERY_BEAT_SCHEDULE["housing-exchange-sweep-hourly"] = {
-    "task": "housing.exchange_sweep",
+CELERY_BEAT_SCHEDULE["exchange-sweep-hourly"] = {
+    "task": "exchange.sweep",
     "schedule": crontab(minute=40),
 }
 # Issue 6: draft last quarter's funder reports for every municipality on the first day of a quarter.
@@ -241,7 +243,7 @@ CELERY_BEAT_SCHEDULE["reports-draft-last-quarter"] = {
 }
 # Issue 9: anonymise the working notes of households closed longer than the retention time.
 # Issue 15: every minute, resume (or mark failed) the jobs whose worker died: imports, exports, reports.
-CELERY_BEAT_SCHEDULE["housing-exchange-recover"] = {"task": "housing.exchange_recover", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["exchange-recover"] = {"task": "exchange.recover", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["reports-funder-reports-recover"] = {
     "task": "reports.tasks.funder_reports_recover",
     "schedule": 60.0,

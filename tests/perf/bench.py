@@ -852,7 +852,7 @@ def measure_locust(b: Bench):
     personas_file = Path("/tmp/bov_bench_users.json")  # noqa: S108 - a scratch file for the locust run
     personas_file.write_text(json.dumps({"oslo": oslo, "other": rest}))
     port = _free_port()
-    from housing.demo_data import DEMO_PASSWORD
+    from demo.data import DEMO_PASSWORD
 
     env = {**os.environ, "BENCH_USERS": str(personas_file), "BENCH_PASSWORD": DEMO_PASSWORD}
     server = subprocess.Popen(

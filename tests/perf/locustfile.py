@@ -2,7 +2,7 @@
 
 Run by tests/perf/bench.py against gunicorn on loopback; BENCH_USERS names a JSON file of personas
 ({"oslo": [...], "other": [...]}, each {"username", "role", "households"}) written by the driver, and
-BENCH_PASSWORD the demo password (housing.demo_data.DEMO_PASSWORD; no Django in the locust process).
+BENCH_PASSWORD the demo password (demo.data.DEMO_PASSWORD; no Django in the locust process).
 """
 
 import json
