@@ -145,7 +145,7 @@ def _zipf_split(total, n, minimum, exponent=0.85, rng=None):
     return parts
 
 
-def generate(*, scale: Scale, seed: int = 2013, today: date | None = None) -> Dataset:  # noqa: C901
+def generate(*, scale: Scale, seed: int = 2013, today: date | None = None) -> Dataset:
     """Build every row of a national-style dataset; nothing touches the database but id look-ups."""
     today = today or date.today()
     rng = random.Random(seed)

@@ -602,7 +602,7 @@ class _Import:
                 self.apply("tenancies", number, tenancy, values, created=False)
 
     def tenancy_events(self, tenancy, unit, household):
-        """Moved in (and out), or planned, by the dates (issue 14): as `tenancy_start`/`tenancy_end`."""
+        """Moved in (and out), or planned, by the dates: as `tenancy_start`/`tenancy_end`."""
         tenancy.unit, tenancy.household = unit, household
         tenancy_events_record(tenancy=tenancy, by=self.by)
 

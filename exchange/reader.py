@@ -224,7 +224,7 @@ def _read_xlsx(data: bytes) -> Workbook:
         workbook = _open_workbook(data)
     except ImportRejected:
         raise
-    except Exception:  # noqa: BLE001 - any broken workbook is a problem to report, not a crash
+    except Exception:
         raise ImportRejected([not_a_workbook]) from None
     rows = _Rows()
     try:
@@ -244,7 +244,7 @@ def _xlsx_rows(worksheet, rows: _Rows):
             yield row
     except ImportRejected:
         raise
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise ImportRejected(
             [
                 Problem(
@@ -289,7 +289,7 @@ def _read_zip(data: bytes) -> Workbook:
             files = [(Path(info.filename).name, archive.read(info)) for info in members]
     except ImportRejected:
         raise
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise ImportRejected([Problem(message=_("The file is not a readable .zip archive."))]) from None
     return _read_csv_files(files)
 
