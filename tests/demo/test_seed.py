@@ -119,3 +119,22 @@ def test_small_national_scale_on_the_embedded_database():
 @pytest.mark.django_db(transaction=True)
 def test_small_national_scale_loads_with_copy_on_postgresql():
     check_small_national()
+
+
+class _AnotherDay(date):
+    @classmethod
+    def today(cls):
+        return cls(2031, 5, 17)
+
+
+@pytest.mark.django_db
+def test_the_national_dataset_is_decided_by_its_seed_alone_not_by_the_day_it_is_made(monkeypatch):
+    import demo.national
+
+    def rows():
+        dataset = demo.national.generate(scale=SCALES["small"], seed=7)
+        return [(model._meta.label, list(fields), list(table)) for model, fields, table in dataset.tables]
+
+    made_today = rows()
+    monkeypatch.setattr(demo.national, "date", _AnotherDay)  # the calendar moves on; the seed does not
+    assert rows() == made_today
