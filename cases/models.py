@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from boveileder.aggregates import JSONList
 from boveileder.constraints import ConstraintMessages
 from boveileder.dates import date_shift, years_later
 from boveileder.models import Municipality, validate_postcode
@@ -74,6 +75,25 @@ class PartnerAgency(ConstraintMessages, models.Model):
 class HouseholdQuerySet(MunicipalityQuerySet):
     def open(self):
         return self.filter(closed_on__isnull=True)
+
+    def with_agencies_involved(self):
+        """`agencies_involved`: the names of the partner agencies linked to the household's follow-ups
+        or holding one of its consents, as one JSON list (None for none), read with the household.
+        Two id sets, not an OR across two joins: that one took a minute on national data."""
+        household = models.OuterRef(models.OuterRef("pk"))
+        linked = FollowUp.partner_agencies.through.objects.filter(followup__household=household)
+        consented = Consent.objects.filter(household=household)
+        names = (
+            PartnerAgency.objects.filter(
+                Q(pk__in=linked.values("partneragency_id")) | Q(pk__in=consented.values("agency_id"))
+            )
+            .order_by()
+            .annotate(every_row=models.Value(1))
+            .values("every_row")
+            .annotate(names=JSONList("name"))
+            .values("names")
+        )
+        return self.annotate(agencies_involved=models.Subquery(names))
 
     def visible_to(self, user):
         """The user's municipality; a restricted (sperret) household only to managers and its counsellor."""

@@ -24,7 +24,6 @@ from cases.models import (
     Decision,
     FollowUp,
     Household,
-    PartnerAgency,
     Person,
     StartLoanApplication,
 )
@@ -202,7 +201,9 @@ def household_detail(request, pk):
 
     A constant number of queries whatever the household holds: one per section."""
     user, today = request.user, timezone.localdate()
-    household = household_for(user, pk, Household.objects.select_related("counsellor"))
+    household = household_for(
+        user, pk, Household.objects.select_related("counsellor").with_agencies_involved()
+    )
     record_view_log(user=user, household=household, what="household")
     # Ordered within the household; the model's ordering (by household first) would join households.
     people = list(household.members.order_by("birth_date", "first_name"))
@@ -213,12 +214,7 @@ def household_detail(request, pk):
         .annotate(open_flag_status=F("open_flag__status"), open_flag_referred_to=F("open_flag__referred_to"))
     )
     consents = list(household.consents.select_related("agency", "person").with_in_force(today))
-    agency_links = FollowUp.partner_agencies.through.objects
-    # Two small id sets, not an OR over two joins (that one took a minute on national data).
-    agencies = PartnerAgency.objects.filter(
-        Q(pk__in=agency_links.filter(followup__household=household).values("partneragency_id"))
-        | Q(pk__in={c.agency_id for c in consents})
-    )
+    agencies = sorted(household.agencies_involved or [], key=str.casefold)
     events, older = _timeline_page(household, int_param(request.GET.get("before_event")))
     return render(
         request,

@@ -84,10 +84,11 @@ def test_every_view_is_logged(client_for, household, officer):
     assert views.count() == 2
 
 
-# Session, the user with their municipality, the household, the view log, one query per section
-# (members, tenancies with their open flag, consents, agencies, the timeline with its follow-ups,
+# Session, the user with their municipality, the household with the partner agencies involved, the
+# view log, one query per section
+# (members, tenancies with their open flag, consents, the timeline with its follow-ups,
 # start-up loans, decisions, documents), the session's refresh.
-HOUSEHOLD_QUERIES = 13
+HOUSEHOLD_QUERIES = 12
 
 
 def test_household_page_query_count_is_pinned_and_does_not_grow(
