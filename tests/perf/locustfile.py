@@ -1,36 +1,46 @@
-"""Load for `make bench`: staff of the Oslo-sized municipality and of others use their everyday pages.
+"""Load for `make bench`: staff of the Oslo-sized municipality and of others sign in and use their
+everyday pages, reading each for 1–5 s.
 
-Run by tests/perf/bench.py against gunicorn on loopback; BENCH_USERS names a JSON file of personas
-({"oslo": [...], "other": [...]}, each {"username", "role", "households"}) written by the driver, and
-BENCH_PASSWORD the demo password (demo.data.DEMO_PASSWORD; no Django in the locust process).
+Run by tests/perf/bench_locust.py against gunicorn on loopback; BENCH_USERS names a JSON file of
+personas ({"oslo": [...], "other": [...], "long_household": id}, each persona {"username", "role",
+"households"}) and BENCH_PASSWORD the demo password (no Django in the locust process). A sign-in that
+lands back on the login page, and any page answered by the login page, count as failures.
 """
 
 import json
 import os
 import random
 import re
+from urllib.parse import urlparse
 
 from locust import HttpUser, between, task
+from locust.exception import StopUser
 
 PASSWORD = os.environ["BENCH_PASSWORD"]
-PERSONAS = json.loads(open(os.environ["BENCH_USERS"]).read())  # noqa: SIM115
+with open(os.environ["BENCH_USERS"]) as f:
+    PERSONAS = json.load(f)
 PAGES = {
     "counsellor": ["/cases/"],
     "officer": ["/housing/units/", "/housing/flags/"],
     "manager": ["/reports/", "/cases/", "/housing/units/"],
 }
+LONG_TIMELINE = "household page, 2 000 events"
+
+
+def on_login_page(response):
+    return urlparse(response.url or "").path.startswith("/login")
 
 
 class Staff(HttpUser):
-    # Staff read a page before the next click: a counsellor's page is read for seconds, not milliseconds.
-    wait_time = between(5, 15)
+    wait_time = between(1, 5)
 
     def on_start(self):
-        pool = PERSONAS["oslo"] if random.random() < 0.5 else PERSONAS["other"]
-        self.persona = random.choice(pool)
-        page = self.client.get("/login/", name="login form")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        self.client.post(
+        oslo = random.random() < 0.5
+        self.persona = random.choice(PERSONAS["oslo"] if oslo else PERSONAS["other"])
+        self.oslo_counsellor = oslo and self.persona["role"] == "counsellor"
+        form = self.client.get("/login/", name="login form")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        with self.client.post(
             "/login/",
             {
                 "username": self.persona["username"],
@@ -39,17 +49,36 @@ class Staff(HttpUser):
             },
             headers={"Referer": self.client.base_url + "/login/"},
             name="login",
-        )
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200 or on_login_page(response):
+                response.failure(f"not signed in: {response.status_code} at {response.url}")
+                raise StopUser
+
+    def page(self, url, name):
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"answered {response.status_code}")
+            elif on_login_page(response):
+                response.failure("sent back to the login page")
 
     @task(3)
     def everyday_page(self):
         url = random.choice(PAGES[self.persona["role"]])
-        self.client.get(url, name=url)
+        self.page(url, url)
 
     @task(2)
     def household_page(self):
         households = self.persona["households"]
         if households:
-            self.client.get(f"/cases/households/{random.choice(households)}/", name="household page")
+            self.page(f"/cases/households/{random.choice(households)}/", "household page")
         else:
-            self.client.get("/", name="/")
+            self.page("/", "/")
+
+    @task(1)
+    def long_timeline(self):
+        """Oslo's counsellors open the household with 2 000 events on its timeline now and then."""
+        if self.oslo_counsellor and PERSONAS["long_household"]:
+            self.page(f"/cases/households/{PERSONAS['long_household']}/", LONG_TIMELINE)
+        else:
+            self.everyday_page()
