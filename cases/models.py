@@ -553,6 +553,12 @@ class StartLoanApplication(models.Model):
         COMMITMENT = "commitment", _("Loan commitment for a given home")
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="startloans")
+    # The household's municipality, kept on the row as follow-ups keep it, so the reports read a
+    # municipality's applications of a period as one index range. Set from the household on save; on
+    # PostgreSQL a foreign key on (household, municipality) holds it equal to the household's.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     startskudd_ref = models.CharField(
         _("Startskudd case number"), max_length=40, blank=True, validators=[validate_no_control_characters]
     )
@@ -595,10 +601,22 @@ class StartLoanApplication(models.Model):
         indexes = [
             models.Index(fields=["received_on"], name="startloan_received_idx"),
             models.Index(fields=["decided_on"], name="startloan_decided_idx"),
+            # A municipality's applications received, or decided, in a period: the reports' ranges.
+            models.Index(fields=["municipality", "received_on"], name="startloan_muni_received_idx"),
+            models.Index(
+                fields=["municipality", "decided_on"],
+                include=["status", "loan_amount_nok"],
+                name="startloan_muni_decided_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.household} {self.received_on:%d.%m.%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.municipality_id is None and self.household_id is not None:
+            self.municipality_id = self.household.municipality_id
+        super().save(*args, **kwargs)
 
 
 class StartLoanStatusChange(models.Model):

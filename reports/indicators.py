@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import GreaterThan
@@ -26,6 +27,7 @@ from boveileder.models import Municipality
 from cases.models import Appeal, Decision, FollowUp, Household, PartnerAgency, Person, StartLoanApplication
 from housing.models import LongTenureFlag, MoveOutReason, Tenancy
 from housing.services.flags import tenure_cutoff
+from reports import figures_sql
 
 # --- the shared vocabulary of the definitions -----------------------------------------------------
 
@@ -100,7 +102,7 @@ def startloans_in_period(municipality, first, last) -> QuerySet:
         StartLoanApplication.objects.filter(
             Q(received_on__gte=first, received_on__lte=last) | Q(decided_on__gte=first, decided_on__lte=last)
         ),
-        "household__municipality",
+        "municipality",
         municipality,
     )
 
@@ -612,18 +614,69 @@ ALL_KEYS = tuple(INDICATORS)
 # --- all figures at once ---------------------------------------------------------------------
 
 
-def figures(municipality, first: date, last: date, keys=ALL_KEYS) -> dict:
-    """Every indicator for one municipality (None: all municipalities, the national benchmark) and
-    one period, both days included: one aggregate query per source, in the order of `keys`."""
-    by_source: dict[str, list[Indicator]] = {}
-    values = {}
+def _ids(municipality) -> list[int] | None:
+    """The ids of the municipalities in scope: one, several (a list or queryset), or None (all)."""
+    if municipality is None:
+        return None
+    if isinstance(municipality, Municipality):
+        return [municipality.pk]
+    if isinstance(municipality, QuerySet):
+        return list(municipality.values_list("pk", flat=True))
+    return [getattr(m, "pk", m) for m in municipality]
+
+
+def _finished(raw: dict, municipality, first, last, keys) -> dict:
+    """The figures of `keys` from the statement's raw counts: each indicator's own finish, then
+    the figures computed from others (shares, the median), which find what they need in `values`."""
+    values = dict(raw)
+    for key, item in INDICATORS.items():
+        if key in raw and not item.compute:
+            values[key] = item.finish(raw[key])
+    missing = [key for key in keys if key not in values and not INDICATORS[key].compute]
+    if missing:
+        values.update(_figures_by_source(municipality, first, last, missing))
     for key in keys:
-        if not INDICATORS[key].compute:
-            by_source.setdefault(INDICATORS[key].source, []).append(INDICATORS[key])
+        if INDICATORS[key].compute:
+            values[key] = INDICATORS[key].compute(municipality, first, last, values)
+    return {key: values[key] for key in keys}
+
+
+def _figures_by_source(municipality, first, last, keys) -> dict:
+    """Indicators computed with the ORM: one aggregate query per source (any database)."""
+    by_source: dict[str, list[Indicator]] = {}
+    for key in keys:
+        by_source.setdefault(INDICATORS[key].source, []).append(INDICATORS[key])
+    values = {}
     for source, items in by_source.items():
         rows = SOURCES[source](municipality, first, last)
         result = rows.aggregate(**{item.key: item.aggregate(first, last, municipality) for item in items})
         values.update({item.key: item.finish(result[item.key]) for item in items})
+    return values
+
+
+def _counts_on_postgresql(municipality, first, last) -> dict[int, dict] | None:
+    """The raw counts per municipality from `figures_sql` (one statement), or None off PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        return figures_sql.counts_by_municipality(cursor, _ids(municipality), first, last)
+
+
+def figures(municipality, first: date, last: date, keys=ALL_KEYS) -> dict:
+    """Every indicator for one municipality (None: all municipalities, the national benchmark;
+    several: pooled, never averaged) and one period, both days included, in the order of `keys`.
+    On PostgreSQL one statement (`figures_sql`); elsewhere one aggregate query per source."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = figures_sql.counts_pooled(cursor, _ids(municipality), first, last)
+        return _finished(raw, municipality, first, last, keys)
+    return figures_by_queries(municipality, first, last, keys)
+
+
+def figures_by_queries(municipality, first: date, last: date, keys=ALL_KEYS) -> dict:
+    """`figures()` straight from the definitions, with the ORM: one aggregate query per source."""
+    plain = [key for key in keys if not INDICATORS[key].compute]
+    values = _figures_by_source(municipality, first, last, plain)
     for key in keys:
         if INDICATORS[key].compute:
             values[key] = INDICATORS[key].compute(municipality, first, last, values)
@@ -635,7 +688,7 @@ SOURCE_PATHS = {
     "followups": "municipality",
     "assisted_members": "municipality",
     "exits": "municipality",
-    "startloans": "household__municipality",
+    "startloans": "municipality",
     "flags": "municipality",
     "decisions": "household__municipality",
     "appeals": "decision__household__municipality",
@@ -644,10 +697,9 @@ SOURCE_PATHS = {
 }
 
 
-def figures_by_municipality(municipalities, first: date, last: date, keys=ALL_KEYS) -> dict[int, dict]:
-    """`figures()` for each of several municipalities (by id), in one grouped query per source rather
-    than one per source and municipality, so a county's or the country's table stays a few queries."""
-    places = list(municipalities)
+def _grouped_by_source(places, first, last, keys) -> dict[int, dict]:
+    """The plain (counted or summed) indicators of `keys` per municipality: one grouped query per
+    source. A municipality with no rows in a source has no group: a count is 0, a sum empty."""
     values: dict[int, dict] = {m.pk: {} for m in places}
     by_source: dict[str, list[Indicator]] = {}
     for key in keys:
@@ -664,30 +716,42 @@ def figures_by_municipality(municipalities, first: date, last: date, keys=ALL_KE
         found = {row[path]: row for row in rows}
         for pk, figures_of in values.items():
             row = found.get(pk, {})
-            # A municipality with no rows in the source: no group; a count is 0, a sum empty.
             figures_of.update(
                 {item.key: item.finish(row.get(item.key, None if item.sums else 0)) for item in items}
             )
-    computed = [key for key in keys if INDICATORS[key].compute]
-    if "median_months_lived_exits" in computed:
-        for figures_of in values.values():
-            figures_of["_exit_months"] = []
-        exits = exits_in_period(places, first, last).values_list("municipality", "start_date", "moved_out_on")
-        for pk, start, end in exits:
-            values[pk]["_exit_months"].append(whole_months(start, end))
-    if "units_freed_per_100_let" in computed:
-        let = dict(
-            let_on_first_day(places, first, last)
-            .order_by()
-            .values_list("municipality")
-            .annotate(n=Count("pk"))
-        )
-        for pk, figures_of in values.items():
-            figures_of["_let_first_day"] = let.get(pk, 0)
-    by_pk = {m.pk: m for m in places}
+    return values
+
+
+def _computed_inputs(places, first, last, values) -> None:
+    """What the computed figures read besides the counts: each municipality's exits' months and
+    its tenancies let on the first day."""
+    for figures_of in values.values():
+        figures_of["_exit_months"] = []
+    exits = exits_in_period(places, first, last).values_list("municipality", "start_date", "moved_out_on")
+    for pk, start, end in exits:
+        values[pk]["_exit_months"].append(whole_months(start, end))
+    let = dict(
+        let_on_first_day(places, first, last).order_by().values_list("municipality").annotate(n=Count("pk"))
+    )
     for pk, figures_of in values.items():
-        for key in computed:
-            figures_of[key] = INDICATORS[key].compute(by_pk[pk], first, last, figures_of)
+        figures_of["_let_first_day"] = let.get(pk, 0)
+
+
+def figures_by_municipality(municipalities, first: date, last: date, keys=ALL_KEYS) -> dict[int, dict]:
+    """`figures()` for each of several municipalities (by id) in one statement on PostgreSQL, else in
+    one grouped query per source, so a county's or the country's table stays a few queries."""
+    places = list(municipalities)
+    by_pk = {m.pk: m for m in places}
+    rows = _counts_on_postgresql(places, first, last)
+    if rows is not None:
+        return {pk: _finished(rows[pk], by_pk[pk], first, last, keys) for pk in by_pk}
+    values = _grouped_by_source(places, first, last, keys)
+    if any(INDICATORS[key].compute for key in keys):
+        _computed_inputs(places, first, last, values)
+    for pk, figures_of in values.items():
+        for key in keys:
+            if INDICATORS[key].compute:
+                figures_of[key] = INDICATORS[key].compute(by_pk[pk], first, last, figures_of)
     return {pk: {key: figures_of[key] for key in keys} for pk, figures_of in values.items()}
 
 

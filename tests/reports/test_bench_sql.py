@@ -1,9 +1,7 @@
-"""The benchmark's hand-written SQL (tests/perf/bench.py) counts what `figures()` counts, for one
-municipality, a county's several pooled and the whole country (PostgreSQL only: the SQL is its)."""
+"""The benchmark's baseline (tests/perf/baseline_reports.py) counts every figure `figures()` counts,
+for one municipality, a county's several pooled and the whole country (PostgreSQL only: the SQL is its)."""
 
-import importlib.util
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,6 +16,7 @@ from tests.factories import (
     PersonFactory,
     TenancyFactory,
 )
+from tests.perf.baseline_reports import baseline_figures
 
 pytestmark = pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
@@ -25,16 +24,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench", Path(settings.BASE_DIR) / "tests/perf/bench.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.django_db
 def test_the_bench_sql_agrees_for_one_a_county_and_the_country():
-    bench = _bench()
     first, last = date(2026, 1, 1), date(2026, 3, 31)
     # Starts on either side of a three-year threshold (Bergen's is two), exits of different lengths.
     starts = [date(2020, 1, 1), date(2023, 3, 31), date(2023, 4, 1), date(2024, 2, 29), date(2025, 7, 15)]
@@ -59,13 +50,8 @@ def test_the_bench_sql_agrees_for_one_a_county_and_the_country():
     county = list(Municipality.objects.in_county("15"))
     for scope in (county[0], county, None):
         with connection.cursor() as cursor:
-            cursor.execute(
-                bench.FIGURES_SQL, {"ms": bench.figures_scope(scope), "first": first, "last": last}
-            )
-            row = cursor.fetchone()
-        sql = dict(zip(bench.FIGURE_KEYS, (bench._plain(v) for v in row), strict=True))
-        got = {k: bench._plain(v) for k, v in figures(scope, first, last).items() if k in bench.FIGURE_KEYS}
-        assert got == sql
+            sql = baseline_figures(cursor, scope, first, last)
+        assert figures(scope, first, last) == sql
     assert sql["households_assisted"] == 10
     assert sql["median_months_lived_exits"] == 74.0  # 74, 74, 24 and 74
     assert sql["long_tenancies_last_day"] == 4
