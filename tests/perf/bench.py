@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.perf.settings")
 PY = sys.executable
 DOC = ROOT / "docs" / "performance.md"
-# p95 of 20 samples is the second slowest: on a shared VM one stall decided it; 50 give it some footing.
-SAMPLES = int(os.environ.get("BENCH_SAMPLES", "50"))
+# p95 of 20 samples is the second slowest: on a shared VM one stall decided it; 30 give it some footing.
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "30"))
 LONG_TIMELINE_EVENTS = 2000
 
 
