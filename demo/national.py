@@ -473,6 +473,7 @@ def generate(*, scale: Scale, seed: int = 2013, today: date | None = None) -> Da
     loan_fields = [
         "id",
         "household_id",
+        "municipality_id",
         "startskudd_ref",
         "received_on",
         "purpose",
@@ -516,7 +517,7 @@ def generate(*, scale: Scale, seed: int = 2013, today: date | None = None) -> Da
         loan = int(price * rng.uniform(0.5, 0.95)) // 1000 * 1000
         appealed = min(t0, decided + rng.randint(3, 20)) if status == SL.APPEALED else None
         loan_rows.append(
-            (lid, hid, f"SS-{lid:08d}", d(received), "purchase", status)
+            (lid, hid, m_id, f"SS-{lid:08d}", d(received), "purchase", status)
             + ((loan if approved else None), (rng.choice([0, 0, 100_000, 200_000]) if approved else None))
             + ((price if status == SL.DISBURSED else None), rng.randrange(250_000, 650_000, 5000))
             + (rng.randrange(0, 200_000, 1000), rng.randrange(0, 150_000, 1000), ["payslips", "tax_return"])
@@ -995,13 +996,15 @@ def _check_foreign_keys(cur, models):
             missing = cur.fetchone()[0]
             if missing:
                 raise RuntimeError(f"{missing} rows of {model._meta.db_table}.{f.column} point nowhere")
-    # The follow-ups' (household, municipality) key (cases migration 0002), skipped by the replica role.
-    cur.execute(
-        "SELECT count(*) FROM cases_followup f JOIN cases_household h ON h.id = f.household_id "
-        "WHERE f.municipality_id <> h.municipality_id"
-    )
-    if cur.fetchone()[0]:
-        raise RuntimeError("follow-ups in another municipality than their household")
+    # The follow-ups' and start-up loans' (household, municipality) keys (cases migrations 0002 and
+    # 0008), skipped by the replica role.
+    for table, what in (("cases_followup", "follow-ups"), ("cases_startloanapplication", "start-up loans")):
+        cur.execute(
+            f"SELECT count(*) FROM {table} r JOIN cases_household h ON h.id = r.household_id "  # noqa: S608
+            "WHERE r.municipality_id <> h.municipality_id"
+        )
+        if cur.fetchone()[0]:
+            raise RuntimeError(f"{what} in another municipality than their household")
 
 
 def seed_national(*, scale: str = "national", seed: int = 2013, today=None, log=print) -> dict:

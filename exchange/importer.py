@@ -644,8 +644,12 @@ class _Import:
             values["status"] = v.get("status") or StartLoanApplication.Status.RECEIVED
             application = self.startloans.get(key)
             if application is None:
+                household = self.households[v["household_ref"]]
                 application = StartLoanApplication(
-                    household=self.households[v["household_ref"]], received_on=v["received_on"], **values
+                    household=household,
+                    municipality=household.municipality,  # bulk_create skips save(), which sets it
+                    received_on=v["received_on"],
+                    **values,
                 )
                 new.append(application)
                 self.startloans[key] = application

@@ -1,5 +1,6 @@
 """The dashboard's figures and data-quality counts, cached per municipality and period until its
-records change.
+records change, and computed again in the background right after a change (`dashboard_refresh`,
+queued by reports.signals), so the managers' next visit finds this quarter's figures ready.
 
 Computing them costs a dozen aggregate queries over the chosen period's rows and those of the same
 period a year earlier (about half a second for the largest municipality); the cache key holds the
@@ -7,17 +8,22 @@ periods and the municipality's data generation (boveileder.changes), which every
 figures renews, so a cached figure is never older than the data. The timeout only bounds what an
 unforeseen raw write could leave stale."""
 
+import contextlib
 from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from boveileder.changes import data_changed, generation
 from boveileder.dates import years_later
-from reports import indicators, quality
+from reports import selectors
 from reports.periods import Quarter, Year
 
 CACHE_SECONDS = 15 * 60
+# Changes within this many seconds of one another share one background recompute.
+REFRESH_AFTER_SECONDS = 1
 
 
 def dashboard_periods(chosen: Quarter | Year) -> dict[str, tuple[date, date]]:
@@ -48,10 +54,10 @@ def dashboard_figures(user, periods) -> dict:
         found = {
             "computed_at": timezone.now(),
             "figures": {
-                name: indicators.figures(user.municipality, first, last)
+                name: selectors.figures(user.municipality, first, last)
                 for name, (first, last) in periods.items()
             },
-            "checks": {check.key: check.queryset.count() for check in quality.checks(user)},
+            "checks": {check.key: check.queryset.count() for check in selectors.quality_checks(user)},
         }
         cache.set(key, found, CACHE_SECONDS)
     return found
@@ -60,3 +66,40 @@ def dashboard_figures(user, periods) -> dict:
 def dashboard_recompute(user) -> None:
     """Drop the cached figures of the user's municipality (the manager's «compute again»)."""
     data_changed(user.municipality_id)
+
+
+def dashboard_refresh(municipality_id) -> bool:
+    """Compute the municipality's managers' default view (this quarter, a year earlier, the checks)
+    into the cache for its current data generation. False when it has no manager."""
+    from boveileder.models import User
+    from reports.periods import Quarter
+
+    manager = (
+        User.objects.filter(municipality_id=municipality_id, is_manager=True, is_active=True)
+        .select_related("municipality")
+        .order_by("pk")
+        .first()
+    )
+    if manager is None:
+        return False
+    dashboard_figures(manager, dashboard_periods(Quarter.containing(timezone.localdate())))
+    return True
+
+
+def dashboard_refresh_soon(municipality_id) -> None:
+    """After the current transaction commits, queue one background recompute for the municipality
+    (a burst of changes shares one). Not where tasks run in-process (no broker: development and the
+    SQLite tests), where it would hold up the write it follows."""
+    if municipality_id is None or settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+
+    def queue():
+        from kombu.exceptions import OperationalError
+
+        from reports.tasks import dashboard_refresh as task
+
+        if cache.add(f"reports:dashboard-refresh:{municipality_id}", 1, REFRESH_AFTER_SECONDS):
+            with contextlib.suppress(OperationalError):  # no broker: the next visit computes them
+                task.apply_async(args=[municipality_id], countdown=REFRESH_AFTER_SECONDS)
+
+    transaction.on_commit(queue)

@@ -1,5 +1,6 @@
 """The records behind the figures: a save or delete of any of them marks its municipality's data
-as changed, so the dashboard's cached figures are recomputed (boveileder.changes)."""
+as changed, so the dashboard's cached figures are recomputed (boveileder.changes), in the
+background right after the change (reports.dashboard.dashboard_refresh_soon)."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save
@@ -7,8 +8,9 @@ from django.db.models.signals import post_delete, post_save
 from boveileder.changes import data_changed
 from cases.models import Appeal, Decision, FollowUp, Household, Person, StartLoanApplication
 from housing.models import LongTenureFlag, Tenancy
+from reports.dashboard import dashboard_refresh_soon
 
-# Every model a source of reports.indicators or a check of reports.quality reads.
+# Every model a source of reports.indicators or a data-quality check (reports.selectors) reads.
 FIGURE_MODELS = (Household, Person, FollowUp, Tenancy, StartLoanApplication, LongTenureFlag, Decision, Appeal)
 
 
@@ -30,7 +32,9 @@ def municipality_of(instance):
 def _changed(sender, instance, **kwargs):
     if kwargs.get("raw"):  # loaddata
         return
-    data_changed(municipality_of(instance))
+    municipality_id = municipality_of(instance)
+    data_changed(municipality_id)
+    dashboard_refresh_soon(municipality_id)
 
 
 def connect():

@@ -29,3 +29,11 @@ def funder_reports_draft_last_quarter() -> int:
 
     quarter = Quarter.containing(timezone.localdate()).previous()
     return len(funder_reports_draft(quarter=quarter))
+
+
+@shared_task(ignore_result=True)
+def dashboard_refresh(municipality_id: int) -> bool:
+    """After a change: the municipality's dashboard computed again into the cache."""
+    from reports.dashboard import dashboard_refresh as refresh
+
+    return refresh(municipality_id)

@@ -178,7 +178,9 @@ def _apply_fields(application, fields: dict) -> None:
 def startloan_create(*, household, by, received_on, confirm_loan_above_price=False, **fields):
     """Register a start-up loan application the household has sent in through Startskudd."""
     _check_actor(by, household, PREPARE)
-    application = StartLoanApplication(household=household, received_on=received_on)
+    application = StartLoanApplication(
+        household=household, municipality_id=household.municipality_id, received_on=received_on
+    )
     _apply_fields(application, fields)
     _check_amounts(application, confirm_loan_above_price=confirm_loan_above_price, was_above=False)
     application.full_clean()

@@ -5,7 +5,7 @@ The result is plain JSON, kept on the archived report as the figures were when i
 from datetime import date
 
 from boveileder.models import Municipality
-from reports import indicators
+from reports import indicators, selectors
 from reports.models import Funder, FunderReport, FundingGrant
 from reports.periods import Quarter, period_key, quarters_between
 
@@ -70,7 +70,7 @@ def trend(municipality, last: date) -> list[dict]:
         {
             "quarter": str(q),
             "label": q.label,
-            **indicators.figures(municipality, q.first, q.last, keys=TREND_KEYS + ROTATION_TREND_KEYS),
+            **selectors.figures(municipality, q.first, q.last, keys=TREND_KEYS + ROTATION_TREND_KEYS),
         }
         for q in quarters_between(start.first, end.last)
     ]
@@ -80,7 +80,7 @@ def grant_progress(grant: FundingGrant, until: date) -> dict:
     """A grant with what has been reported within its period up to `until`."""
     last = min(grant.period_to, until)
     reported = (
-        indicators.figures(grant.municipality, grant.period_from, last, keys=GRANT_KEYS)
+        selectors.figures(grant.municipality, grant.period_from, last, keys=GRANT_KEYS)
         if last >= grant.period_from
         else dict.fromkeys(GRANT_KEYS, 0)
     )
@@ -117,15 +117,15 @@ def report_content(*, municipality: Municipality, funder: str, first: date, last
         "from": first.isoformat(),
         "to": last.isoformat(),
         "cumulative_from": start.isoformat() if start else None,
-        "figures": indicators.figures(municipality, first, last),
-        "cumulative": indicators.figures(municipality, start, last) if start else None,
+        "figures": selectors.figures(municipality, first, last),
+        "cumulative": selectors.figures(municipality, start, last) if start else None,
         "trend": trend(municipality, last),
         "grants": [grant_progress(grant, last) for grant in grants],
     }
     if funder == Funder.HUSBANKEN:
-        content["exits_by_reason"] = indicators.exits_by_reason(municipality, first, last)
+        content["exits_by_reason"] = selectors.exits_by_reason(municipality, first, last)
     else:
-        content["followups_by_kind"] = indicators.followups_by_kind(municipality, first, last)
-        content["partner_agencies"] = indicators.followups_with_partner_agencies(municipality, first, last)
-        content["housing_at_start"] = indicators.housing_at_start(municipality, first, last)
+        content["followups_by_kind"] = selectors.followups_by_kind(municipality, first, last)
+        content["partner_agencies"] = selectors.followups_with_partner_agencies(municipality, first, last)
+        content["housing_at_start"] = selectors.housing_at_start(municipality, first, last)
     return content

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from boveileder.pdf import render_pdf
 from cases.models import StartLoanApplication
-from reports import indicators
+from reports import indicators, selectors
 from reports.indicators import is_child_on, is_member_on, whole_months
 from reports.presentation import breakdown_rows, definition_rows, format_value
 
@@ -61,7 +61,7 @@ PIPELINE_DEFINITION = gettext_noop(
 
 
 def _composition(municipality, first, last) -> dict:
-    households = indicators.records("households_assisted", municipality, first, last)
+    households = selectors.records("households_assisted", municipality, first, last)
     member = is_member_on("members__", last)
     rows = households.annotate(
         members_now=Count("members", filter=member),
@@ -75,7 +75,7 @@ def _composition(municipality, first, last) -> dict:
 
 
 def _tenure(municipality, first, last) -> dict:
-    assisted = indicators.records("households_assisted", municipality, first, last)
+    assisted = selectors.records("households_assisted", municipality, first, last)
     starts = (
         indicators.let_on_last_day(municipality, first, last)
         .filter(household__in=assisted)
@@ -104,10 +104,10 @@ def _year(municipality, year: int) -> dict:
     return {
         "from": first.isoformat(),
         "to": last.isoformat(),
-        "figures": indicators.figures(municipality, first, last, keys=OVERVIEW_KEYS),
+        "figures": selectors.figures(municipality, first, last, keys=OVERVIEW_KEYS),
         "composition": _composition(municipality, first, last),
         "tenure": _tenure(municipality, first, last),
-        "exits_by_reason": indicators.exits_by_reason(municipality, first, last),
+        "exits_by_reason": selectors.exits_by_reason(municipality, first, last),
         "startloans_in_pipeline": _pipeline(municipality, last),
     }
 

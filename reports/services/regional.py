@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from boveileder.pdf import render_pdf
-from reports import indicators
+from reports import indicators, selectors
 from reports.models import FigureSharing
 from reports.presentation import definition_rows, format_value, funder_label
 from reports.suppression import HIDDEN, SMALL, suppress
@@ -21,12 +21,12 @@ def regional_figures(
 ) -> dict:
     """The exact figures: pooled over the municipalities' records (`figures`), and each one's."""
     places = list(municipalities)
-    by_pk = indicators.figures_by_municipality(places, first, last, keys)
+    by_pk = selectors.figures_by_municipality(places, first, last, keys)
     return {
         "funder": str(funder),
         "from": first.isoformat(),
         "to": last.isoformat(),
-        "figures": indicators.figures(places, first, last, keys),
+        "figures": selectors.figures(places, first, last, keys),
         "municipalities": [m.slug for m in places],
         "by_municipality": {m.slug: by_pk[m.pk] for m in places},
     }
@@ -34,7 +34,7 @@ def regional_figures(
 
 def country_figures(*, funder: str, first: date, last: date, keys=indicators.REPORT_KEYS) -> dict:
     """The country's figures: every municipality sharing with the funder, pooled."""
-    return indicators.figures(FigureSharing.objects.municipalities_sharing_with(funder), first, last, keys)
+    return selectors.figures(FigureSharing.objects.municipalities_sharing_with(funder), first, last, keys)
 
 
 def published(result: dict, *, with_country: bool = True) -> dict:

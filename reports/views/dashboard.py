@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET
 from boveileder.access import role_required
 from boveileder.models import Role
 from cases.models import Decision
-from reports import indicators, quality
+from reports import indicators, selectors
 from reports.dashboard import dashboard_figures, dashboard_periods, dashboard_recompute
-from reports.drilldown import household_of, visible_records
 from reports.forms import DashboardPeriodForm
 from reports.models import FunderReport
 from reports.periods import Quarter
 from reports.presentation import format_value
+from reports.selectors import QUALITY_LIMIT, household_of, quality_checks, visible_records
 
 
 def _period_query(chosen) -> str:
@@ -50,7 +50,7 @@ def dashboard(request):
         }
         for key in indicators.ALL_KEYS
     ]
-    checks = [(check, found["checks"][check.key]) for check in quality.checks(request.user)]
+    checks = [(check, found["checks"][check.key]) for check in quality_checks(request.user)]
     reports = FunderReport.objects.for_municipality(request.user.municipality)
     latest = reports.select_related("requested_by")[:5]
     today = timezone.localdate()
@@ -82,7 +82,7 @@ def records(request, key):
         raise Http404
     form = DashboardPeriodForm(request.GET)
     chosen = form.chosen()
-    queryset = indicators.records(key, request.user.municipality, chosen.first, chosen.last)
+    queryset = selectors.records(key, request.user.municipality, chosen.first, chosen.last)
     queryset, headings, cells, path = visible_records(queryset, request.user)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     # Each cell with its heading, so the table reads on a phone, where it stacks.
@@ -111,15 +111,15 @@ def records(request, key):
 @role_required(Role.MANAGER)
 def data_quality(request):
     panels = []
-    for check in quality.checks(request.user):
-        items = list(check.queryset[: quality.LIMIT + 1])
+    for check in quality_checks(request.user):
+        items = list(check.queryset[: QUALITY_LIMIT + 1])
         panels.append(
             {
                 "check": check,
                 "items": [
-                    (obj, household_of(obj, check.household_path or "pk")) for obj in items[: quality.LIMIT]
+                    (obj, household_of(obj, check.household_path or "pk")) for obj in items[:QUALITY_LIMIT]
                 ],
-                "more": len(items) > quality.LIMIT,
+                "more": len(items) > QUALITY_LIMIT,
             }
         )
-    return render(request, "reports/data_quality.html", {"panels": panels, "limit": quality.LIMIT})
+    return render(request, "reports/data_quality.html", {"panels": panels, "limit": QUALITY_LIMIT})

@@ -127,7 +127,7 @@ def test_running_twice_changes_nothing_more(municipality):
 
 
 def test_report_figures_stay_the_same(municipality):
-    from reports.indicators import figures
+    from reports.selectors import figures
 
     for closed_on in (date(2019, 9, 1), date(2020, 2, 1), date(2024, 1, 1)):
         _closed_household(municipality, closed_on=closed_on)

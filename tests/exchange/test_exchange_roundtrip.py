@@ -12,7 +12,7 @@ from boveileder.models import Municipality, User
 from cases.models import Appeal, Decision, FollowUp
 from exchange.export import export_rows
 from housing.models import LongTenureFlag
-from reports import indicators
+from reports import selectors
 from tests.factories import (
     ConsentFactory,
     FollowUpFactory,
@@ -153,7 +153,7 @@ def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
         "--with-national-ids",
         stdout=StringIO(),
     )
-    before = {period: indicators.figures(municipality, *period) for period in PERIODS}
+    before = {period: selectors.figures(municipality, *period) for period in PERIODS}
     exported = export_rows(municipality, national_ids=True)
 
     # An empty municipality with the same staff (usernames are unique across the installation).
@@ -165,7 +165,7 @@ def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
     except CommandError:
         raise AssertionError(err.getvalue()) from None
     assert err.getvalue() == ""
-    after = {period: indicators.figures(new, *period) for period in PERIODS}
+    after = {period: selectors.figures(new, *period) for period in PERIODS}
     assert after == before
     assert any(value for figures in before.values() for value in figures.values())  # not all zero
     assert export_rows(new, national_ids=True) == exported

@@ -577,7 +577,7 @@ def measure_figures(b: Bench, who):
     the same numbers, and the time of each in the same run."""
     from django.db import connection
 
-    from reports.indicators import figures
+    from reports.selectors import figures
 
     first, last = last_quarter()
     out = []

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 
 from boveileder.models import Municipality
-from reports.indicators import figures
+from reports.selectors import figures
 from tests.factories import (
     FollowUpFactory,
     HouseholdFactory,

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from cases.models import Appeal, Decision, StartLoanApplication
 from reports import figures_sql, indicators
-from reports.indicators import figures, figures_by_municipality, figures_by_queries
+from reports.selectors import figures, figures_by_municipality, figures_by_queries
 from tests.factories import (
     FollowUpFactory,
     HouseholdFactory,

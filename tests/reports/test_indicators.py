@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cases.models import Appeal, Decision, StartLoanApplication
-from reports import indicators
-from reports.indicators import figures
+from reports import indicators, selectors
+from reports.selectors import figures
 from tests.factories import (
     CounsellorFactory,
     FollowUpFactory,
@@ -216,7 +216,7 @@ def test_figures_agree_with_the_definitions(quarter, municipality):
 def test_each_indicator_alone_and_its_records_agree(quarter, municipality, key):
     assert getattr(indicators, key)(municipality, FIRST, LAST) == EXPECTED[key]
     if key not in ("followup_hours", "startloan_amount_approved_nok"):
-        assert indicators.records(key, municipality, FIRST, LAST).count() == EXPECTED[key]
+        assert selectors.records(key, municipality, FIRST, LAST).count() == EXPECTED[key]
 
 
 def test_national_figures_take_every_municipality(quarter, municipality):

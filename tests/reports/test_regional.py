@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from reports import indicators
+from reports import indicators, selectors
 from reports.indicators import median, per_hundred
 from reports.models import FigureSharing
 from reports.services.sharing import figure_sharing_set
@@ -189,4 +189,4 @@ def test_no_one_shares_with_statsforvalteren(region):
 def test_by_municipality_is_a_few_grouped_queries(region, django_assert_max_num_queries):
     places = list(FigureSharing.objects.municipalities_sharing_with("husbanken"))
     with django_assert_max_num_queries(12):
-        indicators.figures_by_municipality(places, D(2026, 1, 1), D(2026, 3, 31), indicators.REPORT_KEYS)
+        selectors.figures_by_municipality(places, D(2026, 1, 1), D(2026, 3, 31), indicators.REPORT_KEYS)

@@ -6,9 +6,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from reports import indicators
-from reports.indicators import figures, median, per_hundred, whole_months
+from reports import indicators, selectors
+from reports.indicators import median, per_hundred, whole_months
 from reports.presentation import format_value
+from reports.selectors import figures
 from tests.factories import FollowUpFactory, HouseholdFactory, TenancyFactory
 
 FIRST, LAST = date(2026, 1, 1), date(2026, 3, 31)
@@ -63,11 +64,11 @@ def test_let_on_a_day_is_the_tenancy_querysets_definition(rotation):
     from housing.models import Tenancy
 
     let = Tenancy.objects.running_on(LAST).filter(municipality=rotation)
-    records = indicators.records("tenancies_running_last_day", rotation, FIRST, LAST)
+    records = selectors.records("tenancies_running_last_day", rotation, FIRST, LAST)
     assert set(records.values_list("pk", flat=True)) == set(let.values_list("pk", flat=True))
-    long_ones = indicators.records("long_tenancies_last_day", rotation, FIRST, LAST)
+    long_ones = selectors.records("long_tenancies_last_day", rotation, FIRST, LAST)
     assert [t.start_date for t in long_ones] == [D(2023, 3, 31)]
-    exits = indicators.records("median_months_lived_exits", rotation, FIRST, LAST)
+    exits = selectors.records("median_months_lived_exits", rotation, FIRST, LAST)
     assert sorted(t.start_date for t in exits) == [
         D(2022, 6, 20),
         D(2023, 12, 1),

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from boveileder.models import Municipality
-from reports import indicators
+from reports import indicators, selectors
 from reports.models import FigureSharing, Funder
 from reports.periods import Quarter, period_key
 from reports.services.content import cumulative_from, report_content
@@ -95,11 +95,11 @@ class Command(BaseCommand):
             "municipality": place.slug,
             "from": first.isoformat(),
             "to": last.isoformat(),
-            "figures": indicators.figures(place, first, last, keys=indicators.REPORT_KEYS),
+            "figures": selectors.figures(place, first, last, keys=indicators.REPORT_KEYS),
         }
         start = cumulative_from(place, last)
         if start:
-            result["cumulative"] = indicators.figures(place, start, last, keys=indicators.REPORT_KEYS)
+            result["cumulative"] = selectors.figures(place, start, last, keys=indicators.REPORT_KEYS)
         self.emit(self.json(result) if format == "json" else self.csv(result), output)
 
     @staticmethod
