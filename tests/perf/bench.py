@@ -763,6 +763,8 @@ def _measure_all(b: Bench, args):
     b.section("counts", dataset_counts)
     b.section("personas", personas)
     who = b.sections["personas"]
+    if not isinstance(who, dict):
+        return  # no dataset to measure: the failed section is a missed goal already
     b.section("long_household", lambda: add_long_household(who))
     b.section("pages", lambda: measure_pages(b, who))
     b.section("last_page", lambda: measure_last_page(b, who))

@@ -280,8 +280,10 @@ def _empty_state(b):
 
 def _household_queries(b):
     rows = b.sections.get("pages")
+    if not isinstance(rows, list):
+        return "?"
     counts = {r["queries"] for r in rows if r["key"].startswith("household") and "queries" in r}
-    return "/".join(str(c) for c in sorted(counts)) if isinstance(rows, list) and counts else "?"
+    return "/".join(str(c) for c in sorted(counts)) or "?"
 
 
 def this_round(b):
