@@ -200,7 +200,7 @@ def timeline_text(kind: str, params: dict) -> str:
 
 def _pattern(wording: str) -> re.Pattern:
     parts = re.split(r"%\((\w+)\)s", wording)
-    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+)" for i, part in enumerate(parts))
     return re.compile(regex + r"\Z", re.DOTALL)
 
 

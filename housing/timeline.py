@@ -42,11 +42,12 @@ def _flag_decided(params: dict, kind: EventKind) -> str:
 
 def _flag_decided_wordings():
     wordings = [
-        (lambda text=text: str(text), {"decision": decision}) for decision, text in FLAG_DECIDED.items()
+        (lambda text=text: str(text), {"decision": decision, "name": "", "date": None})
+        for decision, text in FLAG_DECIDED.items()
     ]
     return (
         *wordings,
-        (lambda: str(RENEWED_UNDATED), {"decision": FlagDecision.CONTRACT_RENEWED, "date": None}),
+        (lambda: str(RENEWED_UNDATED), {"decision": FlagDecision.CONTRACT_RENEWED, "name": "", "date": None}),
     )
 
 
