@@ -26,3 +26,18 @@ class HousingConfig(AppConfig):
             params={"q", "state"},
             roles={Role.OFFICER, Role.MANAGER},
         )
+
+        from boveileder.extensions import menu_entry
+
+        def officer_or_manager(user):
+            return user.has_role(Role.OFFICER, Role.MANAGER)
+
+        def manager(user):
+            return user.has_role(Role.MANAGER)
+
+        menu_entry(_("Flags"), "housing:flag_queue", visible=officer_or_manager, order=40)
+        menu_entry(_("Units"), "housing:unit_list", visible=officer_or_manager, order=50)
+        menu_entry(_("Import and export"), "housing:exchange", visible=manager, group="admin", order=20)
+        menu_entry(
+            _("Long-tenure thresholds"), "housing:flag_thresholds", visible=manager, group="admin", order=40
+        )
