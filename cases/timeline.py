@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum, StrEnum
+from enum import StrEnum
 
 from django.utils import formats, translation
 from django.utils.translation import gettext
@@ -206,7 +206,7 @@ def _pattern(wording: str) -> re.Pattern:
 
 def _read(event_kind: EventKind, match: re.Match, implied: dict) -> dict:
     params = dict.fromkeys(event_kind.params)
-    params.update({name: value.value if isinstance(value, Enum) else value for name, value in implied.items()})
+    params.update({name: getattr(value, "value", value) for name, value in implied.items()})
     for name, text in match.groupdict().items():
         params[name] = event_kind.shown[name].read(text) if name in event_kind.shown else text
     return params

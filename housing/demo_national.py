@@ -847,6 +847,11 @@ def _column_list(model, fields):
     return ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
 
 
+def _json_key(value) -> tuple:
+    """A JSON column's value (a list, or a dict of plain values) as a key of the cache of its text."""
+    return tuple(value.items()) if isinstance(value, dict) else tuple(value)
+
+
 def _json_positions(model, fields):
     from django.db.models import JSONField
 
@@ -933,8 +938,7 @@ def _load_postgres(dataset, *, log):
                     if json_at:
                         row = list(row)
                         for i in json_at:
-                            value = row[i]  # a list, or a dict of plain values
-                            key = tuple(value.items()) if isinstance(value, dict) else tuple(value)
+                            key = _json_key(row[i])
                             text = as_json.get(key)
                             if text is None:
                                 text = as_json[key] = json.dumps(row[i])

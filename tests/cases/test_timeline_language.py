@@ -91,3 +91,15 @@ def test_a_legacy_note_reads_as_written_in_either_language(
         assert "Besøk hos NAV med Kari" in _timeline(
             client_for(counsellor), household, django_assert_num_queries, language
         )
+
+
+def test_the_innsyn_export_words_the_timeline_for_its_reader(household, counsellor, officer):
+    from cases.services.privacy import person_innsyn_export
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(household=household)
+    _write_story(household, counsellor, officer, "nb")
+    with translation.override("en"):
+        export = person_innsyn_export(person=person, by=counsellor)
+    texts = [row["text"] for row in export["records_about_the_household"]["timeline events"]]
+    assert "Moved in to Storgata 1" in texts and "Home visit, 20 min" in texts
