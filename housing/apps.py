@@ -13,7 +13,7 @@ class HousingConfig(AppConfig):
 
         register_kinds()
 
-        # Issue 21: the flag queue's and the unit list's filters may be saved as views.
+        # The flag queue's and the unit list's filters may be saved as views.
         saveable(
             "housing:flag_queue",
             label=_("Flags"),
@@ -37,7 +37,6 @@ class HousingConfig(AppConfig):
 
         menu_entry(_("Flags"), "housing:flag_queue", visible=officer_or_manager, order=40)
         menu_entry(_("Units"), "housing:unit_list", visible=officer_or_manager, order=50)
-        menu_entry(_("Import and export"), "housing:exchange", visible=manager, group="admin", order=20)
         menu_entry(
             _("Long-tenure thresholds"), "housing:flag_thresholds", visible=manager, group="admin", order=40
         )

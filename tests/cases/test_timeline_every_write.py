@@ -129,7 +129,7 @@ def test_a_households_story_leaves_one_event_of_its_kind_per_step(
         _story(municipality, counsellor, officer, manager)
 
 
-def _story(municipality, counsellor, officer, manager):  # noqa: PLR0915 - one step a line, in order
+def _story(municipality, counsellor, officer, manager):
     story = Story()
     household = story.household = households.household_register(
         municipality=municipality,
