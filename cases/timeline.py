@@ -90,7 +90,7 @@ class Minutes:
 @dataclass(frozen=True)
 class EventKind:
     """One kind of event. `text` is its sentence with `%(param)s` placeholders; a kind whose
-    sentence varies gives `render(params) -> str` instead. `shown` says how a parameter reads (a
+    sentence varies gives `render(params, kind) -> str` instead. `shown` says how a parameter reads (a
     date, a choice's label); others read as stored. `legacy`: the sentences it was once stored as,
     each a function giving the wording in the active language and the parameters it implies, for
     the migration that turned stored sentences into kinds."""
@@ -98,7 +98,7 @@ class EventKind:
     name: str
     params: frozenset[str]
     text: object = None
-    render: Callable[[dict], str] | None = None
+    render: Callable[[dict, "EventKind"], str] | None = None
     shown: Mapping[str, object] = field(default_factory=dict)
     legacy: tuple = ()
     was: tuple[str, ...] = ()  # other kinds its old sentences were stored under

@@ -12,6 +12,8 @@ FlagDecision = LongTenureFlag.Decision
 
 
 class HousingKind(StrEnum):
+    """The kinds of event housing writes on a household's timeline."""
+
     TENANCY_STARTED = "tenancy_started"
     TENANCY_START_PLANNED = "tenancy_start_planned"
     TENANCY_ENDED = "tenancy_ended"
