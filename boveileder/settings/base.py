@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cases",
     "housing",
     "reports",
+    "journal",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ from boveileder.pdf import render_pdf
 from cases.deadlines import Deadline
 from cases.models import Appeal, Decision, DecisionLetter, DecisionStatusChange, Household, Person
 from cases.services.timeline import timeline_record
+from cases.signals import appeal_registered, letter_dispatched
 
 logger = logging.getLogger(__name__)
 
@@ -461,6 +462,7 @@ def letter_archive(*, letter: DecisionLetter, archived_on: date, archive_ref: st
         actor=by,
         subject=letter.decision,
     )
+    letter_dispatched.send(sender=DecisionLetter, letter=letter, on=archived_on, channel="post")
     return letter
 
 
@@ -496,6 +498,7 @@ def appeal_register(*, decision: Decision, received_on: date, by, note: str = ""
         actor=by,
         subject=decision,
     )
+    appeal_registered.send(sender=Appeal, appeal=appeal)
     return appeal
 
 

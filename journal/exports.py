@@ -1,0 +1,63 @@
+"""The journal and the public journal of a period as CSV and PDF (the report PDFs' style)."""
+
+import csv
+import io
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from boveileder.pdf import render_pdf
+from journal.periods import Period
+from journal.selectors import JournalRow
+
+
+def _headers() -> list[str]:
+    return [
+        _("Journal number"),
+        _("Journal date"),
+        _("Document date"),
+        _("Direction"),
+        _("Sender or recipient"),
+        _("Title"),
+        _("Case"),
+        _("Case title"),
+        _("Document"),
+    ]
+
+
+def journal_csv(rows: list[JournalRow]) -> bytes:
+    """Semicolon-separated with a BOM, as Excel in Norway opens it."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(_headers())
+    for row in rows:
+        writer.writerow(
+            [
+                row.reference,
+                f"{row.journal_date:%d.%m.%Y}",
+                f"{row.document_date:%d.%m.%Y}",
+                row.direction,
+                row.correspondent,
+                row.title,
+                row.case_reference,
+                row.case_title,
+                row.case_document,
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def journal_pdf(*, municipality, period: Period, rows: list[JournalRow], public: bool) -> bytes:
+    """The journal as an A4 landscape PDF in Norwegian."""
+    with translation.override("nb"):
+        return render_pdf(
+            "journal/pdf/journal.html",
+            {
+                "municipality": municipality,
+                "period": period,
+                "rows": rows,
+                "public": public,
+                "generated_at": timezone.localtime(),
+                "pdf_language": "nb",
+            },
+        )
