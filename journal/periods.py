@@ -1,6 +1,7 @@
 """The journal's periods: a quarter (2026Q1) or two dates, both days included."""
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -28,8 +29,7 @@ class Period:
 def quarter_of(day: date) -> Period:
     start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     end_month = start.month + 2
-    following = date(day.year + 1, 1, 1) if end_month == 12 else date(day.year, end_month + 1, 1)
-    return Period(start, following - timedelta(days=1))
+    return Period(start, date(day.year, end_month, monthrange(day.year, end_month)[1]))
 
 
 def parse_quarter(text: str) -> Period:
