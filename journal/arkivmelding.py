@@ -35,7 +35,6 @@ PRODUCTION_FORMAT = ("P", "Produksjonsformat")
 PDF_FORMAT = ("fmt/276", "PDF 1.7")
 CHANNELS = {"post": "Post", "svarut": "SvarUt"}
 
-ET.register_namespace("", NS)
 ET.register_namespace("arkivstruktur", STRUCTURE)
 ET.register_namespace("n5mdk", CATALOGUE)
 ET.register_namespace("xsi", XSI)
@@ -184,7 +183,7 @@ def arkivmelding_build(*, municipality, entries) -> tuple[bytes, dict[str, bytes
         _case(root, case_entries[0].case, case_entries, municipality, files)
     count.text = str(len(files.files))
     ET.indent(root)
-    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=NS)
     return xml, files.files
 
 

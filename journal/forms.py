@@ -78,7 +78,10 @@ class JournalFilterForm(forms.Form):
     def query(self) -> str:
         """The period and direction as a query string, for the export links."""
         period = self.period()
-        parts = [f"date_from={period.first:%Y-%m-%d}", f"date_to={period.last:%Y-%m-%d}"]
+        if period.slug in dict(self.fields["quarter"].choices):  # one of the quarters offered
+            parts = [f"quarter={period.slug}"]
+        else:
+            parts = [f"date_from={period.first:%Y-%m-%d}", f"date_to={period.last:%Y-%m-%d}"]
         if self.chosen_direction():
             parts.append(f"direction={self.chosen_direction()}")
         return "&".join(parts)
