@@ -54,7 +54,7 @@ def at_once(calls):
         try:
             barrier.wait()
             call()
-        except Exception as error:  # noqa: BLE001 - reported by the test
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
