@@ -37,11 +37,6 @@ class JournalCounter(models.Model):
         return f"{self.municipality_id} {self.year} {self.series}: {self.last}"
 
 
-class JournalCaseQuerySet(models.QuerySet):
-    def for_municipality(self, municipality):
-        return self.filter(municipality=municipality)
-
-
 class JournalCase(models.Model):
     """The case (saksmappe) a decision's letters and appeals are journaled in: one per decision, from
     its letter to the appeal's last word. Its title names no one."""
@@ -55,8 +50,6 @@ class JournalCase(models.Model):
     public_title = models.CharField(_("public title"), max_length=300)
     opened_on = models.DateField(_("case date"))
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = JournalCaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "number"]

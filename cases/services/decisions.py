@@ -441,7 +441,8 @@ def _letter_make(letter_id: int) -> DecisionLetter:
 
 @transaction.atomic
 def letter_archive(*, letter: DecisionLetter, archived_on: date, archive_ref: str, by) -> DecisionLetter:
-    """Mark a letter as filed in the municipality's archive (sak/arkiv)."""
+    """Mark a letter as posted and filed in the municipality's archive (sak/arkiv). The apps above
+    hear that it has left through `letter_dispatched` (the journal journals it)."""
     letter = (
         DecisionLetter.objects.select_for_update(of=("self",))
         .select_related("decision__household")

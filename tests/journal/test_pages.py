@@ -169,3 +169,16 @@ def test_the_journal_pages_queries_do_not_grow_with_its_rows(client, journaled, 
         letter_posted(approved_decision(journaled.municipality, on=on), on)
     with django_assert_num_queries(len(counted.captured_queries)):
         client.get(url, QUARTER)
+
+
+def test_the_decision_page_shows_its_journal_numbers_to_its_counsellor(client, journaled):
+    from journal.models import JournalEntry
+
+    entry = JournalEntry.objects.get(number=1)
+    decision = entry.case.decision
+    client.force_login(decision.household.counsellor)
+
+    html = client.get(reverse("cases:decision_detail", args=[decision.pk])).content.decode()
+
+    assert "Sak 2026/1 i kommunens journal." in html
+    assert "2026/000001 (2026/1-1) – Utgående" in html and "2026/000002 (2026/1-2) – Inngående" in html
