@@ -7,8 +7,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from boveileder.pdf import render_pdf
+from journal.arkivmelding import arkivmelding_package
 from journal.periods import Period
-from journal.selectors import JournalRow
+from journal.selectors import JournalRow, entries_for, rows_for
 
 
 def _headers() -> list[str]:
@@ -61,3 +62,18 @@ def journal_pdf(*, municipality, period: Period, rows: list[JournalRow], public:
                 "pdf_language": "nb",
             },
         )
+
+
+def journal_file(*, municipality, period: Period, direction: str, public: bool, kind: str):
+    """The file a manager downloads: (bytes, content type, file name). `kind` is pdf, csv or xml (the
+    arkivmelding package, of the journal only)."""
+    entries = entries_for(municipality, period, direction).select_related("letter")
+    if kind == "xml":
+        data = arkivmelding_package(municipality=municipality, entries=entries)
+        return data, "application/zip", f"arkivmelding-{municipality.slug}-{period.slug}.zip"
+    name = f"{'offentlig-journal' if public else 'journal'}-{municipality.slug}-{period.slug}"
+    rows = rows_for(entries, public=public)
+    if kind == "csv":
+        return journal_csv(rows), "text/csv; charset=utf-8", f"{name}.csv"
+    data = journal_pdf(municipality=municipality, period=period, rows=rows, public=public)
+    return data, "application/pdf", f"{name}.pdf"

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_GET
 
 from boveileder.access import role_required
 from boveileder.models import Role
-from journal.arkivmelding import arkivmelding_package
-from journal.exports import journal_csv, journal_pdf
+from journal.exports import journal_file
 from journal.forms import ExportForm, JournalFilterForm
 from journal.selectors import entries_for, rows_for
 
@@ -56,26 +55,13 @@ def export(request):
     public = request.GET.get("public") == "1"
     if not form.is_valid():
         return _page(request, public=public, status=400, form=form)
-    period, public, kind = form.period(), form.cleaned_data["public"], form.cleaned_data["format"]
-    municipality = request.user.municipality
-    entries = entries_for(municipality, period, form.chosen_direction()).select_related("letter")
-    name = f"{'offentlig-journal' if public else 'journal'}-{municipality.slug}-{period.slug}"
-    if kind == "xml":
-        data, content_type, name = (
-            arkivmelding_package(municipality=municipality, entries=entries),
-            "application/zip",
-            f"arkivmelding-{municipality.slug}-{period.slug}.zip",
-        )
-    elif kind == "csv":
-        data, content_type, name = (
-            journal_csv(rows_for(entries, public=public)),
-            "text/csv; charset=utf-8",
-            f"{name}.csv",
-        )
-    else:
-        rows = rows_for(entries, public=public)
-        data = journal_pdf(municipality=municipality, period=period, rows=rows, public=public)
-        content_type, name = "application/pdf", f"{name}.pdf"
+    data, content_type, name = journal_file(
+        municipality=request.user.municipality,
+        period=form.period(),
+        direction=form.chosen_direction(),
+        public=form.cleaned_data["public"],
+        kind=form.cleaned_data["format"],
+    )
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
