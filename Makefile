@@ -18,8 +18,8 @@ translations: $(STAMP)
 
 # Regenerate the .po files after changing strings: one catalogue per app, one for the project.
 messages: $(STAMP)
-	for app in boveileder cases housing reports; do (cd $$app && ../$(PY) ../manage.py makemessages -l nb --no-obsolete); done
-	$(PY) manage.py makemessages -l nb --no-obsolete --ignore=.venv --ignore=./boveileder --ignore=./cases --ignore=./housing --ignore=./reports --ignore=./tests
+	for app in boveileder cases housing reports journal; do (cd $$app && ../$(PY) ../manage.py makemessages -l nb --no-obsolete); done
+	$(PY) manage.py makemessages -l nb --no-obsolete --ignore=.venv --ignore=./boveileder --ignore=./cases --ignore=./housing --ignore=./reports --ignore=./journal --ignore=./tests
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput

@@ -24,6 +24,7 @@ urlpatterns = [
     path("housing/", include("housing.urls")),
     path("exchange/", include("exchange.urls")),
     path("reports/", include("reports.urls")),
+    path("journal/", include("journal.urls")),
     path("staff/", include("boveileder.urls_staff")),
     path("municipality/", views_municipality.municipality_contact, name="municipality_contact"),
     path("municipality/sso/", views_municipality.municipality_sso, name="municipality_sso"),

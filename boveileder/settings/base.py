@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "housing",
     "reports",
     "exchange",
+    "journal",
     "demo",
 ]
 

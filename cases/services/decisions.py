@@ -22,6 +22,7 @@ from boveileder.pdf import render_pdf
 from cases.deadlines import Deadline
 from cases.models import Appeal, Decision, DecisionLetter, DecisionStatusChange, Household, Person
 from cases.services.timeline import timeline_record
+from cases.signals import appeal_registered, letter_dispatched
 from cases.timeline import TimelineKind
 
 logger = logging.getLogger(__name__)
@@ -431,7 +432,8 @@ def _letter_make(letter_id: int) -> DecisionLetter:
 
 @transaction.atomic
 def letter_archive(*, letter: DecisionLetter, archived_on: date, archive_ref: str, by) -> DecisionLetter:
-    """Mark a letter as filed in the municipality's archive (sak/arkiv)."""
+    """Mark a letter as posted and filed in the municipality's archive (sak/arkiv). The apps above
+    hear that it has left through `letter_dispatched` (the journal journals it)."""
     letter = (
         DecisionLetter.objects.select_for_update(of=("self",))
         .select_related("decision__household")
@@ -452,6 +454,7 @@ def letter_archive(*, letter: DecisionLetter, archived_on: date, archive_ref: st
         by=by,
         subject=letter.decision,
     )
+    letter_dispatched.send(sender=DecisionLetter, letter=letter, on=archived_on, channel="post")
     return letter
 
 
@@ -486,6 +489,7 @@ def appeal_register(*, decision: Decision, received_on: date, by, note: str = ""
         by=by,
         subject=decision,
     )
+    appeal_registered.send(sender=Appeal, appeal=appeal)
     return appeal
 
 

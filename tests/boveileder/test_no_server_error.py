@@ -50,7 +50,7 @@ PROFILE = settings.get_profile(
 
 ROLES = (Role.COUNSELLOR, Role.OFFICER, Role.MANAGER)
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("boveileder", "cases", "housing", "reports")
+APPS = ("boveileder", "cases", "housing", "reports", "journal")
 
 
 def _source_param_names() -> set[str]:

@@ -135,6 +135,10 @@ NOT_A_HOUSEHOLD_RECORD = {
     "reports:grant_create": _NONE,
     "reports:grant_detail": _NONE,
     "reports:grant_edit": _NONE,
+    "journal:journal": "the journal: letters and appeals of many households, each a link to its decision: "
+    + _LIST,
+    "journal:public": "the public journal: every person's name screened: " + _NONE,
+    "journal:export": "the journal of a period as a file, for the manager: " + _LIST,
     "staff:list": _NONE,
     "staff:create": _NONE,
     "staff:detail": _NONE,
