@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from boveileder import dates
+from boveileder import dates, states
 from boveileder.dates import date_shift
 from boveileder.leases import jobs_recover, lease_attempts_reset, lease_kept, lease_take
 from boveileder.models import User
@@ -57,13 +57,27 @@ def appeal_deadline(decision: Decision) -> date | None:
     return date_shift(decision.approved_on, timedelta(weeks=APPEAL_WEEKS))
 
 
-def decision_may_approve(user, decision: Decision) -> bool:
-    """A manager or staff a manager authorised, of the same municipality, who did not draft it."""
+def approves_decisions(user) -> bool:
+    """Whether `user` is one who approves decisions: a manager, or a counsellor a manager authorised,
+    among the municipality's active staff (an administrator stands above the staff, so is not one)."""
     return (
-        user.municipality_id is not None
-        and user.municipality_id == decision.household.municipality_id
-        and (user.is_manager or user.can_approve_decisions)
+        user is not None
+        and user.is_active
+        and not user.is_administrator
+        and user.municipality_id is not None
+        and (user.is_manager or (user.is_counsellor and user.can_approve_decisions))
+    )
+
+
+def decision_may_approve(user, decision: Decision) -> bool:
+    """One who approves decisions, of the decision's municipality, who did not draft it and can open
+    its household: the same people `approver_choices` offers the drafter."""
+    household = decision.household
+    return (
+        approves_decisions(user)
+        and user.municipality_id == household.municipality_id
         and user.pk != decision.drafted_by_id
+        and (not household.restricted or user.is_manager or user.pk == household.counsellor_id)
     )
 
 
@@ -110,6 +124,41 @@ def decision_missing(decision: Decision) -> list[str]:
     return missing
 
 
+DecisionStatus = Decision.Status
+# Said when a decision is not where an action starts from.
+NOT_FROM = {
+    "edit": gettext_lazy("Only a draft can be changed."),
+    "submit": gettext_lazy("Only a draft can be submitted for approval."),
+    "send_back": gettext_lazy("Only a decision awaiting approval can be sent back."),
+    "approve": gettext_lazy("Only a decision awaiting approval can be approved."),
+    "renew": gettext_lazy("Only an approved decision can be renewed."),
+    "appeal": gettext_lazy("Only an approved decision can be appealed."),
+}
+# The decision's steps: who drafts is whoever the page lets in (counsellors and managers); approval
+# and sending back are for those `decision_may_approve` names. Renewing and appealing leave the
+# decision approved (a renewal is a new draft that replaces it).
+DECISION_MACHINE = states.Machine(
+    transitions=states.table(
+        [
+            ((DecisionStatus.DRAFT,), "edit", DecisionStatus.DRAFT, states.anyone),
+            ((DecisionStatus.DRAFT,), "submit", DecisionStatus.SUBMITTED, states.anyone, decision_missing),
+            ((DecisionStatus.SUBMITTED,), "send_back", DecisionStatus.DRAFT, decision_may_approve),
+            (
+                (DecisionStatus.SUBMITTED,),
+                "approve",
+                DecisionStatus.APPROVED,
+                decision_may_approve,
+                decision_missing,
+            ),
+            ((DecisionStatus.APPROVED,), "renew", DecisionStatus.APPROVED, states.anyone),
+            ((DecisionStatus.APPROVED,), "appeal", DecisionStatus.APPROVED, states.anyone),
+        ]
+    ),
+    refused=gettext_lazy("You may not approve this decision."),
+    not_from=lambda decision, action: NOT_FROM[action],
+)
+
+
 def _check_person(household: Household, person: Person) -> None:
     if person.household_id != household.pk:
         raise ValidationError({"person": _("Choose a member of this household.")})
@@ -153,8 +202,7 @@ def _locked(decision: Decision) -> Decision:
 def decision_update(*, decision: Decision, by, **fields) -> Decision:
     """Change a draft. Whoever writes in it last counts as its drafter, so cannot approve it."""
     decision = _locked(decision)
-    if decision.status != Decision.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be changed."))
+    DECISION_MACHINE.check(by, decision, "edit")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown decision fields: {sorted(unknown)}")
@@ -192,14 +240,10 @@ def decision_submit(*, decision: Decision, by, approver=None) -> Decision:
     """Send a complete draft to `approver` (one of `approver_choices`) for approval; the page always
     names one, who then finds it on their landing page. Without one, any approver may take it."""
     decision = _locked(decision)
-    if decision.status != Decision.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be submitted for approval."))
-    missing = decision_missing(decision)
-    if missing:
-        raise ValidationError(missing)
+    step = DECISION_MACHINE.check(by, decision, "submit")
     if approver is not None and not approver_choices(decision).filter(pk=approver.pk).exists():
         raise ValidationError({"approver": _("Choose someone who may approve this decision, not yourself.")})
-    decision.status = Decision.Status.SUBMITTED
+    decision.status = step.target
     decision.approver = approver
     decision.save(update_fields=["status", "approver"])
     _status_change(decision, from_status=Decision.Status.DRAFT, by=by, approver=approver)
@@ -239,14 +283,11 @@ def decision_send_back(*, decision: Decision, by, comment: str) -> Decision:
     """An approver returns a submitted decision to draft with a comment the drafter reads; the
     comment stays in the decision's history and on the household's timeline."""
     decision = _locked(decision)
-    if not decision_may_approve(by, decision):
-        raise PermissionDenied(_("You may not approve this decision."))
-    if decision.status != Decision.Status.SUBMITTED:
-        raise ValidationError(_("Only a decision awaiting approval can be sent back."))
+    step = DECISION_MACHINE.check(by, decision, "send_back")
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": _("Say what should be changed before it is approved.")})
-    decision.status = Decision.Status.DRAFT
+    decision.status = step.target
     decision.save(update_fields=["status"])
     _status_change(decision, from_status=Decision.Status.SUBMITTED, by=by, comment=comment)
     timeline_record(
@@ -264,14 +305,8 @@ def decision_send_back(*, decision: Decision, by, comment: str) -> Decision:
 def decision_approve(*, decision: Decision, by, on: date | None = None) -> Decision:
     """Approve a submitted decision (never one's own draft) and queue its letter."""
     decision = _locked(decision)
-    if not decision_may_approve(by, decision):
-        raise PermissionDenied(_("You may not approve this decision."))
-    if decision.status != Decision.Status.SUBMITTED:
-        raise ValidationError(_("Only a decision awaiting approval can be approved."))
-    missing = decision_missing(decision)
-    if missing:
-        raise ValidationError(missing)
-    decision.status = Decision.Status.APPROVED
+    step = DECISION_MACHINE.check(by, decision, "approve")
+    decision.status = step.target
     decision.approved_by = by
     decision.approved_on = on or timezone.localdate()
     decision.save(update_fields=["status", "approved_by", "approved_on"])
@@ -340,8 +375,7 @@ def decision_letters_recover() -> dict:
 def decision_renew(*, decision: Decision, by) -> Decision:
     """A new draft that replaces an approved decision whose period ends or whose help changes."""
     old = _locked(decision)
-    if old.status != Decision.Status.APPROVED:
-        raise ValidationError(_("Only an approved decision can be renewed."))
+    DECISION_MACHINE.check(by, old, "renew")
     if Decision.objects.filter(replaces=old).exists():
         raise ValidationError(_("This decision has already been replaced."))
     period_from = date_shift(old.period_to, timedelta(days=1)) if old.period_to else timezone.localdate()
@@ -477,8 +511,7 @@ def _locked_appeal(appeal: Appeal) -> Appeal:
 def appeal_register(*, decision: Decision, received_on: date, by, note: str = "") -> Appeal:
     """Register an appeal; whether it came within the three weeks is computed, not typed."""
     decision = _locked(decision)
-    if decision.status != Decision.Status.APPROVED:
-        raise ValidationError(_("Only an approved decision can be appealed."))
+    DECISION_MACHINE.check(by, decision, "appeal")
     if received_on < decision.approved_on:
         raise ValidationError({"received_on": _("An appeal cannot arrive before the decision was made.")})
     if problem := dates.happened_problem(received_on):

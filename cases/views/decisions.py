@@ -93,8 +93,7 @@ def _detail(request, decision, *, status=200, **forms):
         "document_query": f"?decision={decision.pk}",
         "appeal_deadline": services.appeal_deadline(decision),
         "missing": services.decision_missing(decision) if not approved else [],
-        "may_approve": decision.status == Decision.Status.SUBMITTED
-        and services.decision_may_approve(request.user, decision),
+        "actions": {step.action for step in services.DECISION_MACHINE.allowed(request.user, decision)},
         "own_draft": decision.drafted_by_id == request.user.pk,
         "appeal_form": forms.get("appeal") or AppealRegisterForm(prefix="appeal"),
         "history": history,
@@ -389,7 +388,7 @@ def decision_queue(request):
         .select_related("household", "drafted_by", "approver")
         .order_by("created_at")
     )
-    may_approve = request.user.is_manager or request.user.can_approve_decisions
+    may_approve = services.approves_decisions(request.user)
     return render(request, "cases/decisions/queue.html", {"decisions": decisions, "may_approve": may_approve})
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from cases.deadlines import deadlines_for
 from cases.models import Appeal, Decision, Household, TimelineEvent
 from cases.services import decisions as services
-from tests.factories import CounsellorFactory, HouseholdFactory, PersonFactory, TenancyFactory
+from tests.factories import CounsellorFactory, HouseholdFactory, PersonFactory, TenancyFactory, UserFactory
 
 TODAY = timezone.localdate()
 
@@ -257,3 +257,45 @@ def test_caseload_deadlines_show_a_decision_about_to_lapse_until_it_is_renewed(
     assert lapsing.due == TODAY + timedelta(days=20)
     services.decision_renew(decision=submitted, by=counsellor)
     assert "Decision period ends: consider a new decision" not in _texts(counsellor)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "who",
+    [
+        # An administrator stands above the municipality's staff: never offered, never approving.
+        {"is_manager": True, "is_staff": True},
+        {"is_manager": True, "is_superuser": True},
+        # The authorisation is a counsellor's: an officer holding it (once a counsellor) does not approve.
+        {"is_officer": True, "can_approve_decisions": True},
+        {"is_manager": True, "is_active": False},
+    ],
+    ids=["admin-manager", "superuser-manager", "authorised-officer", "inactive-manager"],
+)
+def test_approval_is_for_those_the_drafter_could_choose(submitted, municipality, who):
+    """Who may approve is one rule: the table's, the same people `approver_choices` offers."""
+    user = UserFactory(municipality=municipality, **who)
+    assert user not in services.approver_choices(submitted)
+    assert not services.DECISION_MACHINE.may(user, submitted, "approve")
+    with pytest.raises(PermissionDenied):
+        services.decision_approve(decision=submitted, by=user)
+    with pytest.raises(PermissionDenied):
+        services.decision_send_back(decision=submitted, by=user, comment="Se på det")
+
+
+@pytest.mark.django_db
+def test_the_decision_table_offers_each_person_their_steps(draft, counsellor, manager, municipality):
+    """The page asks the table: the drafter may change and submit a draft; once submitted, only an
+    approver who did not draft it may send it back or approve it; an approved one may be renewed or
+    appealed."""
+    table = services.DECISION_MACHINE
+
+    def actions(user, decision):
+        return {step.action for step in table.allowed(user, decision)}
+
+    assert actions(counsellor, draft) == {"edit", "submit"}
+    submitted = services.decision_submit(decision=draft, by=counsellor)
+    assert actions(counsellor, submitted) == set()
+    assert actions(manager, submitted) == {"send_back", "approve"}
+    approved = services.decision_approve(decision=submitted, by=manager)
+    assert actions(counsellor, approved) == {"renew", "appeal"}
