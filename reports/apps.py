@@ -10,3 +10,11 @@ class ReportsConfig(AppConfig):
         from reports import signals
 
         signals.connect()
+
+        from boveileder.extensions import menu_entry
+        from boveileder.models import Role
+
+        def manager(user):
+            return user.has_role(Role.MANAGER)
+
+        menu_entry(_("Figures"), "reports:dashboard", visible=manager, order=10)

@@ -1,0 +1,83 @@
+"""Extension points: what an app shows on another app's pages, registered from its `AppConfig.ready`.
+
+An app lower down (the core, cases) owns a page or the menu and names no app above it; an app above
+(housing, reports, dispatch, …) fills in entries here, the way Django's admin is filled in by
+`admin.site.register`. The arrows stay true: the owner of the page never imports or reverses the
+registering app's names.
+
+- `menu_entry(...)`: an entry in the top menu (`group="main"`) or the managers' administration menu
+  (`group="admin"`), shown to the users `visible(user)` accepts, in `order`.
+- `page_section(page, ...)`: a section rendered on a page (`{% page_sections "cases:decision" obj %}`):
+  its template, and a function giving the template its context from the request and the page's object.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: Any  # a lazy translation
+    url_name: str
+    group: str
+    order: int
+    visible: Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class PageSection:
+    page: str
+    template: str
+    context: Callable[[HttpRequest, Any], dict | None]
+    order: int
+
+
+MENU: list[MenuEntry] = []
+SECTIONS: dict[str, list[PageSection]] = {}
+
+
+def menu_entry(
+    label, url_name: str, *, visible: Callable[[Any], bool], group: str = "main", order: int = 100
+):
+    """Add a menu entry (called from an app's `ready`); registering the same URL name again replaces it."""
+    if group not in {"main", "admin"}:
+        raise ValueError(f"unknown menu group {group!r}")
+    MENU[:] = [entry for entry in MENU if entry.url_name != url_name]
+    MENU.append(MenuEntry(label, url_name, group, order, visible))
+    MENU.sort(key=lambda entry: entry.order)
+
+
+def menu_for(user) -> dict[str, list[tuple[Any, str]]]:
+    """The menu's entries `user` may see, by group, as (label, url) pairs."""
+    groups: dict[str, list[tuple[Any, str]]] = {"main": [], "admin": []}
+    for entry in MENU:
+        if entry.visible(user):
+            groups[entry.group].append((entry.label, reverse(entry.url_name)))
+    return groups
+
+
+def _no_context(request, obj):
+    return {}
+
+
+def page_section(page: str, *, template: str, context=None, order: int = 100) -> None:
+    """Show `template` on `page` (a name the owning app's template gives `{% page_sections %}`).
+    `context(request, obj)` returns the section's context, or None to leave the section out."""
+    sections = [s for s in SECTIONS.get(page, []) if s.template != template]
+    sections.append(PageSection(page, template, context or _no_context, order))
+    sections.sort(key=lambda s: s.order)
+    SECTIONS[page] = sections
+
+
+def sections_for(page: str, request, obj) -> list[tuple[str, dict]]:
+    """The sections registered for `page`, each as (template, context), the ones that opt out left out."""
+    shown = []
+    for section in SECTIONS.get(page, []):
+        context = section.context(request, obj)
+        if context is not None:
+            shown.append((section.template, context))
+    return shown
