@@ -41,7 +41,7 @@ from cases.models import (
     StartLoanStatusChange,
     TimelineEvent,
 )
-from cases.services.decisions import appeal_deadline
+from cases.selectors import appeal_deadline
 from cases.services.timeline import timeline_record
 from housing.models import LongTenureFlag, RentalUnit, Tenancy
 from housing.services.tenancies import tenancy_end, tenancy_events_record

@@ -16,11 +16,6 @@ from cases.services.timeline import timeline_record_many
 logger = logging.getLogger(__name__)
 
 
-def caseload_open(user):
-    """The open households a staff member follows as counsellor."""
-    return Household.objects.filter(municipality_id=user.municipality_id, counsellor=user).open()
-
-
 def caseload_transfer(*, from_user, to_user, by, household_ids=None) -> int:
     """Move the open households of `from_user` (all, or those of `household_ids`) to `to_user` in one
     transaction, with a timeline event on each, one line in the audit log, and the new counsellor told
@@ -48,7 +43,7 @@ def caseload_transfer(*, from_user, to_user, by, household_ids=None) -> int:
         if to_user is None:
             raise ValidationError({"to_user": _("Choose an active counsellor of your municipality.")})
         summary = _("Counsellor changed from %(old)s to %(new)s") % {"old": from_user, "new": to_user}
-        chosen = caseload_open(from_user)
+        chosen = Household.objects.counselled_by(from_user)
         if household_ids is not None:
             chosen = chosen.filter(pk__in=list(household_ids))
         households = list(chosen.select_for_update().order_by("pk"))

@@ -17,17 +17,14 @@ from django.utils.translation import gettext_lazy
 from boveileder import dates, states
 from boveileder.dates import date_shift
 from boveileder.leases import jobs_recover, lease_attempts_reset, lease_kept, lease_take
-from boveileder.models import User
 from boveileder.pdf import render_pdf
 from cases.deadlines import Deadline
 from cases.models import Appeal, Decision, DecisionLetter, DecisionStatusChange, Household, Person
+from cases.selectors import APPEAL_WEEKS, appeal_deadline, approver_choices, letter_context
 from cases.services.timeline import timeline_record
 
 logger = logging.getLogger(__name__)
 
-# Forvaltningsloven § 29: three weeks from when the notice reached the party. We count from the
-# approval date, the earliest the letter can reach anyone, so the deadline shown is never too late.
-APPEAL_WEEKS = 3
 # Forvaltningsloven § 11 a: a case not dealt with within a month needs a preliminary answer.
 SECOND_LOOK_DAYS = 30
 RENEWAL_WINDOW_DAYS = 30
@@ -48,13 +45,6 @@ EDITABLE_FIELDS = (
     "legal_basis",
     "reasons",
 )
-
-
-def appeal_deadline(decision: Decision) -> date | None:
-    """The last day to appeal: three weeks after the decision was made."""
-    if decision.approved_on is None:
-        return None
-    return date_shift(decision.approved_on, timedelta(weeks=APPEAL_WEEKS))
 
 
 def approves_decisions(user) -> bool:
@@ -79,21 +69,6 @@ def decision_may_approve(user, decision: Decision) -> bool:
         and user.pk != decision.drafted_by_id
         and (not household.restricted or user.is_manager or user.pk == household.counsellor_id)
     )
-
-
-def approver_choices(decision: Decision):
-    """Staff who may approve the decision and can open its household: active, of its municipality,
-    a manager or a counsellor a manager authorised, never its drafter; a restricted (sperret)
-    household's decision only a manager or the household's own counsellor."""
-    household = decision.household
-    staff = (
-        User.objects.staff_of(household.municipality_id)
-        .filter(is_active=True)
-        .filter(Q(is_manager=True) | Q(is_counsellor=True, can_approve_decisions=True))
-    )
-    if household.restricted:
-        staff = staff.filter(Q(is_manager=True) | Q(pk=household.counsellor_id))
-    return staff.exclude(pk=decision.drafted_by_id).order_by("first_name", "last_name", "username")
 
 
 def decision_missing(decision: Decision) -> list[str]:
@@ -405,23 +380,6 @@ def decision_renew(*, decision: Decision, by) -> Decision:
 
 
 # --- the letter -------------------------------------------------------------------------------
-
-
-def letter_context(decision: Decision) -> dict:
-    """What the letter says: forvaltningsloven §§ 24–25 and 27. To the person's name at the
-    household's postal address (no birth date, no ID); from the municipality's unit and address, with
-    the drafter as contact person and the municipality's phone and e-mail."""
-    household = decision.household
-    return {
-        "decision": decision,
-        "household": household,
-        "municipality": household.municipality,
-        "person": decision.person,
-        "contact_person": decision.drafted_by,
-        "appeal_deadline": appeal_deadline(decision),
-        "appeal_weeks": APPEAL_WEEKS,
-        "pdf_language": "nb",
-    }
 
 
 def letter_render(*, letter: DecisionLetter) -> DecisionLetter:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from boveileder import dates, states
 from boveileder.dates import date_shift
 from boveileder.models import Role
+from cases.deadlines import Deadline
 from cases.models import StartLoanApplication, StartLoanStatusChange
 from cases.services.timeline import timeline_record
 
@@ -422,8 +423,6 @@ DEADLINE_FIELDS = (
 
 def application_deadlines(app: StartLoanApplication, *, today: date) -> list:
     """The deadline in sight for one application, if any (no query beyond its household)."""
-    from cases.deadlines import Deadline
-
     due, text = None, ""
     if app.status == Status.REJECTED and app.appealed_on is None and app.decided_on:
         due = date_shift(app.decided_on, APPEAL_WINDOW)

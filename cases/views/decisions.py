@@ -11,6 +11,7 @@ from boveileder.access import role_required
 from boveileder.models import Role, User
 from boveileder.once import create_once
 from boveileder.params import int_param
+from cases import selectors
 from cases.access import get_record_for
 from cases.forms.decisions import (
     AppealForwardForm,
@@ -51,7 +52,7 @@ def _error_list(error: ValidationError) -> list[str]:
 
 def _submit_form(decision, history):
     """Who is to approve: the one it went to last time (after a send-back), else the only one."""
-    approvers = services.approver_choices(decision)
+    approvers = selectors.approver_choices(decision)
     candidates = list(approvers)
     previous = next((c.approver for c in reversed(history) if c.approver_id), None)
     initial = previous if previous in candidates else (candidates[0] if len(candidates) == 1 else None)
@@ -91,7 +92,7 @@ def _detail(request, decision, *, status=200, **forms):
         "letters": letters,
         "documents": list(decision.documents.all()),
         "document_query": f"?decision={decision.pk}",
-        "appeal_deadline": services.appeal_deadline(decision),
+        "appeal_deadline": selectors.appeal_deadline(decision),
         "missing": services.decision_missing(decision) if not approved else [],
         "actions": {step.action for step in services.DECISION_MACHINE.allowed(request.user, decision)},
         "own_draft": decision.drafted_by_id == request.user.pk,
@@ -192,7 +193,7 @@ def decision_submit(request, pk):
     if decision.status != Decision.Status.DRAFT:
         messages.error(request, _("Only a draft can be submitted for approval."))
         return redirect("cases:decision_detail", decision.pk)
-    form = DecisionSubmitForm(request.POST, approvers=services.approver_choices(decision), prefix="submit")
+    form = DecisionSubmitForm(request.POST, approvers=selectors.approver_choices(decision), prefix="submit")
     return _act_with_form(
         request,
         decision,

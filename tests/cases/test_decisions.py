@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from cases import selectors
 from cases.deadlines import deadlines_for
 from cases.models import Appeal, Decision, Household, TimelineEvent
 from cases.services import decisions as services
@@ -140,7 +141,7 @@ def test_approval_keeps_a_letter_queues_it_after_commit_and_sets_the_appeal_dead
         "_queue_letter.<locals>.send"
     ]
     assert decision.letters.count() == 1
-    assert services.appeal_deadline(decision) == date(2026, 3, 23)
+    assert selectors.appeal_deadline(decision) == date(2026, 3, 23)
     event = TimelineEvent.objects.get(kind="decision_approved")
     assert "23.03.2026" in event.summary
     with pytest.raises(ValidationError):
@@ -149,7 +150,7 @@ def test_approval_keeps_a_letter_queues_it_after_commit_and_sets_the_appeal_dead
 
 @pytest.mark.django_db
 def test_an_appeal_is_inside_the_deadline_up_to_and_including_its_last_day(approved, counsellor):
-    last_day = services.appeal_deadline(approved)
+    last_day = selectors.appeal_deadline(approved)
     assert last_day == approved.approved_on + timedelta(days=21)
     inside = services.appeal_register(decision=approved, received_on=min(last_day, TODAY), by=counsellor)
     assert inside.within_deadline
@@ -239,7 +240,7 @@ def _texts(user):
 def test_caseload_deadlines_show_the_running_appeal_deadline_then_the_second_look(approved, counsellor):
     running = _texts(counsellor)
     deadline = next(d for text, d in running.items() if text.startswith("Appeal deadline"))
-    assert deadline.due == services.appeal_deadline(approved)
+    assert deadline.due == selectors.appeal_deadline(approved)
     services.appeal_register(decision=approved, received_on=TODAY, by=counsellor)
     after = _texts(counsellor)
     assert not any(text.startswith("Appeal deadline") for text in after)
@@ -275,7 +276,7 @@ def test_caseload_deadlines_show_a_decision_about_to_lapse_until_it_is_renewed(
 def test_approval_is_for_those_the_drafter_could_choose(submitted, municipality, who):
     """Who may approve is one rule: the table's, the same people `approver_choices` offers."""
     user = UserFactory(municipality=municipality, **who)
-    assert user not in services.approver_choices(submitted)
+    assert user not in selectors.approver_choices(submitted)
     assert not services.DECISION_MACHINE.may(user, submitted, "approve")
     with pytest.raises(PermissionDenied):
         services.decision_approve(decision=submitted, by=user)
