@@ -490,12 +490,63 @@ def appeal_register(*, decision: Decision, received_on: date, by, note: str = ""
     return appeal
 
 
+# Where an appeal stands, read from what was recorded on it (those fields are its state).
+APPEAL_RECEIVED, APPEAL_CHANGED, APPEAL_KEPT = "received", "changed", "kept"
+APPEAL_FORWARDED, APPEAL_DECIDED = "forwarded", "decided"
+
+
+def appeal_state(appeal: Appeal) -> str:
+    if appeal.outcome:
+        return APPEAL_DECIDED
+    if appeal.forwarded_on:
+        return APPEAL_FORWARDED
+    return appeal.second_look or APPEAL_RECEIVED
+
+
+def _appeal_not_from(appeal: Appeal, action: str) -> str:
+    if action == "forward":
+        if appeal.forwarded_on:
+            return _("The appeal has already been forwarded.")
+        return _("Only an appeal where the municipality kept its decision is forwarded.")
+    if action == "outcome":
+        if appeal.outcome:
+            return _("The outcome has already been recorded.")
+        return _("The appeal has not been forwarded to Statsforvalteren.")
+    return _("The second look has already been recorded.")
+
+
+# An appeal's steps (forvaltningsloven §§ 33–34): the municipality's second look changes its
+# decision (final here) or keeps it; a kept one is forwarded to Statsforvalteren, whose outcome ends it.
+APPEAL_MACHINE = states.Machine(
+    transitions=states.table(
+        [
+            ((APPEAL_RECEIVED,), Appeal.SecondLook.CHANGED, APPEAL_CHANGED, states.anyone),
+            ((APPEAL_RECEIVED,), Appeal.SecondLook.KEPT, APPEAL_KEPT, states.anyone),
+            ((APPEAL_KEPT,), "forward", APPEAL_FORWARDED, states.anyone),
+            ((APPEAL_FORWARDED,), "outcome", APPEAL_DECIDED, states.anyone),
+        ]
+    ),
+    refused=gettext_lazy("You may not do this with the appeal."),
+    not_from=_appeal_not_from,
+    state=appeal_state,
+)
+
+
+def appeal_next_step(user, appeal: Appeal) -> str | None:
+    """The form the appeal's page offers `user` next: «second_look», «forward», «outcome» or none."""
+    actions = {step.action for step in APPEAL_MACHINE.allowed(user, appeal)}
+    if actions & set(Appeal.SecondLook.values):
+        return "second_look"
+    return next(iter(actions), None)
+
+
 @transaction.atomic
 def appeal_second_look(*, appeal: Appeal, result: str, on: date, by, note: str = "") -> Appeal:
     """The municipality's second look (fvl. § 33): it changes its decision or keeps it."""
     appeal = _locked_appeal(appeal)
-    if appeal.second_look:
-        raise ValidationError(_("The second look has already been recorded."))
+    # Either result starts where the other does: asking for «kept» says whether a second look may
+    # be recorded at all, before the result itself is checked.
+    APPEAL_MACHINE.check(by, appeal, result if result in Appeal.SecondLook.values else Appeal.SecondLook.KEPT)
     if result not in Appeal.SecondLook.values:
         raise ValidationError({"second_look": _("Choose whether the decision is changed or kept.")})
     if on < appeal.received_on:
@@ -525,10 +576,7 @@ def appeal_second_look(*, appeal: Appeal, result: str, on: date, by, note: str =
 def appeal_forward(*, appeal: Appeal, on: date, by) -> Appeal:
     """Send a kept appeal on to Statsforvalteren."""
     appeal = _locked_appeal(appeal)
-    if appeal.second_look != Appeal.SecondLook.KEPT:
-        raise ValidationError(_("Only an appeal where the municipality kept its decision is forwarded."))
-    if appeal.forwarded_on:
-        raise ValidationError(_("The appeal has already been forwarded."))
+    APPEAL_MACHINE.check(by, appeal, "forward")
     if on < appeal.second_look_on:
         raise ValidationError({"on": _("The appeal cannot be forwarded before the second look.")})
     appeal.forwarded_on = on
@@ -548,10 +596,7 @@ def appeal_forward(*, appeal: Appeal, on: date, by) -> Appeal:
 def appeal_outcome(*, appeal: Appeal, outcome: str, on: date, by) -> Appeal:
     """Record what Statsforvalteren decided."""
     appeal = _locked_appeal(appeal)
-    if not appeal.forwarded_on:
-        raise ValidationError(_("The appeal has not been forwarded to Statsforvalteren."))
-    if appeal.outcome:
-        raise ValidationError(_("The outcome has already been recorded."))
+    APPEAL_MACHINE.check(by, appeal, "outcome")
     if outcome not in Appeal.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     if on < appeal.forwarded_on:

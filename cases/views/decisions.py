@@ -42,6 +42,14 @@ def _decision(request, pk, what="decision") -> Decision:
     return get_record_for(request, queryset, what=what, pk=pk)
 
 
+# The form and the page for each next step of an appeal (`services.APPEAL_MACHINE`).
+APPEAL_STEP_FORMS = {
+    "second_look": (AppealSecondLookForm, "cases:appeal_second_look"),
+    "forward": (AppealForwardForm, "cases:appeal_forward"),
+    "outcome": (AppealOutcomeForm, "cases:appeal_outcome"),
+}
+
+
 def _appeal(decision: Decision, pk):
     return get_object_or_404(decision.appeals.all(), pk=pk)
 
@@ -69,17 +77,9 @@ def _detail(request, decision, *, status=200, **forms):
     appeals = list(decision.appeals.all())
     for appeal in appeals:
         prefix = f"appeal-{appeal.pk}"
-        if not appeal.second_look:
-            appeal.next_form = forms.get(prefix) or AppealSecondLookForm(prefix=prefix)
-            appeal.next_url = "cases:appeal_second_look"
-        elif appeal.second_look == appeal.SecondLook.KEPT and not appeal.forwarded_on:
-            appeal.next_form = forms.get(prefix) or AppealForwardForm(prefix=prefix)
-            appeal.next_url = "cases:appeal_forward"
-        elif appeal.forwarded_on and not appeal.outcome:
-            appeal.next_form = forms.get(prefix) or AppealOutcomeForm(prefix=prefix)
-            appeal.next_url = "cases:appeal_outcome"
-        else:
-            appeal.next_form = None
+        step = services.appeal_next_step(request.user, appeal)
+        form_class, appeal.next_url = APPEAL_STEP_FORMS.get(step, (None, None))
+        appeal.next_form = (forms.get(prefix) or form_class(prefix=prefix)) if form_class else None
     letters = list(decision.letters.all())
     for letter in letters:
         prefix = f"letter-{letter.pk}"

@@ -300,3 +300,23 @@ def test_the_decision_table_offers_each_person_their_steps(draft, counsellor, ma
     assert actions(manager, submitted) == {"send_back", "approve"}
     approved = services.decision_approve(decision=submitted, by=manager)
     assert actions(counsellor, approved) == {"renew", "appeal"}
+
+
+@pytest.mark.django_db
+def test_an_appeal_s_next_step_comes_from_its_table(approved, counsellor):
+    """Where an appeal stands is read from what was recorded; the table says the one next step."""
+    appeal = services.appeal_register(decision=approved, received_on=TODAY, by=counsellor)
+
+    def step(appeal):
+        appeal.refresh_from_db()
+        return services.appeal_state(appeal), services.appeal_next_step(counsellor, appeal)
+
+    assert step(appeal) == ("received", "second_look")
+    services.appeal_second_look(appeal=appeal, result=Appeal.SecondLook.KEPT, on=TODAY, by=counsellor)
+    assert step(appeal) == ("kept", "forward")
+    services.appeal_forward(appeal=appeal, on=TODAY, by=counsellor)
+    assert step(appeal) == ("forwarded", "outcome")
+    services.appeal_outcome(appeal=appeal, outcome=Appeal.Outcome.UPHELD, on=TODAY, by=counsellor)
+    assert step(appeal) == ("decided", None)
+    with pytest.raises(ValidationError, match="vurderingen er allerede registrert"):
+        services.appeal_second_look(appeal=appeal, result="maybe", on=TODAY, by=counsellor)
