@@ -12,6 +12,7 @@ from boveileder.constraints import said_on_field
 from boveileder.national_id import normalise
 from cases.models import Household, Person
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 PERSON_FIELDS = (
     "first_name",
@@ -45,10 +46,10 @@ def person_add(*, household: Household, by, **fields) -> Person:
         person.save()
     timeline_record(
         household=household,
-        kind="member_added",
-        summary=_("%(name)s joined the household") % {"name": person},
+        kind=TimelineKind.MEMBER_ADDED,
+        params={"name": str(person)},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=person,
     )
     return person
@@ -66,10 +67,10 @@ def person_link(*, household: Household, person: Person, by) -> Person:
     if person.left_on is None and previous.pk != household.pk:
         timeline_record(
             household=previous,
-            kind="member_removed",
-            summary=_("%(name)s moved to another household") % {"name": person},
+            kind=TimelineKind.MEMBER_MOVED,
+            params={"name": str(person)},
             on=today,
-            actor=by,
+            by=by,
             subject=person,
         )
     person.household = household
@@ -77,10 +78,10 @@ def person_link(*, household: Household, person: Person, by) -> Person:
     person.save()
     timeline_record(
         household=household,
-        kind="member_added",
-        summary=_("%(name)s joined the household") % {"name": person},
+        kind=TimelineKind.MEMBER_ADDED,
+        params={"name": str(person)},
         on=today,
-        actor=by,
+        by=by,
         subject=person,
     )
     return person
@@ -98,10 +99,10 @@ def person_remove(*, person: Person, by, on=None) -> Person:
     person.save(update_fields=["left_on"])
     timeline_record(
         household=person.household,
-        kind="member_removed",
-        summary=_("%(name)s left the household") % {"name": person},
+        kind=TimelineKind.MEMBER_REMOVED,
+        params={"name": str(person)},
         on=on,
-        actor=by,
+        by=by,
         subject=person,
     )
     return person
@@ -144,10 +145,9 @@ def household_register(
         household.save()
     timeline_record(
         household=household,
-        kind="household_registered",
-        summary=_("Household registered"),
+        kind=TimelineKind.HOUSEHOLD_REGISTERED,
         on=household.enrolled_on,
-        actor=by,
+        by=by,
         subject=household,
     )
     for member in members:
@@ -169,10 +169,10 @@ def household_close(*, household: Household, by, on, reason: str) -> Household:
     household.save(update_fields=["closed_on", "close_reason"])
     timeline_record(
         household=household,
-        kind="household_closed",
-        summary=_("Case closed: %(reason)s") % {"reason": Household.CloseReason(reason).label},
+        kind=TimelineKind.HOUSEHOLD_CLOSED,
+        params={"reason": reason},
         on=on,
-        actor=by,
+        by=by,
         subject=household,
     )
     return household
@@ -188,10 +188,9 @@ def household_reopen(*, household: Household, by) -> Household:
     household.save(update_fields=["closed_on", "close_reason"])
     timeline_record(
         household=household,
-        kind="household_reopened",
-        summary=_("Case reopened"),
+        kind=TimelineKind.HOUSEHOLD_REOPENED,
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=household,
     )
     return household
