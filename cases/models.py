@@ -95,6 +95,10 @@ class HouseholdQuerySet(MunicipalityQuerySet):
         )
         return self.annotate(agencies_involved=models.Subquery(names))
 
+    def counselled_by(self, user):
+        """The open households of `user`'s municipality that `user` follows as counsellor."""
+        return self.filter(municipality_id=user.municipality_id, counsellor=user).open()
+
     def visible_to(self, user):
         """The user's municipality; a restricted (sperret) household only to managers and its counsellor."""
         qs = self.filter(municipality_id=user.municipality_id)

@@ -39,7 +39,7 @@ from cases.models import (
     StartLoanApplication,
     StartLoanStatusChange,
 )
-from cases.services.decisions import appeal_deadline
+from cases.selectors import appeal_deadline
 from cases.services.timeline import timeline_event, timeline_record, timeline_record_many
 from cases.timeline import TimelineKind
 from housing.models import LongTenureFlag, RentalUnit, Tenancy

@@ -269,7 +269,16 @@ class LongTenureFlag(models.Model):
                 fields=["tenancy"],
                 condition=Q(resolved_on__isnull=True),
                 name="flag_one_unresolved_per_tenancy",
-            )
+            ),
+            # One state: resolved is the status, and `resolved_on` the day it got there, set then only.
+            models.CheckConstraint(
+                condition=Q(status="resolved", resolved_on__isnull=False)
+                | (~Q(status="resolved") & Q(resolved_on__isnull=True)),
+                name="flag_resolved_on_with_resolved_status",
+                violation_error_message=_(
+                    "A resolved flag needs the date it was resolved, and only a resolved flag has one."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["municipality", "resolved_on"], name="flag_muni_resolved_idx"),

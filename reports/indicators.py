@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 from boveileder.models import Municipality
 from cases.models import Appeal, Decision, FollowUp, Household, PartnerAgency, Person, StartLoanApplication
 from housing.models import LongTenureFlag, MoveOutReason, Tenancy
-from housing.services.flags import tenure_cutoff
+from housing.selectors import tenure_cutoff
 
 # --- the shared vocabulary of the definitions -----------------------------------------------------
 

@@ -17,11 +17,6 @@ from cases.timeline import TimelineKind
 logger = logging.getLogger(__name__)
 
 
-def caseload_open(user):
-    """The open households a staff member follows as counsellor."""
-    return Household.objects.filter(municipality_id=user.municipality_id, counsellor=user).open()
-
-
 def caseload_transfer(*, from_user, to_user, by, household_ids=None) -> int:
     """Move the open households of `from_user` (all, or those of `household_ids`) to `to_user` in one
     transaction, with a timeline event on each, one line in the audit log, and the new counsellor told
@@ -48,7 +43,7 @@ def caseload_transfer(*, from_user, to_user, by, household_ids=None) -> int:
         )
         if to_user is None:
             raise ValidationError({"to_user": _("Choose an active counsellor of your municipality.")})
-        chosen = caseload_open(from_user)
+        chosen = Household.objects.counselled_by(from_user)
         if household_ids is not None:
             chosen = chosen.filter(pk__in=list(household_ids))
         households = list(chosen.select_for_update().order_by("pk"))

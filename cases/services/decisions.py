@@ -14,22 +14,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from boveileder import dates
+from boveileder import dates, states
 from boveileder.dates import date_shift
 from boveileder.leases import jobs_recover, lease_attempts_reset, lease_kept, lease_take
-from boveileder.models import User
 from boveileder.pdf import render_pdf
 from cases.deadlines import Deadline
 from cases.models import Appeal, Decision, DecisionLetter, DecisionStatusChange, Household, Person
+from cases.selectors import APPEAL_WEEKS, appeal_deadline, approver_choices, letter_context
 from cases.services.timeline import timeline_record
 from cases.signals import appeal_registered, letter_dispatched
 from cases.timeline import TimelineKind
 
 logger = logging.getLogger(__name__)
 
-# Forvaltningsloven § 29: three weeks from when the notice reached the party. We count from the
-# approval date, the earliest the letter can reach anyone, so the deadline shown is never too late.
-APPEAL_WEEKS = 3
 # Forvaltningsloven § 11 a: a case not dealt with within a month needs a preliminary answer.
 SECOND_LOOK_DAYS = 30
 RENEWAL_WINDOW_DAYS = 30
@@ -52,36 +49,28 @@ EDITABLE_FIELDS = (
 )
 
 
-def appeal_deadline(decision: Decision) -> date | None:
-    """The last day to appeal: three weeks after the decision was made."""
-    if decision.approved_on is None:
-        return None
-    return date_shift(decision.approved_on, timedelta(weeks=APPEAL_WEEKS))
+def approves_decisions(user) -> bool:
+    """Whether `user` is one who approves decisions: a manager, or a counsellor a manager authorised,
+    among the municipality's active staff (an administrator stands above the staff, so is not one)."""
+    return (
+        user is not None
+        and user.is_active
+        and not user.is_administrator
+        and user.municipality_id is not None
+        and (user.is_manager or (user.is_counsellor and user.can_approve_decisions))
+    )
 
 
 def decision_may_approve(user, decision: Decision) -> bool:
-    """A manager or staff a manager authorised, of the same municipality, who did not draft it."""
-    return (
-        user.municipality_id is not None
-        and user.municipality_id == decision.household.municipality_id
-        and (user.is_manager or user.can_approve_decisions)
-        and user.pk != decision.drafted_by_id
-    )
-
-
-def approver_choices(decision: Decision):
-    """Staff who may approve the decision and can open its household: active, of its municipality,
-    a manager or a counsellor a manager authorised, never its drafter; a restricted (sperret)
-    household's decision only a manager or the household's own counsellor."""
+    """One who approves decisions, of the decision's municipality, who did not draft it and can open
+    its household: the same people `approver_choices` offers the drafter."""
     household = decision.household
-    staff = (
-        User.objects.staff_of(household.municipality_id)
-        .filter(is_active=True)
-        .filter(Q(is_manager=True) | Q(is_counsellor=True, can_approve_decisions=True))
+    return (
+        approves_decisions(user)
+        and user.municipality_id == household.municipality_id
+        and user.pk != decision.drafted_by_id
+        and (not household.restricted or user.is_manager or user.pk == household.counsellor_id)
     )
-    if household.restricted:
-        staff = staff.filter(Q(is_manager=True) | Q(pk=household.counsellor_id))
-    return staff.exclude(pk=decision.drafted_by_id).order_by("first_name", "last_name", "username")
 
 
 def decision_missing(decision: Decision) -> list[str]:
@@ -110,6 +99,41 @@ def decision_missing(decision: Decision) -> list[str]:
     if decision.outcome == Decision.Outcome.GRANTED and not decision.period_from:
         missing.append(_("State from when the help is given."))
     return missing
+
+
+DecisionStatus = Decision.Status
+# Said when a decision is not where an action starts from.
+NOT_FROM = {
+    "edit": gettext_lazy("Only a draft can be changed."),
+    "submit": gettext_lazy("Only a draft can be submitted for approval."),
+    "send_back": gettext_lazy("Only a decision awaiting approval can be sent back."),
+    "approve": gettext_lazy("Only a decision awaiting approval can be approved."),
+    "renew": gettext_lazy("Only an approved decision can be renewed."),
+    "appeal": gettext_lazy("Only an approved decision can be appealed."),
+}
+# The decision's steps: who drafts is whoever the page lets in (counsellors and managers); approval
+# and sending back are for those `decision_may_approve` names. Renewing and appealing leave the
+# decision approved (a renewal is a new draft that replaces it).
+DECISION_MACHINE = states.Machine(
+    transitions=states.table(
+        [
+            ((DecisionStatus.DRAFT,), "edit", DecisionStatus.DRAFT, states.anyone),
+            ((DecisionStatus.DRAFT,), "submit", DecisionStatus.SUBMITTED, states.anyone, decision_missing),
+            ((DecisionStatus.SUBMITTED,), "send_back", DecisionStatus.DRAFT, decision_may_approve),
+            (
+                (DecisionStatus.SUBMITTED,),
+                "approve",
+                DecisionStatus.APPROVED,
+                decision_may_approve,
+                decision_missing,
+            ),
+            ((DecisionStatus.APPROVED,), "renew", DecisionStatus.APPROVED, states.anyone),
+            ((DecisionStatus.APPROVED,), "appeal", DecisionStatus.APPROVED, states.anyone),
+        ]
+    ),
+    refused=gettext_lazy("You may not approve this decision."),
+    not_from=lambda decision, action: NOT_FROM[action],
+)
 
 
 def _check_person(household: Household, person: Person) -> None:
@@ -151,8 +175,7 @@ def _locked(decision: Decision) -> Decision:
 def decision_update(*, decision: Decision, by, **fields) -> Decision:
     """Change a draft. Whoever writes in it last counts as its drafter, so cannot approve it."""
     decision = _locked(decision)
-    if decision.status != Decision.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be changed."))
+    DECISION_MACHINE.check(by, decision, "edit")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown decision fields: {sorted(unknown)}")
@@ -189,14 +212,10 @@ def decision_submit(*, decision: Decision, by, approver=None) -> Decision:
     """Send a complete draft to `approver` (one of `approver_choices`) for approval; the page always
     names one, who then finds it on their landing page. Without one, any approver may take it."""
     decision = _locked(decision)
-    if decision.status != Decision.Status.DRAFT:
-        raise ValidationError(_("Only a draft can be submitted for approval."))
-    missing = decision_missing(decision)
-    if missing:
-        raise ValidationError(missing)
+    step = DECISION_MACHINE.check(by, decision, "submit")
     if approver is not None and not approver_choices(decision).filter(pk=approver.pk).exists():
         raise ValidationError({"approver": _("Choose someone who may approve this decision, not yourself.")})
-    decision.status = Decision.Status.SUBMITTED
+    decision.status = step.target
     decision.approver = approver
     decision.save(update_fields=["status", "approver"])
     _status_change(decision, from_status=Decision.Status.DRAFT, by=by, approver=approver)
@@ -233,14 +252,11 @@ def decision_send_back(*, decision: Decision, by, comment: str) -> Decision:
     """An approver returns a submitted decision to draft with a comment the drafter reads; the
     comment stays in the decision's history and on the household's timeline."""
     decision = _locked(decision)
-    if not decision_may_approve(by, decision):
-        raise PermissionDenied(_("You may not approve this decision."))
-    if decision.status != Decision.Status.SUBMITTED:
-        raise ValidationError(_("Only a decision awaiting approval can be sent back."))
+    step = DECISION_MACHINE.check(by, decision, "send_back")
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": _("Say what should be changed before it is approved.")})
-    decision.status = Decision.Status.DRAFT
+    decision.status = step.target
     decision.save(update_fields=["status"])
     _status_change(decision, from_status=Decision.Status.SUBMITTED, by=by, comment=comment)
     timeline_record(
@@ -258,14 +274,8 @@ def decision_send_back(*, decision: Decision, by, comment: str) -> Decision:
 def decision_approve(*, decision: Decision, by, on: date | None = None) -> Decision:
     """Approve a submitted decision (never one's own draft) and queue its letter."""
     decision = _locked(decision)
-    if not decision_may_approve(by, decision):
-        raise PermissionDenied(_("You may not approve this decision."))
-    if decision.status != Decision.Status.SUBMITTED:
-        raise ValidationError(_("Only a decision awaiting approval can be approved."))
-    missing = decision_missing(decision)
-    if missing:
-        raise ValidationError(missing)
-    decision.status = Decision.Status.APPROVED
+    step = DECISION_MACHINE.check(by, decision, "approve")
+    decision.status = step.target
     decision.approved_by = by
     decision.approved_on = on or timezone.localdate()
     decision.save(update_fields=["status", "approved_by", "approved_on"])
@@ -333,8 +343,7 @@ def decision_letters_recover() -> dict:
 def decision_renew(*, decision: Decision, by) -> Decision:
     """A new draft that replaces an approved decision whose period ends or whose help changes."""
     old = _locked(decision)
-    if old.status != Decision.Status.APPROVED:
-        raise ValidationError(_("Only an approved decision can be renewed."))
+    DECISION_MACHINE.check(by, old, "renew")
     if Decision.objects.filter(replaces=old).exists():
         raise ValidationError(_("This decision has already been replaced."))
     period_from = date_shift(old.period_to, timedelta(days=1)) if old.period_to else timezone.localdate()
@@ -363,23 +372,6 @@ def decision_renew(*, decision: Decision, by) -> Decision:
 
 
 # --- the letter -------------------------------------------------------------------------------
-
-
-def letter_context(decision: Decision) -> dict:
-    """What the letter says: forvaltningsloven §§ 24–25 and 27. To the person's name at the
-    household's postal address (no birth date, no ID); from the municipality's unit and address, with
-    the drafter as contact person and the municipality's phone and e-mail."""
-    household = decision.household
-    return {
-        "decision": decision,
-        "household": household,
-        "municipality": household.municipality,
-        "person": decision.person,
-        "contact_person": decision.drafted_by,
-        "appeal_deadline": appeal_deadline(decision),
-        "appeal_weeks": APPEAL_WEEKS,
-        "pdf_language": "nb",
-    }
 
 
 def letter_render(*, letter: DecisionLetter) -> DecisionLetter:
@@ -471,8 +463,7 @@ def _locked_appeal(appeal: Appeal) -> Appeal:
 def appeal_register(*, decision: Decision, received_on: date, by, note: str = "") -> Appeal:
     """Register an appeal; whether it came within the three weeks is computed, not typed."""
     decision = _locked(decision)
-    if decision.status != Decision.Status.APPROVED:
-        raise ValidationError(_("Only an approved decision can be appealed."))
+    DECISION_MACHINE.check(by, decision, "appeal")
     if received_on < decision.approved_on:
         raise ValidationError({"received_on": _("An appeal cannot arrive before the decision was made.")})
     if problem := dates.happened_problem(received_on):
@@ -493,12 +484,63 @@ def appeal_register(*, decision: Decision, received_on: date, by, note: str = ""
     return appeal
 
 
+# Where an appeal stands, read from what was recorded on it (those fields are its state).
+APPEAL_RECEIVED, APPEAL_CHANGED, APPEAL_KEPT = "received", "changed", "kept"
+APPEAL_FORWARDED, APPEAL_DECIDED = "forwarded", "decided"
+
+
+def appeal_state(appeal: Appeal) -> str:
+    if appeal.outcome:
+        return APPEAL_DECIDED
+    if appeal.forwarded_on:
+        return APPEAL_FORWARDED
+    return appeal.second_look or APPEAL_RECEIVED
+
+
+def _appeal_not_from(appeal: Appeal, action: str) -> str:
+    if action == "forward":
+        if appeal.forwarded_on:
+            return _("The appeal has already been forwarded.")
+        return _("Only an appeal where the municipality kept its decision is forwarded.")
+    if action == "outcome":
+        if appeal.outcome:
+            return _("The outcome has already been recorded.")
+        return _("The appeal has not been forwarded to Statsforvalteren.")
+    return _("The second look has already been recorded.")
+
+
+# An appeal's steps (forvaltningsloven §§ 33–34): the municipality's second look changes its
+# decision (final here) or keeps it; a kept one is forwarded to Statsforvalteren, whose outcome ends it.
+APPEAL_MACHINE = states.Machine(
+    transitions=states.table(
+        [
+            ((APPEAL_RECEIVED,), Appeal.SecondLook.CHANGED, APPEAL_CHANGED, states.anyone),
+            ((APPEAL_RECEIVED,), Appeal.SecondLook.KEPT, APPEAL_KEPT, states.anyone),
+            ((APPEAL_KEPT,), "forward", APPEAL_FORWARDED, states.anyone),
+            ((APPEAL_FORWARDED,), "outcome", APPEAL_DECIDED, states.anyone),
+        ]
+    ),
+    refused=gettext_lazy("You may not do this with the appeal."),
+    not_from=_appeal_not_from,
+    state=appeal_state,
+)
+
+
+def appeal_next_step(user, appeal: Appeal) -> str | None:
+    """The form the appeal's page offers `user` next: «second_look», «forward», «outcome» or none."""
+    actions = {step.action for step in APPEAL_MACHINE.allowed(user, appeal)}
+    if actions & set(Appeal.SecondLook.values):
+        return "second_look"
+    return next(iter(actions), None)
+
+
 @transaction.atomic
 def appeal_second_look(*, appeal: Appeal, result: str, on: date, by, note: str = "") -> Appeal:
     """The municipality's second look (fvl. § 33): it changes its decision or keeps it."""
     appeal = _locked_appeal(appeal)
-    if appeal.second_look:
-        raise ValidationError(_("The second look has already been recorded."))
+    # Either result starts where the other does: asking for «kept» says whether a second look may
+    # be recorded at all, before the result itself is checked.
+    APPEAL_MACHINE.check(by, appeal, result if result in Appeal.SecondLook.values else Appeal.SecondLook.KEPT)
     if result not in Appeal.SecondLook.values:
         raise ValidationError({"second_look": _("Choose whether the decision is changed or kept.")})
     if on < appeal.received_on:
@@ -523,10 +565,7 @@ def appeal_second_look(*, appeal: Appeal, result: str, on: date, by, note: str =
 def appeal_forward(*, appeal: Appeal, on: date, by) -> Appeal:
     """Send a kept appeal on to Statsforvalteren."""
     appeal = _locked_appeal(appeal)
-    if appeal.second_look != Appeal.SecondLook.KEPT:
-        raise ValidationError(_("Only an appeal where the municipality kept its decision is forwarded."))
-    if appeal.forwarded_on:
-        raise ValidationError(_("The appeal has already been forwarded."))
+    APPEAL_MACHINE.check(by, appeal, "forward")
     if on < appeal.second_look_on:
         raise ValidationError({"on": _("The appeal cannot be forwarded before the second look.")})
     appeal.forwarded_on = on
@@ -545,10 +584,7 @@ def appeal_forward(*, appeal: Appeal, on: date, by) -> Appeal:
 def appeal_outcome(*, appeal: Appeal, outcome: str, on: date, by) -> Appeal:
     """Record what Statsforvalteren decided."""
     appeal = _locked_appeal(appeal)
-    if not appeal.forwarded_on:
-        raise ValidationError(_("The appeal has not been forwarded to Statsforvalteren."))
-    if appeal.outcome:
-        raise ValidationError(_("The outcome has already been recorded."))
+    APPEAL_MACHINE.check(by, appeal, "outcome")
     if outcome not in Appeal.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     if on < appeal.forwarded_on:

@@ -4,7 +4,6 @@ Each write keeps its history (django-simple-history) and is an event on the hous
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,19 +25,6 @@ PERSON_FIELDS = (
     "needs_interpreter",
     "interpreter_language",
 )
-
-
-def person_possible_duplicates(*, municipality, national_id="", first_name="", last_name="", birth_date=None):
-    """Persons of the municipality who may be the same: same national ID, or same name and birth date."""
-    match = Q(pk__in=[])
-    national_id = normalise(national_id)
-    if national_id:
-        match |= Q(national_id=national_id)
-    if first_name and last_name and birth_date:
-        match |= Q(
-            first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), birth_date=birth_date
-        )
-    return Person.objects.filter(municipality=municipality).filter(match).select_related("household")
 
 
 def _check_birth_date(birth_date):

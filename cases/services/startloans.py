@@ -1,8 +1,8 @@
 """Start-up loan applications (startlån). The decisions are made in Husbanken's Startskudd; we keep
 the Startskudd case number and record them here, with who recorded what, on the household's timeline.
 
-Every status change goes through `startloan_transition`, which applies PIPELINE, the one table of
-allowed transitions (django-oscar's order pipeline)."""
+Every status change goes through `startloan_transition`, which applies MACHINE, the one table of
+allowed transitions (`boveileder.states`; see docs/architecture.md)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,9 +13,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from boveileder import dates
+from boveileder import dates, states
 from boveileder.dates import date_shift
 from boveileder.models import Role
+from cases.deadlines import Deadline
 from cases.models import StartLoanApplication, StartLoanStatusChange
 from cases.services.timeline import timeline_record
 from cases.timeline import TimelineKind
@@ -27,21 +28,52 @@ ApprovalKind = StartLoanApplication.ApprovalKind
 PREPARE = (Role.COUNSELLOR, Role.OFFICER, Role.MANAGER)
 DECIDE = (Role.OFFICER, Role.MANAGER)
 
-# The pipeline: from a status, the statuses it may go to and the roles that may take that step.
-# An appealed application that is approved or rejected is "decided again".
-PIPELINE: dict[str, dict[str, tuple]] = {
-    Status.RECEIVED: {Status.IN_REVIEW: PREPARE, Status.WITHDRAWN: PREPARE},
-    Status.IN_REVIEW: {Status.APPROVED: DECIDE, Status.REJECTED: DECIDE, Status.WITHDRAWN: PREPARE},
-    Status.APPROVED: {Status.DISBURSED: DECIDE, Status.WITHDRAWN: PREPARE},
-    Status.REJECTED: {Status.APPEALED: PREPARE},
-    Status.APPEALED: {Status.APPROVED: DECIDE, Status.REJECTED: DECIDE, Status.WITHDRAWN: PREPARE},
-    Status.WITHDRAWN: {},
-    Status.DISBURSED: {},
-}
+
+def _staff(*role_names) -> states.Who:
+    """Staff of the application's municipality holding one of `role_names`."""
+
+    def may(user, application) -> bool:
+        return (
+            user is not None
+            and user.municipality_id == application.household.municipality_id
+            and user.has_role(*role_names)
+        )
+
+    may.roles = role_names
+    return may
+
+
+def _not_from(application, to_status) -> str:
+    label = Status(to_status).label if to_status in Status.values else to_status
+    return _("A start-up loan application cannot go from «%(from)s» to «%(to)s».") % {
+        "from": Status(application.status).label,
+        "to": label,
+    }
+
+
+# The pipeline: each step's action is the status it leads to. An appealed application that is
+# approved or rejected is "decided again".
+MACHINE = states.Machine(
+    transitions=states.table(
+        [
+            ((Status.RECEIVED,), Status.IN_REVIEW, Status.IN_REVIEW, _staff(*PREPARE)),
+            ((Status.IN_REVIEW, Status.APPEALED), Status.APPROVED, Status.APPROVED, _staff(*DECIDE)),
+            ((Status.IN_REVIEW, Status.APPEALED), Status.REJECTED, Status.REJECTED, _staff(*DECIDE)),
+            ((Status.APPROVED,), Status.DISBURSED, Status.DISBURSED, _staff(*DECIDE)),
+            ((Status.REJECTED,), Status.APPEALED, Status.APPEALED, _staff(*PREPARE)),
+            (
+                (Status.RECEIVED, Status.IN_REVIEW, Status.APPROVED, Status.APPEALED),
+                Status.WITHDRAWN,
+                Status.WITHDRAWN,
+                _staff(*PREPARE),
+            ),
+        ]
+    ),
+    refused=gettext_lazy("You may not do this with start-up loan applications."),
+    not_from=_not_from,
+)
 OPEN_STATUSES = (Status.RECEIVED, Status.IN_REVIEW, Status.APPROVED, Status.APPEALED)
 WAITING_STATUSES = (Status.RECEIVED, Status.IN_REVIEW, Status.APPEALED)
-# Statuses whose recording is a decision, whatever the table says, so a refusal can answer 403 first.
-DECISION_STATUSES = (Status.APPROVED, Status.REJECTED, Status.DISBURSED)
 # The details each target status takes; the required ones are checked in `_apply_details`.
 DETAILS: dict[str, set[str]] = {
     Status.RECEIVED: set(),
@@ -121,7 +153,14 @@ def documents_missing(application: StartLoanApplication) -> list[Document]:
 
 def allowed_next(application: StartLoanApplication, user) -> list[str]:
     """The statuses `user` may move the application to from where it is now."""
-    return [to for to, roles in PIPELINE.get(application.status, {}).items() if user.has_role(*roles)]
+    return [step.target for step in MACHINE.allowed(user, application)]
+
+
+def is_decision(to_status: str) -> bool:
+    """Whether moving to `to_status` records a decision (officers' and managers' alone)."""
+    return any(
+        getattr(step.who, "roles", None) == DECIDE for step in MACHINE.transitions if step.target == to_status
+    )
 
 
 def may_decide(user) -> bool:
@@ -223,53 +262,76 @@ def startloan_update(*, application, by, confirm_loan_above_price=False, **field
     return application
 
 
-def _apply_details(application, from_status, to_status, on, details) -> None:
+def _approved(application, on, details) -> dict:
+    errors = {}
+    kind = details.get("approval_kind") or ""
+    valid_until = details.get("certificate_valid_until")
+    if kind not in ApprovalKind.values:
+        errors["approval_kind"] = _("Choose whether a financing certificate or a commitment was given.")
+    elif kind == ApprovalKind.CERTIFICATE and not valid_until:
+        errors["certificate_valid_until"] = _("Give the date the financing certificate is valid until.")
+    elif kind == ApprovalKind.CERTIFICATE and valid_until < on:
+        errors["certificate_valid_until"] = _("The certificate cannot expire before it was given.")
+    application.approval_kind = kind
+    application.certificate_valid_until = valid_until if kind == ApprovalKind.CERTIFICATE else None
+    application.rejection_reason = ""
+    for field in ("loan_amount_nok", "grant_amount_nok"):
+        if details.get(field) is not None:
+            setattr(application, field, details[field])
+    application.decided_on = on
+    return errors
+
+
+def _rejected(application, on, details) -> dict:
+    reason = (details.get("rejection_reason") or "").strip()
+    application.rejection_reason = reason
+    application.approval_kind = ""
+    application.certificate_valid_until = None
+    application.decided_on = on
+    return {} if reason else {"rejection_reason": _("Give the reason for the rejection.")}
+
+
+def _appealed(application, on, details) -> dict:
+    errors = {}
+    if application.appealed_on is not None:
+        # The appeal body's decision is final (forvaltningsloven § 28).
+        errors["on"] = _("This application has been appealed before; the new decision is final.")
+    elif application.decided_on is None or on > date_shift(application.decided_on, APPEAL_WINDOW):
+        errors["on"] = _("The appeal deadline (3 weeks after the rejection) has passed.")
+    application.appealed_on = on
+    return errors
+
+
+def _disbursed(application, on, details) -> dict:
+    errors = {}
+    disbursed_on = details.get("disbursed_on")
+    if not disbursed_on:
+        errors["disbursed_on"] = _("Give the date the loan was paid out.")
+    elif application.decided_on and disbursed_on < application.decided_on:
+        errors["disbursed_on"] = _("The loan cannot be paid out before it was approved.")
+    application.disbursed_on = disbursed_on
+    for field in ("purchase_price_nok", "purchased_address"):
+        if details.get(field) not in (None, ""):
+            setattr(application, field, details[field])
+    return errors
+
+
+# What each target status records on the application, returning its problems by field.
+DETAIL_WRITERS = {
+    Status.APPROVED: _approved,
+    Status.REJECTED: _rejected,
+    Status.APPEALED: _appealed,
+    Status.DISBURSED: _disbursed,
+}
+
+
+def _apply_details(application, to_status, on, details) -> None:
     """Check and apply what the target status needs; raise ValidationError naming the fields."""
     unknown = set(details) - DETAILS[to_status]
     if unknown:
         raise TypeError(f"{to_status} takes no {sorted(unknown)}")
-    errors = {}
-    if to_status == Status.APPROVED:
-        kind = details.get("approval_kind") or ""
-        valid_until = details.get("certificate_valid_until")
-        if kind not in ApprovalKind.values:
-            errors["approval_kind"] = _("Choose whether a financing certificate or a commitment was given.")
-        elif kind == ApprovalKind.CERTIFICATE and not valid_until:
-            errors["certificate_valid_until"] = _("Give the date the financing certificate is valid until.")
-        elif kind == ApprovalKind.CERTIFICATE and valid_until < on:
-            errors["certificate_valid_until"] = _("The certificate cannot expire before it was given.")
-        application.approval_kind = kind
-        application.certificate_valid_until = valid_until if kind == ApprovalKind.CERTIFICATE else None
-        application.rejection_reason = ""
-        for field in ("loan_amount_nok", "grant_amount_nok"):
-            if details.get(field) is not None:
-                setattr(application, field, details[field])
-        application.decided_on = on
-    elif to_status == Status.REJECTED:
-        reason = (details.get("rejection_reason") or "").strip()
-        if not reason:
-            errors["rejection_reason"] = _("Give the reason for the rejection.")
-        application.rejection_reason = reason
-        application.approval_kind = ""
-        application.certificate_valid_until = None
-        application.decided_on = on
-    elif to_status == Status.APPEALED:
-        if application.appealed_on is not None:
-            # The appeal body's decision is final (forvaltningsloven § 28).
-            errors["on"] = _("This application has been appealed before; the new decision is final.")
-        elif application.decided_on is None or on > date_shift(application.decided_on, APPEAL_WINDOW):
-            errors["on"] = _("The appeal deadline (3 weeks after the rejection) has passed.")
-        application.appealed_on = on
-    elif to_status == Status.DISBURSED:
-        disbursed_on = details.get("disbursed_on")
-        if not disbursed_on:
-            errors["disbursed_on"] = _("Give the date the loan was paid out.")
-        elif application.decided_on and disbursed_on < application.decided_on:
-            errors["disbursed_on"] = _("The loan cannot be paid out before it was approved.")
-        application.disbursed_on = disbursed_on
-        for field in ("purchase_price_nok", "purchased_address"):
-            if details.get(field) not in (None, ""):
-                setattr(application, field, details[field])
+    writer = DETAIL_WRITERS.get(to_status)
+    errors = writer(application, on, details) if writer else {}
     if errors:
         raise ValidationError(errors)
 
@@ -292,35 +354,31 @@ def startloan_event_params(application, from_status, to_status) -> dict:
     }
 
 
+def _check_date(application, on) -> None:
+    if on is None:
+        raise ValidationError({"on": _("Give the date.")})
+    if problem := dates.happened_problem(on):
+        raise ValidationError({"on": problem})
+    last = application.status_changes.order_by("-on").values_list("on", flat=True).first()
+    if on < application.received_on or (last and on < last):
+        raise ValidationError({"on": _("The date cannot be before the application's last step.")})
+
+
 @transaction.atomic
 def startloan_transition(*, application, to_status, by, on, note="", **details) -> StartLoanApplication:
-    """Move the application along PIPELINE, recording who, when and a note, and the timeline event.
+    """Move the application along MACHINE, recording who, when and a note, and the timeline event.
 
     Raises PermissionDenied when `by` may not take the step, ValidationError when it is not allowed
     or its details are missing."""
     application = (
         StartLoanApplication.objects.select_for_update().select_related("household").get(pk=application.pk)
     )
-    household = application.household
-    from_status = application.status
     if to_status not in Status.values:
         raise ValidationError(_("Unknown status."))
-    roles = PIPELINE[from_status].get(to_status)
-    _check_actor(by, household, roles or (DECIDE if to_status in DECISION_STATUSES else PREPARE))
-    if roles is None:
-        raise ValidationError(
-            _("A start-up loan application cannot go from «%(from)s» to «%(to)s».")
-            % {"from": Status(from_status).label, "to": Status(to_status).label},
-            code="not_allowed",
-        )
-    if on is None:
-        raise ValidationError({"on": _("Give the date.")})
-    last = application.status_changes.order_by("-on").values_list("on", flat=True).first()
-    if problem := dates.happened_problem(on):
-        raise ValidationError({"on": problem})
-    if on < application.received_on or (last and on < last):
-        raise ValidationError({"on": _("The date cannot be before the application's last step.")})
-    _apply_details(application, from_status, to_status, on, details)
+    from_status = application.status
+    MACHINE.check(by, application, to_status)
+    _check_date(application, on)
+    _apply_details(application, to_status, on, details)
     application.status = to_status
     application.full_clean()
     application.save()
@@ -328,7 +386,7 @@ def startloan_transition(*, application, to_status, by, on, note="", **details) 
         application=application, from_status=from_status, to_status=to_status, on=on, by=by, note=note
     )
     timeline_record(
-        household=household,
+        household=application.household,
         kind=TimelineKind.startloan(to_status),
         params=startloan_event_params(application, from_status, to_status),
         on=on,
@@ -368,8 +426,6 @@ DEADLINE_FIELDS = (
 
 def application_deadlines(app: StartLoanApplication, *, today: date) -> list:
     """The deadline in sight for one application, if any (no query beyond its household)."""
-    from cases.deadlines import Deadline
-
     due, text = None, ""
     if app.status == Status.REJECTED and app.appealed_on is None and app.decided_on:
         due = date_shift(app.decided_on, APPEAL_WINDOW)

@@ -16,7 +16,7 @@ from boveileder.models import Role, User
 from boveileder.params import int_param
 from cases.forms.households import CaseloadFilterForm
 from cases.models import Household
-from cases.services.caseload import caseload_open, caseload_transfer
+from cases.services.caseload import caseload_transfer
 from cases.views.households import _with_members, caseload_shown
 
 
@@ -60,7 +60,7 @@ class CaseloadTransferForm(forms.Form):
 
     def __init__(self, *args, from_user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["households"].queryset = caseload_open(from_user)
+        self.fields["households"].queryset = Household.objects.counselled_by(from_user)
         self.fields["to_user"].queryset = (
             User.objects.staff_of(from_user.municipality_id)
             .filter(is_active=True, is_counsellor=True)
@@ -100,7 +100,7 @@ def caseload_transfer_view(request, staff_pk):
                 % {"count": moved, "old": member, "new": to_user},
             )
             return redirect("staff:detail", staff_pk=member.pk)
-    open_households = caseload_open(member)
+    open_households = Household.objects.counselled_by(member)
     rows = caseload_shown(
         _with_members(open_households.only("id", "reference").with_caseload_facts(member)),
         show,

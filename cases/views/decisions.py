@@ -11,6 +11,7 @@ from boveileder.access import role_required
 from boveileder.models import Role, User
 from boveileder.once import create_once
 from boveileder.params import int_param
+from cases import selectors
 from cases.access import get_record_for
 from cases.forms.decisions import (
     AppealForwardForm,
@@ -41,6 +42,14 @@ def _decision(request, pk, what="decision") -> Decision:
     return get_record_for(request, queryset, what=what, pk=pk)
 
 
+# The form and the page for each next step of an appeal (`services.APPEAL_MACHINE`).
+APPEAL_STEP_FORMS = {
+    "second_look": (AppealSecondLookForm, "cases:appeal_second_look"),
+    "forward": (AppealForwardForm, "cases:appeal_forward"),
+    "outcome": (AppealOutcomeForm, "cases:appeal_outcome"),
+}
+
+
 def _appeal(decision: Decision, pk):
     return get_object_or_404(decision.appeals.all(), pk=pk)
 
@@ -51,7 +60,7 @@ def _error_list(error: ValidationError) -> list[str]:
 
 def _submit_form(decision, history):
     """Who is to approve: the one it went to last time (after a send-back), else the only one."""
-    approvers = services.approver_choices(decision)
+    approvers = selectors.approver_choices(decision)
     candidates = list(approvers)
     previous = next((c.approver for c in reversed(history) if c.approver_id), None)
     initial = previous if previous in candidates else (candidates[0] if len(candidates) == 1 else None)
@@ -68,17 +77,9 @@ def _detail(request, decision, *, status=200, **forms):
     appeals = list(decision.appeals.all())
     for appeal in appeals:
         prefix = f"appeal-{appeal.pk}"
-        if not appeal.second_look:
-            appeal.next_form = forms.get(prefix) or AppealSecondLookForm(prefix=prefix)
-            appeal.next_url = "cases:appeal_second_look"
-        elif appeal.second_look == appeal.SecondLook.KEPT and not appeal.forwarded_on:
-            appeal.next_form = forms.get(prefix) or AppealForwardForm(prefix=prefix)
-            appeal.next_url = "cases:appeal_forward"
-        elif appeal.forwarded_on and not appeal.outcome:
-            appeal.next_form = forms.get(prefix) or AppealOutcomeForm(prefix=prefix)
-            appeal.next_url = "cases:appeal_outcome"
-        else:
-            appeal.next_form = None
+        step = services.appeal_next_step(request.user, appeal)
+        form_class, appeal.next_url = APPEAL_STEP_FORMS.get(step, (None, None))
+        appeal.next_form = (forms.get(prefix) or form_class(prefix=prefix)) if form_class else None
     letters = list(decision.letters.all())
     for letter in letters:
         prefix = f"letter-{letter.pk}"
@@ -91,10 +92,9 @@ def _detail(request, decision, *, status=200, **forms):
         "letters": letters,
         "documents": list(decision.documents.all()),
         "document_query": f"?decision={decision.pk}",
-        "appeal_deadline": services.appeal_deadline(decision),
+        "appeal_deadline": selectors.appeal_deadline(decision),
         "missing": services.decision_missing(decision) if not approved else [],
-        "may_approve": decision.status == Decision.Status.SUBMITTED
-        and services.decision_may_approve(request.user, decision),
+        "actions": {step.action for step in services.DECISION_MACHINE.allowed(request.user, decision)},
         "own_draft": decision.drafted_by_id == request.user.pk,
         "appeal_form": forms.get("appeal") or AppealRegisterForm(prefix="appeal"),
         "history": history,
@@ -193,7 +193,7 @@ def decision_submit(request, pk):
     if decision.status != Decision.Status.DRAFT:
         messages.error(request, _("Only a draft can be submitted for approval."))
         return redirect("cases:decision_detail", decision.pk)
-    form = DecisionSubmitForm(request.POST, approvers=services.approver_choices(decision), prefix="submit")
+    form = DecisionSubmitForm(request.POST, approvers=selectors.approver_choices(decision), prefix="submit")
     return _act_with_form(
         request,
         decision,
@@ -389,7 +389,7 @@ def decision_queue(request):
         .select_related("household", "drafted_by", "approver")
         .order_by("created_at")
     )
-    may_approve = request.user.is_manager or request.user.can_approve_decisions
+    may_approve = services.approves_decisions(request.user)
     return render(request, "cases/decisions/queue.html", {"decisions": decisions, "may_approve": may_approve})
 
 

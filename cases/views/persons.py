@@ -15,8 +15,9 @@ from boveileder.params import int_param
 from cases.access import get_record_for
 from cases.forms.households import PersonForm, PersonRemoveForm
 from cases.models import Household, Person
+from cases.selectors import person_possible_duplicates
 from cases.services.households import person_add as add_service
-from cases.services.households import person_link, person_possible_duplicates
+from cases.services.households import person_link
 from cases.services.households import person_remove as remove_service
 
 

@@ -4,7 +4,7 @@ import statistics
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -168,14 +168,10 @@ def startloan_transition(request, pk, to_status):
     if to_status not in Status.values:
         raise Http404
     application = _application_for(request, pk, "startloan_status_form")
-    roles = service.PIPELINE[application.status].get(to_status)
-    if to_status in service.DECISION_STATUSES and not service.may_decide(request.user):
-        raise PermissionDenied  # decisions are recorded by tenancy officers and managers only
-    if roles is None or not request.user.has_role(*roles):
-        refusal = _("A start-up loan application cannot go from «%(from)s» to «%(to)s».") % {
-            "from": application.get_status_display(),
-            "to": Status(to_status).label,
-        }
+    try:
+        service.MACHINE.check(request.user, application, to_status)
+    except ValidationError:
+        refusal = service.MACHINE.not_from(application, to_status)
         context = {"application": application, "household": application.household, "refusal": refusal}
         return render(request, "cases/startloans/refused.html", context, status=409)
     form = TransitionForm(
@@ -203,6 +199,6 @@ def startloan_transition(request, pk, to_status):
         "application": application,
         "household": application.household,
         "to_label": Status(to_status).label,
-        "is_decision": to_status in service.DECISION_STATUSES,
+        "is_decision": service.is_decision(to_status),
     }
     return render(request, "cases/startloans/transition.html", context)

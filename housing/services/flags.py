@@ -5,94 +5,27 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
-    Case,
-    Exists,
-    OuterRef,
-    Q,
     QuerySet,
-    TextField,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from boveileder import states
 from boveileder.changes import data_changed
-from boveileder.dates import date_shift
-from boveileder.models import Municipality
+from boveileder.models import Municipality, Role
 from cases.services.timeline import timeline_record
 from housing.models import FlagDecision, LongTenureFlag, Tenancy
+from housing.selectors import expiry_horizon, rule_of, tenure_cutoff
 from housing.services.tenancies import tenancy_renew
 from housing.timeline import HousingKind
 
 Reason = LongTenureFlag.Reason
 Status = LongTenureFlag.Status
 Decision = LongTenureFlag.Decision
-
-
-def tenure_cutoff(*, municipality: Municipality, as_of: date) -> date:
-    """A start date on or before this has reached the tenure threshold by `as_of`.
-
-    Counted back from `as_of`, so a tenancy begun on 29 February reaches it on 1 March in a common
-    year (as Person.is_child_on counts birthdays)."""
-    return date_shift(as_of, -relativedelta(years=municipality.tenure_threshold_years))
-
-
-def expiry_horizon(*, municipality: Municipality, as_of: date) -> date:
-    """A contract ending on or before this is inside the expiry window (expired ones included)."""
-    return date_shift(as_of, relativedelta(months=municipality.expiry_window_months))
-
-
-def flags_due(
-    *, as_of: date, municipality: Municipality | None = None, municipalities: Sequence[Municipality] = ()
-):
-    """The tenancies of `municipality` (or of `municipalities`, which share one pair of thresholds)
-    running on `as_of` that should get a new flag, as one queryset annotated with `is_tenure_due` and
-    `is_expiry_due`.
-
-    A tenancy with an unresolved flag gets none, nor does one whose move-out is registered (a planned
-    move-out is the next step already). After resolved flags a reason counts only when it is
-    new: the tenure reason when no flag for it was decided within the last tenure period, the
-    contract's end when no flag was raised for that same end date."""
-    municipalities = [municipality] if municipality is not None else list(municipalities)
-    rule = municipalities[0]
-    if any(_rule_of(m) != _rule_of(rule) for m in municipalities):
-        raise ValueError("flags_due takes municipalities with the same thresholds")
-    cutoff = tenure_cutoff(municipality=rule, as_of=as_of)
-    horizon = expiry_horizon(municipality=rule, as_of=as_of)
-    flags = LongTenureFlag.objects.filter(tenancy=OuterRef("pk"))
-    tenure_due, expiry_due = Q(start_date__lte=cutoff), Q(contract_end_date__lte=horizon)
-    # JSON containment is PostgreSQL's; the reasons' text form works on SQLite too.
-    tenure_decided_lately = flags.annotate(text=Cast("reasons", TextField())).filter(
-        text__contains=f'"{Reason.TENURE}"', resolved_on__gt=cutoff
-    )
-    same_contract_end_flagged = flags.filter(contract_end_date=OuterRef("contract_end_date"))
-    return (
-        Tenancy.objects.filter(municipality__in=[m.pk for m in municipalities])
-        .running_on(as_of)
-        .filter(moved_out_on__isnull=True)
-        .filter(tenure_due | expiry_due)
-        .exclude(Exists(flags.filter(resolved_on__isnull=True)))
-        .filter(
-            (tenure_due & ~Exists(tenure_decided_lately)) | (expiry_due & ~Exists(same_contract_end_flagged))
-        )
-        .annotate(is_tenure_due=when(tenure_due), is_expiry_due=when(expiry_due))
-        .order_by("pk")
-    )
-
-
-def _rule_of(municipality: Municipality) -> tuple[int, int]:
-    return municipality.tenure_threshold_years, municipality.expiry_window_months
-
-
-def when(condition: Q):
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def flags_raise_due_in(*, municipalities: QuerySet[Municipality], as_of: date) -> int:
@@ -112,7 +45,7 @@ def flags_raise_due_in(*, municipalities: QuerySet[Municipality], as_of: date) -
         )
         by_rule = defaultdict(list)
         for m in locked:
-            by_rule[_rule_of(m)].append(m)
+            by_rule[rule_of(m)].append(m)
         raised = Counter()
         for group in by_rule.values():
             raised.update(_insert_flags(municipalities=group, as_of=as_of))
@@ -193,13 +126,34 @@ def _insert_flags(*, municipalities: Sequence[Municipality], as_of: date) -> Cou
         return Counter(municipality_id for (municipality_id,) in cursor.fetchall())
 
 
-DECISION_STATUS = {
-    Decision.REFERRED: Status.REFERRED,
-    Decision.STARTLOAN_ENCOURAGED: Status.STARTLOAN_ENCOURAGED,
-    Decision.CONTRACT_RENEWED: Status.RESOLVED,
-    Decision.SLEEPING: Status.SLEEPING,
-    Decision.RESOLVED: Status.RESOLVED,
-}
+def _decides(user, flag) -> bool:
+    """Tenancy officers and managers of the flag's municipality decide on flags."""
+    return (
+        user is not None
+        and user.municipality_id == flag.municipality_id
+        and user.has_role(Role.OFFICER, Role.MANAGER)
+    )
+
+
+UNRESOLVED = (Status.OPEN, Status.REFERRED, Status.STARTLOAN_ENCOURAGED, Status.SLEEPING)
+MOVED_OUT = "moved_out"
+# The flag's steps: every decision is taken from any unresolved status; a renewed contract or a closed
+# conversation resolves it, as the household's move-out does (a step the system takes, not a user).
+# `resolved_on` is the date of the step into RESOLVED: set exactly then (the database checks it).
+FLAG_MACHINE = states.Machine(
+    transitions=states.table(
+        [
+            (UNRESOLVED, Decision.REFERRED, Status.REFERRED, _decides),
+            (UNRESOLVED, Decision.STARTLOAN_ENCOURAGED, Status.STARTLOAN_ENCOURAGED, _decides),
+            (UNRESOLVED, Decision.CONTRACT_RENEWED, Status.RESOLVED, _decides),
+            (UNRESOLVED, Decision.SLEEPING, Status.SLEEPING, _decides),
+            (UNRESOLVED, Decision.RESOLVED, Status.RESOLVED, _decides),
+            (UNRESOLVED, MOVED_OUT, Status.RESOLVED, states.nobody),
+        ]
+    ),
+    refused=gettext_lazy("You may not decide on this flag."),
+    not_from=lambda flag, action: _("This flag has already been resolved."),
+)
 
 
 def _event_params(decision: str, *, referred_to=None, sleep_until=None, new_end_date=None) -> dict:
@@ -211,41 +165,58 @@ def _event_params(decision: str, *, referred_to=None, sleep_until=None, new_end_
     }
 
 
+def _sleeping_problems(*, note, sleep_until, today) -> dict:
+    errors = {}
+    if sleep_until is None:
+        errors["sleep_until"] = _("Give the date to look at it again.")
+    elif sleep_until <= today:
+        errors["sleep_until"] = _("The date to look again must be after today.")
+    if not note.strip():
+        errors["note"] = _("Say briefly why it is not realistic now.")
+    return errors
+
+
+def _referred_problems(*, flag, referred_to) -> dict:
+    if referred_to is None:
+        return {"referred_to": _("Choose the counsellor.")}
+    if not referred_to.is_counsellor or referred_to.municipality_id != flag.municipality_id:
+        return {"referred_to": _("Choose a housing counsellor of your municipality.")}
+    return {}
+
+
+def _check_decision(flag, decision, *, by, note, sleep_until, referred_to, today):
+    """The step `decision` takes the flag along, once its details are right."""
+    if decision not in FLAG_MACHINE.actions or decision == MOVED_OUT:
+        raise ValidationError({"decision": _("Choose a decision.")})
+    step = FLAG_MACHINE.check(by, flag, decision)
+    errors = {}
+    if decision == Decision.SLEEPING:
+        errors = _sleeping_problems(note=note, sleep_until=sleep_until, today=today)
+    elif decision == Decision.REFERRED:
+        errors = _referred_problems(flag=flag, referred_to=referred_to)
+    if errors:
+        raise ValidationError(errors)
+    return step
+
+
 @transaction.atomic
 def flag_decide(
     *, flag: LongTenureFlag, decision: str, by, note="", sleep_until=None, referred_to=None, new_end_date=None
 ) -> FlagDecision:
-    """Record an officer's decision on an unresolved flag, move the flag on, and note it on the
-    household's timeline. `contract_renewed` with `new_end_date` also renews the tenancy."""
+    """Record an officer's decision on an unresolved flag, move the flag on along FLAG_MACHINE, and
+    note it on the household's timeline. `contract_renewed` with `new_end_date` also renews the tenancy."""
     flag = LongTenureFlag.objects.select_for_update().select_related("tenancy__household").get(pk=flag.pk)
     today = timezone.localdate()
-    if flag.resolved_on is not None:
-        raise ValidationError(_("This flag has already been resolved."))
-    if decision not in DECISION_STATUS:
-        raise ValidationError({"decision": _("Choose a decision.")})
-    errors = {}
-    if decision == Decision.SLEEPING:
-        if sleep_until is None:
-            errors["sleep_until"] = _("Give the date to look at it again.")
-        elif sleep_until <= today:
-            errors["sleep_until"] = _("The date to look again must be after today.")
-        if not note.strip():
-            errors["note"] = _("Say briefly why it is not realistic now.")
-    if decision == Decision.REFERRED:
-        if referred_to is None:
-            errors["referred_to"] = _("Choose the counsellor.")
-        elif not referred_to.is_counsellor or referred_to.municipality_id != flag.municipality_id:
-            errors["referred_to"] = _("Choose a housing counsellor of your municipality.")
-    if errors:
-        raise ValidationError(errors)
+    step = _check_decision(
+        flag, decision, by=by, note=note, sleep_until=sleep_until, referred_to=referred_to, today=today
+    )
     if decision == Decision.CONTRACT_RENEWED and new_end_date:
         tenancy_renew(tenancy=flag.tenancy, new_end_date=new_end_date, renewed_on=today, by=by, note=note)
 
-    flag.status = DECISION_STATUS[decision]
+    flag.status = step.target
     flag.referred_to = referred_to if decision == Decision.REFERRED else None
     flag.sleep_until = sleep_until if decision == Decision.SLEEPING else None
-    if flag.status == Status.RESOLVED:
-        flag.resolved_on = today
+    flag.resolved_on = today if step.target == Status.RESOLVED else None
     flag.save(update_fields=["status", "referred_to", "sleep_until", "resolved_on"])
     made = FlagDecision.objects.create(
         flag=flag,

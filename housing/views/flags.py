@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,83 +13,16 @@ from boveileder.access import role_required
 from boveileder.models import Role
 from boveileder.once import create_once
 from cases.access import get_record_for
-from cases.models import FollowUp, StartLoanApplication
+from cases.models import StartLoanApplication
 from housing.forms import FlagDecisionForm, FlagHistoryFilterForm, ThresholdsForm
 from housing.models import FlagDecision, LongTenureFlag
-from housing.services.flags import flag_decide, flag_thresholds_set
+from housing.selectors import RESOLVING, flags_for_queue, handled_filter, queue_tabs
+from housing.services.flags import FLAG_MACHINE, flag_decide, flag_thresholds_set
 from housing.views.units import add_form_errors
 
 Status = LongTenureFlag.Status
 Decision = LongTenureFlag.Decision
 PAGE_SIZE = 50
-
-
-def queue_tabs(today):
-    """The queue's three views of the unresolved flags and the history of the resolved ones, each a filter."""
-    unresolved = Q(resolved_on__isnull=True)
-    awake = Q(status=Status.OPEN) | Q(status=Status.SLEEPING, sleep_until__lte=today)
-    return {
-        "todo": unresolved & awake,
-        "following": unresolved & Q(status__in=[Status.REFERRED, Status.STARTLOAN_ENCOURAGED]),
-        "sleeping": unresolved & Q(status=Status.SLEEPING, sleep_until__gt=today),
-        "handled": Q(resolved_on__isnull=False),
-    }
-
-
-RESOLVING = [Decision.RESOLVED, Decision.CONTRACT_RENEWED]
-
-
-def handled_filter(filters: dict, user) -> Q:
-    """The «Handled» tab's filters as one condition: the outcome (the resolving decision, or none: the
-    household moved out), the period it was resolved in, a household reference or an address."""
-    condition = Q()
-    decisions = FlagDecision.objects.filter(flag=OuterRef("pk"))
-    if (outcome := filters.get("outcome")) in RESOLVING:
-        condition &= Q(Exists(decisions.filter(decision=outcome)))
-    elif outcome == "moved_out":
-        condition &= ~Q(Exists(decisions.filter(decision__in=RESOLVING)))
-    if filters.get("resolved_from"):
-        condition &= Q(resolved_on__gte=filters["resolved_from"])
-    if filters.get("resolved_to"):
-        condition &= Q(resolved_on__lte=filters["resolved_to"])
-    if q := (filters.get("q") or "").strip():
-        by_reference = Q(tenancy__household__reference__iexact=q)
-        if not user.is_manager:  # a restricted household's reference must not lead to its unit
-            by_reference &= Q(tenancy__household__restricted=False) | Q(tenancy__household__counsellor=user)
-        condition &= by_reference | Q(tenancy__unit__address__icontains=q)
-    return condition
-
-
-def household_visible(user):
-    """Whether the user may open the flag's household (restricted ones: managers and its counsellor)."""
-    if user.is_manager:
-        return Value(True, output_field=BooleanField())
-    return Case(
-        When(
-            Q(tenancy__household__restricted=False) | Q(tenancy__household__counsellor=user), then=Value(True)
-        ),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-
-
-def flags_for_queue(user):
-    household = OuterRef("tenancy__household")
-    return (
-        LongTenureFlag.objects.for_municipality(user.municipality_id)
-        .select_related("tenancy__household__counsellor", "tenancy__unit", "referred_to")
-        .annotate(
-            visible=household_visible(user),
-            last_contact=Subquery(
-                FollowUp.objects.filter(household=household).order_by("-date").values("date")[:1]
-            ),
-            loan_status=Subquery(
-                StartLoanApplication.objects.filter(household=household)
-                .order_by("-received_on", "-pk")
-                .values("status")[:1]
-            ),
-        )
-    )
 
 
 @require_GET
@@ -164,7 +97,7 @@ def flag_detail(request, pk):
         household=lambda flag: flag.tenancy.household_id,
         pk=pk,
     )
-    if flag.resolved_on is not None:
+    if not FLAG_MACHINE.allowed(request.user, flag):
         # A resolved flag is kept with its history; it takes no more decisions.
         return render(
             request,

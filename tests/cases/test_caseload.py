@@ -109,7 +109,9 @@ def test_a_restricted_household_referred_to_me_stays_hidden(client_for, municipa
 
 def test_a_resolved_flag_or_a_past_tenancy_does_not_show(client_for, municipality, counsellor):
     household = HouseholdFactory(municipality=municipality, counsellor=counsellor)
-    LongTenureFlagFactory(tenancy=TenancyFactory(household=household), resolved_on=TODAY)
+    LongTenureFlagFactory(
+        tenancy=TenancyFactory(household=household), status=LongTenureFlag.Status.RESOLVED, resolved_on=TODAY
+    )
     html = caseload(client_for(counsellor))
     assert ">Botidsvarsel</span>" not in html and "Henvist til deg" not in html
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import selectors
 from cases.models import Decision, DecisionStatusChange, TimelineEvent
 from cases.services import decisions as services
 from tests.factories import (
@@ -207,7 +208,7 @@ def test_the_service_refuses_the_drafter_or_someone_who_cannot_open_a_restricted
     household.save()
     decision.refresh_from_db()
     # An authorised colleague who is not the household's counsellor cannot open it, so is not offered.
-    assert list(services.approver_choices(decision)) == [manager]
+    assert list(selectors.approver_choices(decision)) == [manager]
     with pytest.raises(ValidationError):
         services.decision_submit(decision=decision, by=counsellor, approver=approver)
     assert services.decision_submit(decision=decision, by=counsellor, approver=manager).approver == manager

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cases import selectors
 from cases.services import decisions as services
 from tests.factories import PersonFactory
 
@@ -55,5 +56,5 @@ def test_empty_sections_on_the_decision_page_read_a_dash(client_for, approved, c
 
 def test_an_empty_assessment_in_the_letter_reads_a_dash(approved):
     with translation.override("nb"):
-        html = render_to_string("cases/decisions/letter_pdf.html", services.letter_context(approved))
+        html = render_to_string("cases/decisions/letter_pdf.html", selectors.letter_context(approved))
     assert _section(html, "De faktiske forholdene") == "–"

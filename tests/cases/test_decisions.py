@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from cases import selectors
 from cases.deadlines import deadlines_for
 from cases.models import Appeal, Decision, Household, TimelineEvent
 from cases.services import decisions as services
-from tests.factories import CounsellorFactory, HouseholdFactory, PersonFactory, TenancyFactory
+from tests.factories import CounsellorFactory, HouseholdFactory, PersonFactory, TenancyFactory, UserFactory
 
 TODAY = timezone.localdate()
 
@@ -140,7 +141,7 @@ def test_approval_keeps_a_letter_queues_it_after_commit_and_sets_the_appeal_dead
         "_queue_letter.<locals>.send"
     ]
     assert decision.letters.count() == 1
-    assert services.appeal_deadline(decision) == date(2026, 3, 23)
+    assert selectors.appeal_deadline(decision) == date(2026, 3, 23)
     event = TimelineEvent.objects.get(kind="decision_approved")
     assert "23.03.2026" in event.text
     with pytest.raises(ValidationError):
@@ -149,7 +150,7 @@ def test_approval_keeps_a_letter_queues_it_after_commit_and_sets_the_appeal_dead
 
 @pytest.mark.django_db
 def test_an_appeal_is_inside_the_deadline_up_to_and_including_its_last_day(approved, counsellor):
-    last_day = services.appeal_deadline(approved)
+    last_day = selectors.appeal_deadline(approved)
     assert last_day == approved.approved_on + timedelta(days=21)
     inside = services.appeal_register(decision=approved, received_on=min(last_day, TODAY), by=counsellor)
     assert inside.within_deadline
@@ -239,7 +240,7 @@ def _texts(user):
 def test_caseload_deadlines_show_the_running_appeal_deadline_then_the_second_look(approved, counsellor):
     running = _texts(counsellor)
     deadline = next(d for text, d in running.items() if text.startswith("Appeal deadline"))
-    assert deadline.due == services.appeal_deadline(approved)
+    assert deadline.due == selectors.appeal_deadline(approved)
     services.appeal_register(decision=approved, received_on=TODAY, by=counsellor)
     after = _texts(counsellor)
     assert not any(text.startswith("Appeal deadline") for text in after)
@@ -257,3 +258,65 @@ def test_caseload_deadlines_show_a_decision_about_to_lapse_until_it_is_renewed(
     assert lapsing.due == TODAY + timedelta(days=20)
     services.decision_renew(decision=submitted, by=counsellor)
     assert "Decision period ends: consider a new decision" not in _texts(counsellor)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "who",
+    [
+        # An administrator stands above the municipality's staff: never offered, never approving.
+        {"is_manager": True, "is_staff": True},
+        {"is_manager": True, "is_superuser": True},
+        # The authorisation is a counsellor's: an officer holding it (once a counsellor) does not approve.
+        {"is_officer": True, "can_approve_decisions": True},
+        {"is_manager": True, "is_active": False},
+    ],
+    ids=["admin-manager", "superuser-manager", "authorised-officer", "inactive-manager"],
+)
+def test_approval_is_for_those_the_drafter_could_choose(submitted, municipality, who):
+    """Who may approve is one rule: the table's, the same people `approver_choices` offers."""
+    user = UserFactory(municipality=municipality, **who)
+    assert user not in selectors.approver_choices(submitted)
+    assert not services.DECISION_MACHINE.may(user, submitted, "approve")
+    with pytest.raises(PermissionDenied):
+        services.decision_approve(decision=submitted, by=user)
+    with pytest.raises(PermissionDenied):
+        services.decision_send_back(decision=submitted, by=user, comment="Se på det")
+
+
+@pytest.mark.django_db
+def test_the_decision_table_offers_each_person_their_steps(draft, counsellor, manager, municipality):
+    """The page asks the table: the drafter may change and submit a draft; once submitted, only an
+    approver who did not draft it may send it back or approve it; an approved one may be renewed or
+    appealed."""
+    table = services.DECISION_MACHINE
+
+    def actions(user, decision):
+        return {step.action for step in table.allowed(user, decision)}
+
+    assert actions(counsellor, draft) == {"edit", "submit"}
+    submitted = services.decision_submit(decision=draft, by=counsellor)
+    assert actions(counsellor, submitted) == set()
+    assert actions(manager, submitted) == {"send_back", "approve"}
+    approved = services.decision_approve(decision=submitted, by=manager)
+    assert actions(counsellor, approved) == {"renew", "appeal"}
+
+
+@pytest.mark.django_db
+def test_an_appeal_s_next_step_comes_from_its_table(approved, counsellor):
+    """Where an appeal stands is read from what was recorded; the table says the one next step."""
+    appeal = services.appeal_register(decision=approved, received_on=TODAY, by=counsellor)
+
+    def step(appeal):
+        appeal.refresh_from_db()
+        return services.appeal_state(appeal), services.appeal_next_step(counsellor, appeal)
+
+    assert step(appeal) == ("received", "second_look")
+    services.appeal_second_look(appeal=appeal, result=Appeal.SecondLook.KEPT, on=TODAY, by=counsellor)
+    assert step(appeal) == ("kept", "forward")
+    services.appeal_forward(appeal=appeal, on=TODAY, by=counsellor)
+    assert step(appeal) == ("forwarded", "outcome")
+    services.appeal_outcome(appeal=appeal, outcome=Appeal.Outcome.UPHELD, on=TODAY, by=counsellor)
+    assert step(appeal) == ("decided", None)
+    with pytest.raises(ValidationError, match="vurderingen er allerede registrert"):
+        services.appeal_second_look(appeal=appeal, result="maybe", on=TODAY, by=counsellor)

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cases import selectors
 from cases.forms.household_edit import HouseholdEditForm
 from cases.forms.households import HouseholdForm, TeamFilter
 from cases.models import Household
@@ -67,8 +68,8 @@ def test_an_administrator_is_no_approver_of_a_decision(
         outcome="refused",
         reasons="Husstanden har et trygt sted å bo.",
     )
-    assert manager in services.approver_choices(decision)
-    assert admin not in services.approver_choices(decision)
+    assert manager in selectors.approver_choices(decision)
+    assert admin not in selectors.approver_choices(decision)
     page = client_for(counsellor).get(reverse("cases:decision_detail", args=[decision.pk])).content.decode()
     assert "Ada Administrator" not in page
     with pytest.raises(ValidationError):

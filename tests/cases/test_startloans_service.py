@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cases.models import StartLoanApplication, StartLoanStatusChange, TimelineEvent
 from cases.services.startloans import (
     DECIDE,
-    PIPELINE,
+    MACHINE,
     documents_missing,
     startloan_create,
     startloan_transition,
@@ -32,7 +32,7 @@ GOOD_DETAILS = {
     S.APPEALED: {},
     S.DISBURSED: {"disbursed_on": TODAY},
 }
-ALLOWED = [(src, dst) for src, targets in PIPELINE.items() for dst in targets]
+ALLOWED = [(src, step.target) for step in MACHINE.transitions for src in step.source]
 REFUSED = [(src, dst) for src in S.values for dst in S.values if (src, dst) not in ALLOWED]
 
 
@@ -54,7 +54,7 @@ def application_in(status, household):
 
 def actor_for(src, dst, counsellor, officer):
     """Decisions need an officer; the preparing steps are the counsellor's."""
-    return officer if PIPELINE[src][dst] == DECIDE else counsellor
+    return officer if MACHINE.find(src, dst).who.roles == DECIDE else counsellor
 
 
 @pytest.mark.django_db

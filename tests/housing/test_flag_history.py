@@ -125,3 +125,34 @@ def test_a_restricted_households_reference_does_not_find_its_flag_for_an_officer
     flag_decide(flag=flag, decision="resolved", by=manager)
     assert "Ingen behandlede husstander passer." in handled(client_for(officer), q="H-SPERRET")
     assert "H-SPERRET" in handled(client_for(manager), q="H-SPERRET")
+
+
+@pytest.mark.django_db
+def test_only_the_municipality_s_officers_and_managers_decide_on_a_flag(municipality, counsellor, officer):
+    """The flag's table says who decides: a counsellor, or an officer of another municipality, may not."""
+    from django.core.exceptions import PermissionDenied
+
+    from housing.services.flags import FLAG_MACHINE
+
+    flag = flag_in(municipality, "H-WHO")
+    stranger = OfficerFactory()
+    for user in (counsellor, stranger):
+        assert FLAG_MACHINE.allowed(user, flag) == []
+        with pytest.raises(PermissionDenied):
+            flag_decide(flag=flag, decision="resolved", by=user)
+    assert {step.action for step in FLAG_MACHINE.allowed(officer, flag)} == set(
+        LongTenureFlag.Decision.values
+    )
+    flag.refresh_from_db()
+    assert (flag.status, flag.resolved_on) == (Status.OPEN, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status,resolved", [(Status.RESOLVED, None), (Status.REFERRED, date(2026, 1, 5))])
+def test_a_flag_s_status_and_resolved_date_cannot_tell_two_stories(municipality, status, resolved):
+    """Resolved is the status; the date is when it got there. The database refuses one without the other."""
+    from django.db import IntegrityError, transaction
+
+    flag = flag_in(municipality, "H-TWO")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LongTenureFlag.objects.filter(pk=flag.pk).update(status=status, resolved_on=resolved)

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from housing.models import LongTenureFlag, Tenancy
-from housing.services.flags import flags_due, flags_raise_due
+from housing.selectors import flags_due
+from housing.services.flags import flags_raise_due
 from tests.factories import TenancyFactory
 
 

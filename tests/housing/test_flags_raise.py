@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from housing.models import LongTenureFlag
-from housing.services.flags import flags_due, flags_raise_due
+from housing.selectors import flags_due
+from housing.services.flags import flags_raise_due
 from housing.tasks.flags import flags_raise_nightly
 from tests.factories import LongTenureFlagFactory, MunicipalityFactory
 from tests.housing.flag_edges import AS_OF, EXPECTED, EXPIRY, TENURE, make_edges, tenancy

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.models import Household, TimelineEvent
 from housing.models import LongTenureFlag, Tenancy
-from housing.services.flags import flags_due
+from housing.selectors import flags_due
 from housing.services.tenancies import tenancies_carry_through, tenancy_end, tenancy_start
 from tests.factories import HouseholdFactory, LongTenureFlagFactory, RentalUnitFactory, TenancyFactory
 

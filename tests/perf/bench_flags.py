@@ -117,7 +117,7 @@ def _timed_committed(sql, params):
 
 def _params(as_of):
     from boveileder.models import Municipality
-    from housing.services.flags import expiry_horizon, tenure_cutoff
+    from housing.selectors import expiry_horizon, tenure_cutoff
 
     rules = set(Municipality.objects.values_list("tenure_threshold_years", "expiry_window_months"))
     if len(rules) != 1:
