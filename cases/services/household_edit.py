@@ -14,6 +14,7 @@ from boveileder.national_id import normalise
 from cases.models import Household, Person
 from cases.services.households import PERSON_FIELDS
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 HOUSEHOLD_FIELDS = (
     "counsellor",
@@ -32,11 +33,6 @@ def _changed(instance, changes: dict, allowed) -> list[str]:
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     return [name for name in allowed if name in changes and getattr(instance, name) != changes[name]]
-
-
-def _field_names(model, names) -> str:
-    """The changed fields as the user reads them (verbose names, in the active language)."""
-    return ", ".join(str(model._meta.get_field(name).verbose_name) for name in names)
 
 
 def _check_counsellor(*, household: Household, by, counsellor) -> None:
@@ -82,10 +78,10 @@ def household_update(*, household: Household, by, **changes) -> Household:
     household.save(update_fields=changed)
     timeline_record(
         household=household,
-        kind="household_updated",
-        summary=_("Household details changed: %(fields)s") % {"fields": _field_names(Household, changed)},
+        kind=TimelineKind.HOUSEHOLD_UPDATED,
+        params={"fields": changed},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=household,
     )
     return household
@@ -125,11 +121,10 @@ def person_update(*, person: Person, by, **changes) -> Person:
         person.save(update_fields=changed)
     timeline_record(
         household=person.household,
-        kind="person_updated",
-        summary=_("Details of %(name)s changed: %(fields)s")
-        % {"name": person, "fields": _field_names(Person, changed)},
+        kind=TimelineKind.PERSON_UPDATED,
+        params={"name": str(person), "fields": changed},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=person,
     )
     return person

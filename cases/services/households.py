@@ -13,6 +13,7 @@ from boveileder.constraints import said_on_field
 from boveileder.national_id import normalise
 from cases.models import Household, Person
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 PERSON_FIELDS = (
     "first_name",
@@ -59,10 +60,10 @@ def person_add(*, household: Household, by, **fields) -> Person:
         person.save()
     timeline_record(
         household=household,
-        kind="member_added",
-        summary=_("%(name)s joined the household") % {"name": person},
+        kind=TimelineKind.MEMBER_ADDED,
+        params={"name": str(person)},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=person,
     )
     return person
@@ -80,10 +81,10 @@ def person_link(*, household: Household, person: Person, by) -> Person:
     if person.left_on is None and previous.pk != household.pk:
         timeline_record(
             household=previous,
-            kind="member_removed",
-            summary=_("%(name)s moved to another household") % {"name": person},
+            kind=TimelineKind.MEMBER_MOVED,
+            params={"name": str(person)},
             on=today,
-            actor=by,
+            by=by,
             subject=person,
         )
     person.household = household
@@ -91,10 +92,10 @@ def person_link(*, household: Household, person: Person, by) -> Person:
     person.save()
     timeline_record(
         household=household,
-        kind="member_added",
-        summary=_("%(name)s joined the household") % {"name": person},
+        kind=TimelineKind.MEMBER_ADDED,
+        params={"name": str(person)},
         on=today,
-        actor=by,
+        by=by,
         subject=person,
     )
     return person
@@ -112,10 +113,10 @@ def person_remove(*, person: Person, by, on=None) -> Person:
     person.save(update_fields=["left_on"])
     timeline_record(
         household=person.household,
-        kind="member_removed",
-        summary=_("%(name)s left the household") % {"name": person},
+        kind=TimelineKind.MEMBER_REMOVED,
+        params={"name": str(person)},
         on=on,
-        actor=by,
+        by=by,
         subject=person,
     )
     return person
@@ -158,10 +159,9 @@ def household_register(
         household.save()
     timeline_record(
         household=household,
-        kind="household_registered",
-        summary=_("Household registered"),
+        kind=TimelineKind.HOUSEHOLD_REGISTERED,
         on=household.enrolled_on,
-        actor=by,
+        by=by,
         subject=household,
     )
     for member in members:
@@ -183,10 +183,10 @@ def household_close(*, household: Household, by, on, reason: str) -> Household:
     household.save(update_fields=["closed_on", "close_reason"])
     timeline_record(
         household=household,
-        kind="household_closed",
-        summary=_("Case closed: %(reason)s") % {"reason": Household.CloseReason(reason).label},
+        kind=TimelineKind.HOUSEHOLD_CLOSED,
+        params={"reason": reason},
         on=on,
-        actor=by,
+        by=by,
         subject=household,
     )
     return household
@@ -202,10 +202,9 @@ def household_reopen(*, household: Household, by) -> Household:
     household.save(update_fields=["closed_on", "close_reason"])
     timeline_record(
         household=household,
-        kind="household_reopened",
-        summary=_("Case reopened"),
+        kind=TimelineKind.HOUSEHOLD_REOPENED,
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=household,
     )
     return household
