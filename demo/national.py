@@ -1000,7 +1000,7 @@ def _check_foreign_keys(cur, models):
             if missing:
                 raise RuntimeError(f"{missing} rows of {model._meta.db_table}.{f.column} point nowhere")
     # The follow-ups' and start-up loans' (household, municipality) keys (cases migrations 0002 and
-    # 0008), skipped by the replica role.
+    # 0011), skipped by the replica role.
     for table, what in (("cases_followup", "follow-ups"), ("cases_startloanapplication", "start-up loans")):
         cur.execute(
             f"SELECT count(*) FROM {table} r JOIN cases_household h ON h.id = r.household_id "  # noqa: S608

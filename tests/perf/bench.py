@@ -550,7 +550,7 @@ def _figure_cases(oslo, first, last):
         )
     cases += [
         ("The country, one quarter", None, first, last, 5.0, 1.3),
-        ("The country, ten years", None, ten_years, last, 5.0, 1.3),
+        ("The country, ten years", None, ten_years, last, None, 1.3),  # held to the baseline only
     ]
     return cases
 
@@ -587,7 +587,8 @@ def measure_figures(b: Bench, who):
             differ = {k: (result.get(k), v) for k, v in sql_values.items() if result.get(k) != v}
             differ.update({k: (v, "not in the baseline") for k, v in result.items() if k not in sql_values})
             ratio = fn / sql
-            b.goal(f"Report figures, {label} ≤ {ms(goal)}", ms(fn), fn <= goal)
+            if goal:
+                b.goal(f"Report figures, {label} ≤ {ms(goal)}", ms(fn), fn <= goal)
             if most:
                 b.goal(
                     f"Report figures, {label} ≤ {most:g}× the baseline SQL",

@@ -34,7 +34,7 @@ def postgresql_only(sql):
 class Migration(migrations.Migration):
     dependencies = [
         ("boveileder", "0001_initial"),
-        ("cases", "0007_followups_kept_aside"),
+        ("cases", "0010_remove_timelineevent_summary"),
     ]
 
     operations = [
