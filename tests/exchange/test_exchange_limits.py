@@ -97,7 +97,7 @@ print(json.dumps({"problems": problems, "before_mb": before, "peak_mb": peak}))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "")}
     env["DJANGO_SETTINGS_MODULE"] = env["DJANGO_SETTINGS_MODULE"] or "boveileder.settings.test"
     args = [sys.executable, "-c", code, str(path)] + ([str(max_rows)] if max_rows else [])
-    done = subprocess.run(args, cwd=BASE, env=env, capture_output=True, text=True, check=False, timeout=600)  # noqa: S603
+    done = subprocess.run(args, cwd=BASE, env=env, capture_output=True, text=True, check=False, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -143,7 +143,7 @@ def history(municipality, counsellor, rng):
 def test_export_then_import_into_an_empty_municipality_gives_the_same_figures(
     tmp_path, municipality, counsellor, name
 ):
-    history(municipality, counsellor, random.Random(7))  # noqa: S311 - test data
+    history(municipality, counsellor, random.Random(7))
     path = tmp_path / name
     call_command(
         "export_cases",
@@ -179,7 +179,7 @@ def test_an_export_without_national_ids_imported_again_keeps_the_stored_numbers(
 ):
     from cases.models import Person
 
-    history(municipality, counsellor, random.Random(3))  # noqa: S311 - test data
+    history(municipality, counsellor, random.Random(3))
     stored = dict(Person.objects.exclude(national_id="").values_list("pk", "national_id"))
     assert stored
     path = tmp_path / "without-ids.xlsx"
