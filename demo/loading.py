@@ -18,6 +18,7 @@ class Dataset:
 
     tables: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    long_timeline_household: int | None = None
 
     def add(self, model, fields, rows):
         self.tables.append((model, fields, rows))

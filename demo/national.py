@@ -9,6 +9,7 @@ only from the synthetic test-number range. Logins: every generated staff member 
 password; usernames are `<municipality slug>-<role>-<n>` (`oslo-counsellor-1`).
 """
 
+import itertools
 import math
 import random
 import time
@@ -18,6 +19,7 @@ from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from faker import Faker
@@ -55,6 +57,8 @@ from housing.services.units import UNIT_FIELDS
 from reports.models import FundingGrant
 
 BIG_SLUG = "oslo"
+# The day the dataset is made as of: fixed, so a seed gives the same rows whenever they are made.
+TODAY = date(2026, 12, 1)
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Scale:
     households: int
     startloans: int
     followups: int
+    long_timeline: int  # the events of one Oslo household, for the household page's benchmark
 
 
 SCALES = {
@@ -77,6 +82,7 @@ SCALES = {
         households=150_000,
         startloans=100_000,
         followups=2_000_000,
+        long_timeline=2_000,
     ),
     "small": Scale(
         municipalities=4,
@@ -86,6 +92,7 @@ SCALES = {
         households=160,
         startloans=100,
         followups=2_000,
+        long_timeline=200,
     ),
 }
 
@@ -156,6 +163,10 @@ class _Helped(NamedTuple):
     applicant: int
 
 
+def _distinct(make, n) -> list:
+    return list(dict.fromkeys(make() for _ in range(n)))
+
+
 def _zipf_split(total, n, minimum, exponent=0.85, rng=None):
     """Split `total` over `n` parts, the first the largest (a long tail, as Norway's municipalities)."""
     weights = [1 / (i + 1) ** exponent for i in range(n)]
@@ -172,9 +183,9 @@ def _zipf_split(total, n, minimum, exponent=0.85, rng=None):
     return parts
 
 
-def generate(*, scale: Scale, seed: int = 2013, today: date | None = None) -> Dataset:
+def generate(*, scale: Scale, seed: int = 2013, today: date = TODAY) -> Dataset:
     """Build every row of a national-style dataset; nothing touches the database but id look-ups."""
-    country = _Country(scale=scale, seed=seed, today=today or date.today())
+    country = _Country(scale=scale, seed=seed, today=today)
     for step in (
         country.municipalities,
         country.staff,
@@ -210,11 +221,10 @@ class _Country:
         self.stamps = {}
         self.events = []  # (household, on, kind, extra, actor, content type model, object id)
         fake = self.fake
-        self.first_names = list({fake.first_name_female() for _ in range(600)}) + list(
-            {fake.first_name_male() for _ in range(600)}
-        )
-        self.last_names = list({fake.last_name() for _ in range(600)})
-        self.streets = list({fake.street_name() for _ in range(1500)})
+        # Each name once, in Faker's order (a set's order would change with the string hash seed).
+        self.first_names = _distinct(fake.first_name_female, 600) + _distinct(fake.first_name_male, 600)
+        self.last_names = _distinct(fake.last_name, 600)
+        self.streets = _distinct(fake.street_name, 1500)
 
     def d(self, ordinal):
         got = self.dates.get(ordinal)
@@ -278,7 +288,8 @@ class _Country:
     # --- staff: every role in every municipality -------------------------------------------------
 
     def staff(self):
-        password = make_password(DEMO_PASSWORD)
+        # A salt of the seed's, so the rows are the same each time (the password is public anyway).
+        password = make_password(DEMO_PASSWORD, salt=f"national{self.seed}")
         joined = self.ts(self.t0 - 5 * Y)
         rows = []
         self.counsellors_of, self.officers_of = {}, {}
@@ -643,6 +654,9 @@ class _Country:
             max(1, int(max(1, h.help_end - h.enrolled) * rate * rng.uniform(0.5, 1.5) + 0.5))
             for h in self.helped
         ]
+        for h in self.helped:
+            self.events.append((h.id, h.enrolled, "household_registered", 0, h.counsellor, None, None))
+        self._long_timeline()
         n_followups = sum(self.followup_counts)
         self.first_followup = self.ids.take(FollowUp, n_followups)
         self.link_first = self.ids.take(FollowUp.partner_agencies.through, n_followups // 20 + 10)
@@ -650,16 +664,25 @@ class _Country:
         self.ds.add(FollowUp, FOLLOWUP_FIELDS, self._followup_rows())
         self.ds.add(FollowUp.partner_agencies.through, ["id", "followup_id", "partneragency_id"], self.links)
         self.count("followups", n_followups)
-        for h in self.helped:
-            self.events.append((h.id, h.enrolled, "household_registered", 0, h.counsellor, None, None))
 
-    def _followup_rows(self):
-        """The follow-ups, made while they are written (two million rows are not kept in memory),
-        from an RNG of their own; the links to partner agencies are collected on the way."""
+    def _long_timeline(self):
+        """The Oslo household helped the longest gets follow-ups enough for `scale.long_timeline`
+        events in all."""
+        oslo = [i for i, h in enumerate(self.helped) if h.municipality == self.m_first]
+        longest = max(oslo, key=lambda i: self.helped[i].help_end - self.helped[i].enrolled)
+        hid = self.helped[longest].id
+        others = sum(1 for event in self.events if event[0] == hid)
+        self.followup_counts[longest] = max(1, self.scale.long_timeline - others)
+        self.ds.long_timeline_household = hid
+
+    def _drawn_followups(self):
+        """Each follow-up's row and the partner agency it involved (or None), from an RNG of their
+        own: the same each time they are drawn, so they are drawn while they are written, once for
+        their table and once for their timeline events, and two million rows are never kept."""
         d, ts = self.d, self.ts
         fid = self.first_followup
         frng = random.Random(self.seed + 1)
-        max_links = (sum(self.followup_counts)) // 20 + 10
+        links, max_links = 0, sum(self.followup_counts) // 20 + 10
         for h, n in zip(self.helped, self.followup_counts, strict=True):
             days = sorted(
                 [h.enrolled] + [frng.randint(h.enrolled, max(h.enrolled, h.help_end)) for _ in range(n - 1)]
@@ -667,7 +690,7 @@ class _Country:
             agencies = self.agencies_of[h.municipality]
             for day in days:
                 step = frng.random() < 0.3
-                yield (
+                row = (
                     (fid, h.id, h.municipality, d(day), frng.choice(FOLLOWUP_KINDS), frng.choice(MINUTES))
                     + (frng.choice(TOPIC_SETS), frng.choice(FOLLOWUP_NOTES), h.counsellor)
                     + (
@@ -677,9 +700,24 @@ class _Country:
                         ts(day),
                     )
                 )
-                if frng.random() < 0.05 and len(self.links) < max_links:
-                    self.links.append((self.link_first + len(self.links), fid, frng.choice(agencies)))
+                agency = None
+                if frng.random() < 0.05 and links < max_links:
+                    agency = frng.choice(agencies)
+                    links += 1
+                yield row, agency
                 fid += 1
+
+    def _followup_rows(self):
+        """The follow-ups' rows; the links to partner agencies are collected on the way."""
+        for row, agency in self._drawn_followups():
+            yield row
+            if agency:
+                self.links.append((self.link_first + len(self.links), row[0], agency))
+
+    def _followup_events(self):
+        for row, _agency in self._drawn_followups():
+            fid, hid, _m, day, kind, minutes, _topics, _note, by = row[:9]
+            yield (hid, day.toordinal(), "followup", (kind, minutes), by, FollowUp, fid)
 
     # --- consents with partner agencies -------------------------------------------------------
 
@@ -702,8 +740,10 @@ class _Country:
     # --- the household timelines: what was created above, in the words the services use -------
 
     def timeline(self):
-        self.ds.add(TimelineEvent, TIMELINE_FIELDS, _timeline_rows(self.events, self.ids, self.d, self.ts))
-        self.count("timeline events", len(self.events))
+        n = len(self.events) + sum(self.followup_counts)
+        events = itertools.chain(self.events, self._followup_events())
+        self.ds.add(TimelineEvent, TIMELINE_FIELDS, _timeline_rows(events, n, self.ids, self.d, self.ts))
+        self.count("timeline events", n)
 
     # --- one funding grant per municipality and funder ----------------------------------------
 
@@ -718,36 +758,50 @@ class _Country:
         self.ds.add(FundingGrant, GRANT_FIELDS, rows)
 
 
-def _timeline_rows(events, ids, d, ts):
-    """Rows of the timeline; ids and content types are looked up now, not while a COPY runs."""
-    texts = {
-        "household_registered": _("Household registered"),
-        "startloan_received": _("Start-up loan application received"),
-    }
+def _summaries():
+    """Kind -> the sentence of an event of that kind, from what the generator knows of it: in the
+    words the services use."""
     reasons = {r.value: str(r.label) for r in MoveOutReason}
     statuses = {s.value: str(s.label) for s in SL}
-    cts = {m: ContentType.objects.get_for_model(m).pk for m in (StartLoanApplication, Tenancy)}
-    first = ids.take(TimelineEvent, len(events))
+    kinds = {k.value: str(k.label) for k in FollowUp.Kind}
+    registered, received = str(_("Household registered")), str(_("Start-up loan application received"))
+    summaries = {
+        "household_registered": lambda extra: registered,
+        "startloan_received": lambda extra: received,
+        "tenancy_started": lambda extra: _("Moved in to %(address)s") % {"address": extra},
+        "tenancy_ended": lambda extra: (
+            _("Moved out of %(address)s: %(reason)s") % {"address": extra[0], "reason": reasons[extra[1]]}
+        ),
+        "followup": lambda extra: (
+            _("%(kind)s, %(minutes)s min") % {"kind": kinds[extra[0]], "minutes": extra[1]}
+        ),
+    }
+    for status in DECIDED:
+        summaries[f"startloan_{status}"] = lambda extra: (
+            _("Start-up loan application: %(status)s") % {"status": statuses[extra]}
+        )
+    return summaries
+
+
+def _timeline_rows(events, n, ids, d, ts):
+    """Rows of the `n` events of the timeline; ids and content types are looked up now, not while
+    a COPY runs."""
+    summaries = _summaries()
+    cts = {m: ContentType.objects.get_for_model(m).pk for m in (StartLoanApplication, Tenancy, FollowUp)}
+    first = ids.take(TimelineEvent, n)
+    said = {}  # each sentence made once: two million follow-ups have a few dozen
 
     def rows():
-        for n, (hid, on, kind, extra, actor, model, obj) in enumerate(events):
-            if kind == "tenancy_started":
-                summary = _("Moved in to %(address)s") % {"address": extra}
-            elif kind == "tenancy_ended":
-                summary = _("Moved out of %(address)s: %(reason)s") % {
-                    "address": extra[0],
-                    "reason": reasons[extra[1]],
-                }
-            elif kind.startswith("startloan_") and kind != "startloan_received":
-                summary = _("Start-up loan application: %(status)s") % {"status": statuses[extra]}
-            else:
-                summary = texts[kind]
-            yield (first + n, hid, d(on), ts(on), kind, str(summary), actor, cts.get(model), obj)
+        for number, (hid, on, kind, extra, actor, model, obj) in enumerate(events):
+            summary = said.get((kind, extra))
+            if summary is None:
+                summary = said[kind, extra] = str(summaries[kind](extra))
+            yield (first + number, hid, d(on), ts(on), kind, summary, actor, cts.get(model), obj)
 
     return rows()
 
 
-def seed_national(*, scale: str = "national", seed: int = 2013, today=None, log=print) -> dict:
+def seed_national(*, scale: str = "national", seed: int = 2013, today: date = TODAY, log=print) -> dict:
     """Generate and load a dataset of `scale`; once only: a second run finds Oslo and stops."""
     if Municipality.objects.filter(slug=BIG_SLUG).exists():
         log("National data is already loaded (municipality 'oslo' exists); nothing to do.")
@@ -757,4 +811,19 @@ def seed_national(*, scale: str = "national", seed: int = 2013, today=None, log=
     log(f"Generated the plan in {time.monotonic() - t:.1f} s: {dataset.counts}")
     timings = load(dataset, log=log)
     timings["total"] = time.monotonic() - t
-    return {"counts": dataset.counts, "timings": timings}
+    return {
+        "counts": dataset.counts,
+        "timings": timings,
+        "long timeline household": dataset.long_timeline_household,
+    }
+
+
+def long_timeline_household():
+    """The household of the national data with the longest timeline (for the household page's
+    benchmark); None if none is loaded."""
+    return (
+        Household.objects.filter(municipality__slug=BIG_SLUG)
+        .annotate(n=Count("events"))
+        .order_by("-n", "pk")
+        .first()
+    )
