@@ -58,7 +58,7 @@ from reports.models import FundingGrant
 
 BIG_SLUG = "oslo"
 # The day the dataset is made as of: fixed, so a seed gives the same rows whenever they are made.
-TODAY = date(2026, 12, 1)
+NATIONAL_TODAY = date(2026, 12, 1)
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def _zipf_split(total, n, minimum, exponent=0.85, rng=None):
     return parts
 
 
-def generate(*, scale: Scale, seed: int = 2013, today: date = TODAY) -> Dataset:
+def generate(*, scale: Scale, seed: int = 2013, today: date = NATIONAL_TODAY) -> Dataset:
     """Build every row of a national-style dataset; nothing touches the database but id look-ups."""
     country = _Country(scale=scale, seed=seed, today=today)
     for step in (
@@ -801,7 +801,9 @@ def _timeline_rows(events, n, ids, d, ts):
     return rows()
 
 
-def seed_national(*, scale: str = "national", seed: int = 2013, today: date = TODAY, log=print) -> dict:
+def seed_national(
+    *, scale: str = "national", seed: int = 2013, today: date = NATIONAL_TODAY, log=print
+) -> dict:
     """Generate and load a dataset of `scale`; once only: a second run finds Oslo and stops."""
     if Municipality.objects.filter(slug=BIG_SLUG).exists():
         log("National data is already loaded (municipality 'oslo' exists); nothing to do.")
