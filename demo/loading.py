@@ -171,13 +171,17 @@ def _copy(cur, model, fields, rows) -> int:
 
 
 def _json_text(value, cache):
-    """A JSON column's text; lists (of plain values) are few and repeat, so they are kept."""
-    if not isinstance(value, list):
+    """A JSON column's text. Its values (a list, or a dict, of plain values) repeat: each text is
+    made once."""
+    if value is None:
+        return None
+    try:
+        key = tuple(value.items()) if isinstance(value, dict) else tuple(value)
+        text = cache.get(key)
+    except TypeError:  # a value that cannot be a key: made each time
         return json.dumps(value, cls=DjangoJSONEncoder)
-    key = tuple(value)
-    text = cache.get(key)
     if text is None:
-        text = cache[key] = json.dumps(value)
+        text = cache[key] = json.dumps(value, cls=DjangoJSONEncoder)
     return text
 
 
