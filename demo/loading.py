@@ -85,29 +85,25 @@ def _secondary_indexes(cur, table):
 
 
 def _load_postgres(dataset, *, log):
-    """All or nothing: COPY into each table with the big tables' secondary indexes dropped, then
-    the indexes rebuilt, the foreign keys checked and the sequences moved past the new ids."""
+    """All or nothing: COPY into each table with its foreign keys and the big tables' secondary
+    indexes dropped, then the indexes built again and the foreign keys added back, each checked by
+    PostgreSQL in one pass over the table (not a trigger per row), and the sequences moved past the
+    new ids."""
     timings = {}
     models = [model for model, _fields, _rows in dataset.tables]
     with transaction.atomic(), connection.cursor() as django_cursor:
         cur = django_cursor.connection.cursor()
-        superuser = _prepare(cur)
-        dropped = _drop_indexes(cur)
+        cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        keys = _drop_foreign_keys(cur, models)
+        indexes = _drop_indexes(cur)
         for model, fields, rows in dataset.tables:
             t = time.monotonic()
             n = _copy(cur, model, fields, rows)
             timings[model._meta.db_table] = time.monotonic() - t
             log(f"  {model._meta.db_table}: {n} rows in {time.monotonic() - t:.1f} s")
-        if not superuser:
-            # Django's foreign keys are deferred: without the replica role their row checks are still
-            # pending, and PostgreSQL refuses CREATE INDEX on a table with pending trigger events.
-            timings["foreign key check"] = _timed(log, "foreign keys checked row by row", _fire_checks, cur)
-        timings["indexes"] = _timed(log, "secondary indexes rebuilt", _create_indexes, cur, dropped)
-        if superuser:
-            cur.execute("SET LOCAL session_replication_role = origin")
-            timings["foreign key check"] = _timed(
-                log, "foreign keys checked", _check_foreign_keys, cur, models
-            )
+        timings["indexes"] = _timed(log, "secondary indexes built", _run_all, cur, indexes)
+        timings["foreign keys"] = _timed(log, "foreign keys added and checked", _run_all, cur, keys)
         _move_sequences(cur, models)
     timings["vacuum analyze"] = _timed(log, "VACUUM ANALYZE", _vacuum_analyze)
     return timings
@@ -121,16 +117,19 @@ def _timed(log, what, job, *args):
     return seconds
 
 
-def _prepare(cur) -> bool:
-    """Settings for a bulk load; as superuser, foreign keys are checked once, set-based, after the
-    load (`_check_foreign_keys`), not row by row. Returns whether that is so."""
-    cur.execute("SET LOCAL synchronous_commit = off")
-    cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    superuser = cur.fetchone()[0]
-    if superuser:
-        cur.execute("SET LOCAL session_replication_role = replica")
-    return superuser
+def _drop_foreign_keys(cur, models) -> list[str]:
+    """Drop the loaded tables' foreign keys; the statements that add them back."""
+    tables = [model._meta.db_table for model in models]
+    cur.execute(
+        """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+           WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid, conname""",
+        [tables],
+    )
+    statements = []
+    for table, name, definition in cur.fetchall():
+        cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        statements.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    return statements
 
 
 def _drop_indexes(cur) -> list[str]:
@@ -143,14 +142,9 @@ def _drop_indexes(cur) -> list[str]:
     return dropped
 
 
-def _create_indexes(cur, definitions):
-    for definition in definitions:
-        cur.execute(definition)
-
-
-def _fire_checks(cur):
-    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cur.execute("SET CONSTRAINTS ALL DEFERRED")
+def _run_all(cur, statements):
+    for statement in statements:
+        cur.execute(statement)
 
 
 def _copy(cur, model, fields, rows) -> int:
@@ -198,28 +192,3 @@ def _vacuum_analyze():
     # freshly copied heap page (the unit list's EXISTS took 640 ms instead of 130 ms without it).
     with connection.cursor() as c:
         c.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
-
-
-def _check_foreign_keys(cur, models):
-    """Every foreign key of every loaded table points at a row: one anti-join per key."""
-    for model in models:
-        for f in model._meta.concrete_fields:
-            if not f.is_relation or f.related_model is None:
-                continue
-            target = f.related_model._meta
-            sql = (
-                f'SELECT count(*) FROM {model._meta.db_table} t WHERE t."{f.column}" IS NOT NULL '  # noqa: S608 - model names
-                f"AND NOT EXISTS (SELECT 1 FROM {target.db_table} r "
-                f'WHERE r."{f.target_field.column}" = t."{f.column}")'
-            )
-            cur.execute(sql)
-            missing = cur.fetchone()[0]
-            if missing:
-                raise RuntimeError(f"{missing} rows of {model._meta.db_table}.{f.column} point nowhere")
-    # The follow-ups' (household, municipality) key (cases migration 0002), skipped by the replica role.
-    cur.execute(
-        "SELECT count(*) FROM cases_followup f JOIN cases_household h ON h.id = f.household_id "
-        "WHERE f.municipality_id <> h.municipality_id"
-    )
-    if cur.fetchone()[0]:
-        raise RuntimeError("follow-ups in another municipality than their household")
