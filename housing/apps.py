@@ -10,7 +10,7 @@ class HousingConfig(AppConfig):
         from boveileder.models import Role
         from boveileder.saved_views import saveable
 
-        # Issue 21: the flag queue's and the unit list's filters may be saved as views.
+        # The flag queue's and the unit list's filters may be saved as views.
         saveable(
             "housing:flag_queue",
             label=_("Flags"),

@@ -200,7 +200,7 @@ def test_the_counts_are_in_norwegian_by_default(tmp_path, kari):
 
 
 def test_moves_dated_ahead_are_imported_as_planned(tmp_path, kari):
-    """Issue 14: a file from Kobo may hold a move-out or a move-in not yet come; the timeline says
+    """A file from Kobo may hold a move-out or a move-in not yet come; the timeline says
     planned, never that it has happened."""
     from datetime import timedelta
 

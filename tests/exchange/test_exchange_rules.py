@@ -81,7 +81,7 @@ def kari(municipality):
 
 
 def test_a_far_future_received_date_is_refused_like_in_the_form(tmp_path, kari):
-    """Issue 15.3: 9999-12-31 («no end date» elsewhere) was accepted, then broke the pages."""
+    """9999-12-31 («no end date» elsewhere) was accepted, then broke the pages."""
     row = {"received_on": "9999-12-31", "status": "received", "decided_on": ""}
     lines = problems_of(tmp_path, xlsx(data(startloans=[(0, row)])))
     assert lines == ["startloans, rad 2, received_on: Datoen kan ikke være fram i tid."], lines
@@ -133,7 +133,7 @@ def test_the_rules_are_the_forms_own(kari):
 
 
 def test_a_nul_byte_in_a_csv_names_sheet_row_and_column(tmp_path, kari):
-    """Issue 15.8: a NUL byte gave «line contains NUL» with no sheet, row or column."""
+    """A NUL byte gave «line contains NUL» with no sheet, row or column."""
     content = zipped(data(households=[(1, {"notes": "før\x00etter"})]))
     lines = problems_of(tmp_path, content, "f.zip")
     assert lines == ["households, rad 3, notes: Teksten har et kontrolltegn (NUL) som ikke er tillatt."], (
