@@ -10,7 +10,6 @@ its timeline in the words the services use. The data of national size for the be
 import random
 from datetime import date, timedelta
 
-from django.apps import apps
 from django.db import transaction
 from faker import Faker
 
@@ -31,6 +30,7 @@ from cases.timeline import TimelineKind
 from housing.models import MoveOutReason, RentalUnit, Tenancy, TenancyRenewal
 from housing.services.flags import flags_raise_due
 from housing.timeline import HousingKind
+from reports.models import FundingGrant
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - printed for the demo, never used in production
 DEMO_STAFF = [
@@ -88,6 +88,8 @@ class _Story:
         self.agencies = [
             PartnerAgency.objects.create(municipality=municipality, name=n, kind=k) for n, k in AGENCIES
         ]
+        self.free_units = []  # units no one lives in, for households that move to another
+        self.under_way = 0  # applications left under way so far
 
     def day_between(self, first, last):
         return first + timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
@@ -346,6 +348,91 @@ class _Story:
             subject=consent,
         )
 
+    # --- one household's story -------------------------------------------------------------
+
+    def household(self, i, unit, project_start):
+        """Household i: registered, moved in, followed up, and perhaps bought, moved or still waiting."""
+        rng, today = self.rng, self.today
+        # Registered on the first follow-up, spread over the project so far.
+        enrolled = self.day_between(project_start, today - timedelta(days=21))
+        in_unit = i % 5 != 4
+        household = Household.objects.create(
+            municipality=self.m,
+            reference=f"H-{enrolled.year}-{i + 1:04d}",
+            counsellor=self.counsellors[i % len(self.counsellors)],
+            enrolled_on=enrolled,
+            housing_at_start="municipal_rental" if in_unit else rng.choice(["temporary", "homeless"]),
+            restricted=i == 7,
+            # Letters go to the unit the household lives in (or will move in to).
+            postal_address=unit.address,
+            postcode=unit.postcode,
+            post_town=unit.city,
+        )
+        timeline_record(household=household, kind=TimelineKind.HOUSEHOLD_REGISTERED, on=enrolled)
+        applicant = self.members(household, enrolled)[0]
+        # Lived in the unit before the counselling began, or moved in from temporary housing after it.
+        start = (
+            enrolled - timedelta(days=rng.randint(30, 5 * 365))
+            if in_unit
+            else min(today, enrolled + timedelta(days=rng.randint(20, 120)))
+        )
+        tenancy = self.tenancy(household, unit, start)
+        outcome, end = self.outcome(OUTCOMES[i % 9], max(enrolled, start))
+        self.agency_consent(household, applicant, "nav", enrolled)
+        if household.housing_at_start != "municipal_rental" or rng.random() < 0.3:
+            self.agency_consent(household, applicant, "refugee_office", enrolled)
+        self.followups(
+            household, enrolled, today if outcome == "transfer" else end, with_bank=outcome == "bought"
+        )
+        if outcome != "stay":
+            self.leave(household, applicant, tenancy, outcome, end)
+        waiting = outcome in ("stay", "transfer") and i % 3 != 0 and (today - enrolled).days > 60
+        if waiting and self.under_way < 2 * len(UNDER_WAY):
+            self.loan_under_way(household, applicant, enrolled)
+
+    def outcome(self, planned, since):
+        """The outcome and its day, if there is room for it after `since`; else the household stays."""
+        room = (self.today - since).days
+        if planned != "stay" and room > 150:
+            return planned, since + timedelta(days=self.rng.randint(120, room - 10))
+        return "stay", self.today
+
+    def agency_consent(self, household, person, kind, given_on):
+        agency = next(a for a in self.agencies if a.kind == kind)
+        self.consent(household, person, agency, given_on, PURPOSES[kind])
+
+    def leave(self, household, applicant, tenancy, outcome, end):
+        """Bought a home with a start-up loan, rented privately, moved away, or moved to another unit."""
+        rng, today = self.rng, self.today
+        if outcome == "bought":
+            disbursed = end - timedelta(days=rng.randint(5, 30))
+            decided = disbursed - timedelta(days=rng.randint(20, 60))
+            received = max(household.enrolled_on, decided - timedelta(days=rng.randint(14, 40)))
+            decided = max(decided, received)
+            self.agency_consent(household, applicant, "bank", received)
+            path = [SL.IN_REVIEW, SL.APPROVED, SL.DISBURSED]
+            loan = self.loan(household, path, received, decided=decided, disbursed=disbursed)
+            self.move_out(tenancy, end, MoveOutReason.BOUGHT, startloan=loan)
+        elif outcome in ("private_rental", "other"):
+            self.move_out(tenancy, end, outcome)
+        elif self.free_units:
+            self.move_out(tenancy, end, MoveOutReason.TRANSFER)
+            self.tenancy(household, self.free_units.pop(), end, renew=False)
+        if outcome != "transfer":
+            closed = min(today, end + timedelta(days=rng.randint(14, 60)))
+            self.close(household, closed, "goal_reached" if outcome != "other" else "moved_away")
+
+    def loan_under_way(self, household, applicant, enrolled):
+        """An application still under way, at the next of the statuses the pipeline knows."""
+        rng, today = self.rng, self.today
+        path = UNDER_WAY[self.under_way % len(UNDER_WAY)]
+        self.under_way += 1
+        received = self.day_between(enrolled + timedelta(days=14), today - timedelta(days=40))
+        if not path:
+            received = today - timedelta(days=rng.randint(2, 10))
+        self.agency_consent(household, applicant, "bank", min(received, today))
+        self.loan(household, path, received)
+
 
 def _raise_flags(municipality, today):
     """Raise the long-tenure flags that are due, through the nightly job's own service."""
@@ -353,14 +440,12 @@ def _raise_flags(municipality, today):
 
 
 def _grants(municipality, project_start):
-    """Husbanken's competence grant (Ålesund got 193 000 kr) and Statsforvalteren's follow-up grant.
-    Through the app registry: housing does not import reports."""
-    grant = apps.get_model("reports", "FundingGrant")
+    """Husbanken's competence grant (Ålesund got 193 000 kr) and Statsforvalteren's follow-up grant."""
     for funder, amount, purpose in (
         ("husbanken", 193_000, "Kompetansetilskudd: boveileder for vanskeligstilte på boligmarkedet"),
         ("statsforvalteren", 450_000, "Tilskudd til oppfølgingstjenester i egen bolig"),
     ):
-        grant.objects.get_or_create(
+        FundingGrant.objects.get_or_create(
             municipality=municipality,
             funder=funder,
             period_from=project_start,
@@ -371,6 +456,24 @@ def _grants(municipality, project_start):
                 "reference": f"{funder[:2].upper()}-{project_start:%Y}-{municipality.number or '0000'}",
             },
         )
+
+
+PURPOSES = {
+    "nav": "Samarbeid om bostøtte og økonomisk rådgivning",
+    "refugee_office": "Samarbeid om bosetting og introduksjonsprogram",
+    "bank": "Dele budsjett og inntekt for søknad om startlån",
+}
+# What became of household i, by i % 9.
+OUTCOMES = ["bought", "stay", "private_rental", "stay", "stay", "other", "bought", "transfer", "stay"]
+# The paths of the applications still under way, one after the other.
+UNDER_WAY = [
+    [],
+    [SL.IN_REVIEW],
+    [SL.IN_REVIEW, SL.APPROVED],
+    [SL.IN_REVIEW, SL.REJECTED],
+    [SL.IN_REVIEW, SL.REJECTED, SL.APPEALED],
+    [SL.WITHDRAWN],
+]
 
 
 @transaction.atomic
@@ -390,111 +493,30 @@ def seed_municipality(*, name="Ålesund", slug="alesund", households=40, seed=20
     staff = demo_staff(municipality)
     if municipality.households.exists():
         return municipality
+    _complete(municipality, project_start)
+    story = _Story(municipality=municipality, staff=staff, rng=rng, fake=fake, today=today)
+    units = [story.unit(n + 1) for n in range(households + 12)]
+    story.free_units = units[households:]
+    for i in range(households):
+        story.household(i, units[i], project_start)
+    _raise_flags(municipality, today)
+    _grants(municipality, project_start)
+    return municipality
+
+
+def _complete(municipality, project_start):
+    """The project's start, and the sender block of decision letters (a manager keeps it under
+    Administrasjon), where the municipality has none yet."""
     if municipality.project_start is None:
         municipality.project_start = project_start
         municipality.save(update_fields=["project_start"])
     if not municipality.postal_address:
-        # The sender block of decision letters (a manager keeps it under Administrasjon).
         municipality.service_unit = "Boveiledertjenesten"
         municipality.postal_address = "Postboks 1521"
         municipality.postcode = "6025"
-        municipality.post_town = name
+        municipality.post_town = municipality.name
         municipality.phone = "70 16 20 00"
-        municipality.email = f"postmottak@{slug}.kommune.example"
+        municipality.email = f"postmottak@{municipality.slug}.kommune.example"
         municipality.save(
             update_fields=["service_unit", "postal_address", "postcode", "post_town", "phone", "email"]
         )
-    story = _Story(municipality=municipality, staff=staff, rng=rng, fake=fake, today=today)
-    units = [story.unit(n + 1) for n in range(households + 12)]
-    free_units = units[households:]
-    purposes = {
-        "nav": "Samarbeid om bostøtte og økonomisk rådgivning",
-        "refugee_office": "Samarbeid om bosetting og introduksjonsprogram",
-        "bank": "Dele budsjett og inntekt for søknad om startlån",
-    }
-    agencies = {a.kind: a for a in story.agencies}
-    under_way = 0
-    for i in range(households):
-        # Registered on the first follow-up, spread over the project so far.
-        enrolled = story.day_between(project_start, today - timedelta(days=21))
-        counsellor = story.counsellors[i % len(story.counsellors)]
-        in_unit = i % 5 != 4
-        household = Household.objects.create(
-            municipality=municipality,
-            reference=f"H-{enrolled.year}-{i + 1:04d}",
-            counsellor=counsellor,
-            enrolled_on=enrolled,
-            housing_at_start="municipal_rental" if in_unit else rng.choice(["temporary", "homeless"]),
-            restricted=i == 7,
-            # Letters go to the unit the household lives in (or will move in to).
-            postal_address=units[i].address,
-            postcode=units[i].postcode,
-            post_town=units[i].city,
-        )
-        timeline_record(household=household, kind=TimelineKind.HOUSEHOLD_REGISTERED, on=enrolled)
-        people = story.members(household, enrolled)
-        # Lived in the unit before the counselling began, or moved in from temporary housing after it.
-        start = (
-            enrolled - timedelta(days=rng.randint(30, 5 * 365))
-            if in_unit
-            else min(today, enrolled + timedelta(days=rng.randint(20, 120)))
-        )
-        tenancy = story.tenancy(household, units[i], start)
-        outcome = ["bought", "stay", "private_rental", "stay", "stay", "other", "bought", "transfer", "stay"][
-            i % 9
-        ]
-        room = (today - max(enrolled, start)).days
-        end = today
-        if outcome != "stay" and room > 150:
-            end = max(enrolled, start) + timedelta(days=rng.randint(120, room - 10))
-        else:
-            outcome = "stay"
-        story.consent(household, people[0], agencies["nav"], enrolled, purposes["nav"])
-        if household.housing_at_start != "municipal_rental" or rng.random() < 0.3:
-            story.consent(
-                household, people[0], agencies["refugee_office"], enrolled, purposes["refugee_office"]
-            )
-        story.followups(
-            household, enrolled, today if outcome == "transfer" else end, with_bank=outcome == "bought"
-        )
-        if outcome == "bought":
-            disbursed = end - timedelta(days=rng.randint(5, 30))
-            decided = disbursed - timedelta(days=rng.randint(20, 60))
-            received = max(enrolled, decided - timedelta(days=rng.randint(14, 40)))
-            decided = max(decided, received)
-            story.consent(household, people[0], agencies["bank"], received, purposes["bank"])
-            loan = story.loan(
-                household,
-                [SL.IN_REVIEW, SL.APPROVED, SL.DISBURSED],
-                received,
-                decided=decided,
-                disbursed=disbursed,
-            )
-            story.move_out(tenancy, end, MoveOutReason.BOUGHT, startloan=loan)
-        elif outcome in ("private_rental", "other"):
-            story.move_out(tenancy, end, outcome)
-        elif outcome == "transfer" and free_units:
-            story.move_out(tenancy, end, MoveOutReason.TRANSFER)
-            story.tenancy(household, free_units.pop(), end, renew=False)
-        if outcome in ("bought", "private_rental", "other"):
-            closed = min(today, end + timedelta(days=rng.randint(14, 60)))
-            story.close(household, closed, "goal_reached" if outcome != "other" else "moved_away")
-        elif i % 3 != 0 and (today - enrolled).days > 60 and under_way < 12:
-            # Applications still under way, at every status the pipeline knows.
-            path = [
-                [],
-                [SL.IN_REVIEW],
-                [SL.IN_REVIEW, SL.APPROVED],
-                [SL.IN_REVIEW, SL.REJECTED],
-                [SL.IN_REVIEW, SL.REJECTED, SL.APPEALED],
-                [SL.WITHDRAWN],
-            ][under_way % 6]
-            under_way += 1
-            received = story.day_between(enrolled + timedelta(days=14), today - timedelta(days=40))
-            if not path:
-                received = today - timedelta(days=rng.randint(2, 10))
-            story.consent(household, people[0], agencies["bank"], min(received, today), purposes["bank"])
-            story.loan(household, path, received)
-    _raise_flags(municipality, today)
-    _grants(municipality, project_start)
-    return municipality

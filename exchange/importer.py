@@ -64,36 +64,38 @@ def _key_columns(sheet: str) -> str:
     return ", ".join(SHEETS_BY_NAME[sheet].key)
 
 
+def _parse_staff(value, staff: dict):
+    """The staff member of the municipality by username (any case, or without `@municipality`)."""
+    username = cells.text(value)
+    if not username:
+        return None
+    user = staff.get(username) or staff.get(username.lower())
+    if user is None:
+        raise cells.CellError(
+            _("«%(value)s» is not the username of a staff member of the municipality.")
+            % {"value": cells.shown(username)}
+        )
+    return user
+
+
+# Column kind -> parser of a cell of that kind.
+PARSERS = {
+    "text": lambda c, v: cells.parse_text(v, c.max_length, multiline=not c.max_length),
+    "ref": lambda c, v: cells.parse_text(v, c.max_length, multiline=False),
+    "date": lambda c, v: cells.parse_date(v, ahead=c.ahead, birth=c.name == "birth_date"),
+    "int": lambda c, v: cells.parse_int(v),
+    "decimal": lambda c, v: cells.parse_decimal(v),
+    "choice": lambda c, v: cells.parse_choice(v, c.choices),
+    "codes": lambda c, v: cells.parse_codes(v, c.choices),
+    "postcode": lambda c, v: cells.parse_postcode(v),
+    "national_id": lambda c, v: cells.parse_national_id(v),
+}
+
+
 def _parse(column: Column, value, staff: dict):
-    kind = column.kind
-    if kind in ("text", "ref"):
-        return cells.parse_text(value, column.max_length, multiline=kind == "text" and not column.max_length)
-    if kind == "date":
-        return cells.parse_date(value, ahead=column.ahead, birth=column.name == "birth_date")
-    if kind == "int":
-        return cells.parse_int(value)
-    if kind == "decimal":
-        return cells.parse_decimal(value)
-    if kind == "choice":
-        return cells.parse_choice(value, column.choices)
-    if kind == "codes":
-        return cells.parse_codes(value, column.choices)
-    if kind == "postcode":
-        return cells.parse_postcode(value)
-    if kind == "national_id":
-        return cells.parse_national_id(value)
-    if kind == "staff":
-        username = cells.text(value)
-        if not username:
-            return None
-        user = staff.get(username) or staff.get(username.lower())
-        if user is None:
-            raise cells.CellError(
-                _("«%(value)s» is not the username of a staff member of the municipality.")
-                % {"value": cells.shown(username)}
-            )
-        return user
-    raise AssertionError(kind)
+    if column.kind == "staff":
+        return _parse_staff(value, staff)
+    return PARSERS[column.kind](column, value)
 
 
 class _Import:
@@ -120,57 +122,78 @@ class _Import:
     # --- what is there already ------------------------------------------------------------
 
     def load_existing(self):
-        m = self.municipality.pk
+        """Index the municipality's records by the keys the sheets match them on."""
         self.staff = {}
-        if m:
-            namespace = f"@{self.municipality.slug}"
-            for user in User.objects.filter(municipality_id=m):
-                self.staff.setdefault(user.username, user)
-                self.staff.setdefault(user.username.lower(), user)
-                # Staff made on the staff pages are `name@municipality`: the name alone will do.
-                if user.username.lower().endswith(namespace):
-                    self.staff.setdefault(user.username.lower().removesuffix(namespace), user)
-        self.households = {h.reference: h for h in Household.objects.filter(municipality_id=m)} if m else {}
-        self.units = {u.reference: u for u in RentalUnit.objects.filter(municipality_id=m)} if m else {}
-        by_id = {h.pk: h for h in self.households.values()}
-        units_by_id = {u.pk: u for u in self.units.values()}
+        self.households, self.units = {}, {}
         self.persons, self.national_ids = {}, {}
         self.tenancies, self.startloans, self.followups = {}, {}, {}
         self.agencies, self.consents, self.person_names, self.flags = {}, {}, set(), {}
         self.decisions, self.appeals, self.decision_counts = {}, {}, {}
+        m = self.municipality.pk
         if not m:
             return
-        for p in Person.objects.filter(municipality_id=m):
-            key = (by_id[p.household_id].reference, p.first_name, p.last_name, p.birth_date)
+        self.load_staff()
+        self.households = {h.reference: h for h in Household.objects.filter(municipality_id=m)}
+        self.units = {u.reference: u for u in RentalUnit.objects.filter(municipality_id=m)}
+        by_id = {h.pk: h.reference for h in self.households.values()}
+        self.load_persons(by_id)
+        self.load_records(by_id)
+        self.load_consents(by_id)
+        self.load_decisions(by_id)
+        tenancies_by_id = {t.pk: key for key, t in self.tenancies.items()}
+        for flag in LongTenureFlag.objects.filter(municipality_id=m).order_by("pk"):
+            self.flags.setdefault((*tenancies_by_id[flag.tenancy_id], flag.raised_on), flag)
+
+    def load_staff(self):
+        namespace = f"@{self.municipality.slug}"
+        for user in User.objects.filter(municipality_id=self.municipality.pk):
+            self.staff.setdefault(user.username, user)
+            self.staff.setdefault(user.username.lower(), user)
+            # Staff made on the staff pages are `name@municipality`: the name alone will do.
+            if user.username.lower().endswith(namespace):
+                self.staff.setdefault(user.username.lower().removesuffix(namespace), user)
+
+    def load_persons(self, by_id):
+        for p in Person.objects.filter(municipality_id=self.municipality.pk):
+            key = (by_id[p.household_id], p.first_name, p.last_name, p.birth_date)
             self.persons.setdefault(key, p)
             self.person_names.add(key[:3])
             if p.national_id:
                 self.national_ids[p.national_id] = key
+
+    def load_records(self, by_id):
+        """Tenancies, start-up loan applications and follow-ups."""
+        m = self.municipality.pk
+        units_by_id = {u.pk: u.reference for u in self.units.values()}
         for t in Tenancy.objects.filter(municipality_id=m):
-            self.tenancies.setdefault((units_by_id[t.unit_id].reference, t.start_date), t)
+            self.tenancies.setdefault((units_by_id[t.unit_id], t.start_date), t)
         for s in StartLoanApplication.objects.filter(household__municipality_id=m):
-            self.startloans.setdefault((by_id[s.household_id].reference, s.received_on), s)
+            self.startloans.setdefault((by_id[s.household_id], s.received_on), s)
         for f in FollowUp.objects.filter(municipality_id=m).order_by("pk"):
-            key = (by_id[f.household_id].reference, f.date, f.kind, f.minutes, f.note)
-            self.followups.setdefault(key, f)
-        self.agencies = {a.name: a for a in PartnerAgency.objects.filter(municipality_id=m)}
-        agencies_by_id = {a.pk: a for a in self.agencies.values()}
-        for c in Consent.objects.filter(household__municipality_id=m).order_by("pk"):
-            key = (by_id[c.household_id].reference, agencies_by_id[c.agency_id].name, c.purpose, c.given_on)
+            self.followups.setdefault((by_id[f.household_id], f.date, f.kind, f.minutes, f.note), f)
+
+    def load_consents(self, by_id):
+        self.agencies = {
+            a.name: a for a in PartnerAgency.objects.filter(municipality_id=self.municipality.pk)
+        }
+        agency_names = {a.pk: a.name for a in self.agencies.values()}
+        for c in Consent.objects.filter(household__municipality_id=self.municipality.pk).order_by("pk"):
+            key = (by_id[c.household_id], agency_names[c.agency_id], c.purpose, c.given_on)
             self.consents.setdefault(key, c)
+
+    def load_decisions(self, by_id):
+        """Decisions numbered per household in drafting order, and their appeals."""
+        m = self.municipality.pk
         per_household = defaultdict(int)
         decisions_by_id = {}
         for d in Decision.objects.filter(household__municipality_id=m).order_by("created_at", "pk"):
-            ref = by_id[d.household_id].reference
+            ref = by_id[d.household_id]
             per_household[ref] += 1
             self.decisions[(ref, per_household[ref])] = d
             decisions_by_id[d.pk] = (ref, per_household[ref])
         self.decision_counts = dict(per_household)
         for a in Appeal.objects.filter(decision__household__municipality_id=m).order_by("pk"):
             self.appeals.setdefault((*decisions_by_id[a.decision_id], a.received_on), a)
-        tenancies_by_id = {t.pk: key for key, t in self.tenancies.items()}
-        for flag in LongTenureFlag.objects.filter(municipality_id=m).order_by("pk"):
-            self.flags.setdefault((*tenancies_by_id[flag.tenancy_id], flag.raised_on), flag)
 
     # --- checking -------------------------------------------------------------------------
 
@@ -218,6 +241,7 @@ class _Import:
         )
 
     def check_row(self, sheet, number, v):
+        """What no single cell shows: references to other sheets, dates in order, unique numbers."""
         if (
             sheet != "households"
             and v.get("household_ref")
@@ -230,75 +254,87 @@ class _Import:
                 _("No household «%(ref)s» in the households sheet or in the municipality.")
                 % {"ref": cells.shown(v["household_ref"])},
             )
-        if sheet == "tenancies":
-            if v.get("unit_ref") and not self.known("units", v["unit_ref"]):
-                self.problem(
-                    sheet,
-                    number,
-                    "unit_ref",
-                    _("No unit «%(ref)s» in the units sheet or in the municipality.")
-                    % {"ref": cells.shown(v["unit_ref"])},
-                )
-            start, out = v.get("start_date"), v.get("moved_out_on")
-            if out and "move_out_reason" in v and not v["move_out_reason"]:
-                self.problem(sheet, number, "move_out_reason", _("Give the reason for moving out."))
-            if v.get("move_out_reason") and not out and "moved_out_on" in v:
-                self.problem(
-                    sheet, number, "moved_out_on", _("Give the move-out date, or leave the reason empty.")
-                )
-            if start and out and out < start:
-                self.problem(
-                    sheet, number, "moved_out_on", _("The move-out date is before the move-in date.")
-                )
-            end = v.get("contract_end_date")
-            if start and end and end < start:
-                self.problem(
-                    sheet, number, "contract_end_date", _("The contract ends before the move-in date.")
-                )
-        if sheet == "units" and (v.get("rooms") or 0) > 99:
-            self.problem(sheet, number, "rooms", _("Not a plausible number of rooms."))
-        if sheet == "startloans":
-            received, decided = v.get("received_on"), v.get("decided_on")
-            if received and decided and decided < received:
-                self.problem(sheet, number, "decided_on", _("The decision date is before the date received."))
-            if decided and v.get("status") in ("", "received", "in_review"):
-                self.problem(
-                    sheet,
-                    number,
-                    "status",
-                    _("An application with a decision date is %(statuses)s.")
-                    % {"statuses": ", ".join(DECIDED_STATUSES)},
-                )
-        if sheet == "persons":
-            self.file_persons.add((v.get("household_ref"), v.get("first_name"), v.get("last_name")))
-        if sheet == "consents":
-            self.check_consent(number, v)
-        if sheet == "tenancies":
-            self.file_tenancies.add((v.get("unit_ref"), v.get("start_date")))
-        if sheet == "flags":
-            self.check_flag(number, v)
-        if sheet == "decisions":
-            self.check_decision(number, v)
-        if sheet == "appeals":
-            self.check_appeal(number, v)
-        if sheet == "persons" and v.get("national_id"):
-            key = (v.get("household_ref"), v.get("first_name"), v.get("last_name"), v.get("birth_date"))
-            in_file = self.file_ids.get(v["national_id"])
-            if in_file is not None and in_file[0] != key:
-                self.problem(
-                    sheet,
-                    number,
-                    "national_id",
-                    _("invalid: the same number as in row %(row)s") % {"row": in_file[1]},
-                )
-            elif self.national_ids.get(v["national_id"], key) != key:
-                self.problem(
-                    sheet,
-                    number,
-                    "national_id",
-                    _("invalid: the number belongs to another person in the municipality"),
-                )
-            self.file_ids.setdefault(v["national_id"], (key, number))
+        check = {
+            "tenancies": self.check_tenancy,
+            "units": self.check_unit,
+            "startloans": self.check_startloan,
+            "persons": self.check_person,
+            "consents": self.check_consent,
+            "flags": self.check_flag,
+            "decisions": self.check_decision,
+            "appeals": self.check_appeal,
+        }.get(sheet)
+        if check:
+            check(number, v)
+
+    def check_tenancy(self, number, v):
+        if v.get("unit_ref") and not self.known("units", v["unit_ref"]):
+            self.problem(
+                "tenancies",
+                number,
+                "unit_ref",
+                _("No unit «%(ref)s» in the units sheet or in the municipality.")
+                % {"ref": cells.shown(v["unit_ref"])},
+            )
+        start, out = v.get("start_date"), v.get("moved_out_on")
+        if out and "move_out_reason" in v and not v["move_out_reason"]:
+            self.problem("tenancies", number, "move_out_reason", _("Give the reason for moving out."))
+        if v.get("move_out_reason") and not out and "moved_out_on" in v:
+            self.problem(
+                "tenancies", number, "moved_out_on", _("Give the move-out date, or leave the reason empty.")
+            )
+        if start and out and out < start:
+            self.problem(
+                "tenancies", number, "moved_out_on", _("The move-out date is before the move-in date.")
+            )
+        end = v.get("contract_end_date")
+        if start and end and end < start:
+            self.problem(
+                "tenancies", number, "contract_end_date", _("The contract ends before the move-in date.")
+            )
+        self.file_tenancies.add((v.get("unit_ref"), v.get("start_date")))
+
+    def check_unit(self, number, v):
+        if (v.get("rooms") or 0) > 99:
+            self.problem("units", number, "rooms", _("Not a plausible number of rooms."))
+
+    def check_startloan(self, number, v):
+        received, decided = v.get("received_on"), v.get("decided_on")
+        if received and decided and decided < received:
+            self.problem(
+                "startloans", number, "decided_on", _("The decision date is before the date received.")
+            )
+        if decided and v.get("status") in ("", "received", "in_review"):
+            self.problem(
+                "startloans",
+                number,
+                "status",
+                _("An application with a decision date is %(statuses)s.")
+                % {"statuses": ", ".join(DECIDED_STATUSES)},
+            )
+
+    def check_person(self, number, v):
+        """Names the consents and decisions may refer to; a national ID is one person's only."""
+        self.file_persons.add((v.get("household_ref"), v.get("first_name"), v.get("last_name")))
+        if not v.get("national_id"):
+            return
+        key = (v.get("household_ref"), v.get("first_name"), v.get("last_name"), v.get("birth_date"))
+        in_file = self.file_ids.get(v["national_id"])
+        if in_file is not None and in_file[0] != key:
+            self.problem(
+                "persons",
+                number,
+                "national_id",
+                _("invalid: the same number as in row %(row)s") % {"row": in_file[1]},
+            )
+        elif self.national_ids.get(v["national_id"], key) != key:
+            self.problem(
+                "persons",
+                number,
+                "national_id",
+                _("invalid: the number belongs to another person in the municipality"),
+            )
+        self.file_ids.setdefault(v["national_id"], (key, number))
 
     def check_consent(self, number, v):
         given = v.get("given_on")

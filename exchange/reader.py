@@ -224,7 +224,7 @@ def _read_xlsx(data: bytes) -> Workbook:
         workbook = _open_workbook(data)
     except ImportRejected:
         raise
-    except Exception:
+    except Exception:  # any broken workbook is a problem to report, not a crash
         raise ImportRejected([not_a_workbook]) from None
     rows = _Rows()
     try:
@@ -378,19 +378,7 @@ def _tables(sources, problems: list | None = None) -> Workbook:
         name = str(title).strip().lower()
         sheet = SHEETS_BY_NAME.get(name)
         if sheet is None or name in tables:
-            has_content = any(not _blank(v) for row in stream for v in row)
-            if name == GUIDE_SHEET or not has_content:
-                continue
-            if sheet is None:
-                problems.append(
-                    Problem(
-                        sheet=str(title)[:40],
-                        message=_("Unknown sheet: the sheets are called %(names)s.")
-                        % {"names": ", ".join(SHEETS_BY_NAME)},
-                    )
-                )
-            else:
-                problems.append(Problem(sheet=name, message=_("This sheet appears twice.")))
+            problems.extend(_unexpected_sheet(title, name, sheet, stream))
             continue
         header_row = next(stream, None)
         if header_row is None or (
@@ -401,24 +389,8 @@ def _tables(sources, problems: list | None = None) -> Workbook:
             )
             continue
         headers = [_header(v) for v in header_row]
-        seen = set()
-        for header in headers:
-            if header and header in seen:
-                problems.append(
-                    Problem(sheet=name, row=1, column=header[:40], message=_("This column appears twice."))
-                )
-            seen.add(header)
-        for column in sheet.required_names:
-            if column not in seen:
-                problems.append(
-                    Problem(sheet=name, row=1, column=column, message=_("The column is missing."))
-                )
-        table = Table(name, headers)
-        for number, row in enumerate(stream, start=2):
-            if all(_blank(v) for v in row):
-                continue
-            table.rows.append((number, tuple(row)))
-        tables[name] = table
+        problems.extend(_header_problems(name, sheet, headers))
+        tables[name] = _table(name, headers, stream)
     if not tables and not problems:
         problems.append(
             Problem(
@@ -428,6 +400,47 @@ def _tables(sources, problems: list | None = None) -> Workbook:
     if not tables:
         raise ImportRejected(problems)
     return Workbook(tables, problems)
+
+
+def _unexpected_sheet(title, name, sheet, stream) -> list[Problem]:
+    """An unknown or repeated sheet is a problem if it holds anything (the guide sheet never is)."""
+    has_content = any(not _blank(v) for row in stream for v in row)
+    if name == GUIDE_SHEET or not has_content:
+        return []
+    if sheet is None:
+        return [
+            Problem(
+                sheet=str(title)[:40],
+                message=_("Unknown sheet: the sheets are called %(names)s.")
+                % {"names": ", ".join(SHEETS_BY_NAME)},
+            )
+        ]
+    return [Problem(sheet=name, message=_("This sheet appears twice."))]
+
+
+def _header_problems(name, sheet, headers) -> list[Problem]:
+    problems = []
+    seen = set()
+    for header in headers:
+        if header and header in seen:
+            problems.append(
+                Problem(sheet=name, row=1, column=header[:40], message=_("This column appears twice."))
+            )
+        seen.add(header)
+    for column in sheet.required_names:
+        if column not in seen:
+            problems.append(Problem(sheet=name, row=1, column=column, message=_("The column is missing.")))
+    return problems
+
+
+def _table(name, headers, stream) -> Table:
+    """The sheet's rows below the header that hold anything, with their row numbers."""
+    table = Table(name, headers)
+    for number, row in enumerate(stream, start=2):
+        if all(_blank(v) for v in row):
+            continue
+        table.rows.append((number, tuple(row)))
+    return table
 
 
 def sheet_columns(sheet) -> set[str]:

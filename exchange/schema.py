@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cases.models import Appeal, Decision, FollowUp, Household, PartnerAgency, StartLoanApplication
 from housing.models import LongTenureFlag, MoveOutReason
 
-# Statuses an import may set: the list (no `appealed`: an appeal is recorded in the app).
+# Statuses an import may set (no `appealed`: an appeal is recorded in the app).
 STARTLOAN_STATUSES = ("received", "in_review", "approved", "rejected", "withdrawn", "disbursed")
 DECIDED_STATUSES = ("approved", "rejected", "disbursed")
 # The template's example rows use references no municipality's own records use, so the template

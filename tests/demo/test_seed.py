@@ -10,8 +10,9 @@ from django.core.management import call_command
 from boveileder.models import Municipality, User
 from boveileder.national_id import is_valid
 from cases.models import FollowUp, Household, Person, StartLoanApplication, TimelineEvent
+from demo import national
 from demo.data import DEMO_PASSWORD, DEMO_STAFF, seed_municipality
-from demo.national import SCALES, seed_national
+from demo.national import SCALES, generate, long_timeline_household, seed_national
 from housing.models import Tenancy
 
 TODAY = date(2026, 11, 26)
@@ -108,6 +109,14 @@ def check_small_national():
     for t in Tenancy.objects.filter(moved_out_on__isnull=False):
         assert FollowUp.objects.filter(household_id=t.household_id, date__lte=t.moved_out_on).exists()
     assert not Tenancy.objects.filter(contract_end_date__lt=TODAY - timedelta(days=20000)).exists()
+    # The household page is measured with a real timeline: every follow-up has its event.
+    assert TimelineEvent.objects.filter(kind="followup").count() == FollowUp.objects.count()
+    assert set(
+        TimelineEvent.objects.filter(kind="followup").values_list("household_id", "occurred_on")
+    ) == set(FollowUp.objects.values_list("household_id", "date"))
+    longest = long_timeline_household()
+    assert longest.pk == result["long timeline household"] and longest.municipality == oslo
+    assert longest.events.count() == scale.long_timeline
 
 
 @pytest.mark.django_db
@@ -129,12 +138,10 @@ class _AnotherDay(date):
 
 @pytest.mark.django_db
 def test_the_national_dataset_is_decided_by_its_seed_alone_not_by_the_day_it_is_made(monkeypatch):
-    import demo.national
-
     def rows():
-        dataset = demo.national.generate(scale=SCALES["small"], seed=7)
+        dataset = generate(scale=SCALES["small"], seed=7)
         return [(model._meta.label, list(fields), list(table)) for model, fields, table in dataset.tables]
 
     made_today = rows()
-    monkeypatch.setattr(demo.national, "date", _AnotherDay)  # the calendar moves on; the seed does not
+    monkeypatch.setattr(national, "date", _AnotherDay)  # the calendar moves on; the seed does not
     assert rows() == made_today
