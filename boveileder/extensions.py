@@ -7,8 +7,11 @@ registering app's names.
 
 - `menu_entry(...)`: an entry in the top menu (`group="main"`) or the managers' administration menu
   (`group="admin"`), shown to the users `visible(user)` accepts, in `order`.
-- `page_section(page, ...)`: a section rendered on a page (`{% page_sections "cases:decision" obj %}`):
+- `page_section(page, ...)`: a section rendered on a page (`{% page_sections "<app>:<page>" obj %}`):
   its template, and a function giving the template its context from the request and the page's object.
+- `landing_page(role, url_name)`: where a user of `role` lands after signing in (`landing_for(user)`).
+- `hook(point, fn)`: a function for a named point that the app lower down calls (`hooks(point)`) and
+  documents: cases' points (the caseload's facts, deadlines, search, retention) are in `cases.extensions`.
 """
 
 from collections.abc import Callable
@@ -36,8 +39,17 @@ class PageSection:
     order: int
 
 
+@dataclass(frozen=True)
+class Landing:
+    role: str
+    url_name: str
+    order: int
+
+
 MENU: list[MenuEntry] = []
 SECTIONS: dict[str, list[PageSection]] = {}
+LANDING: list[Landing] = []
+HOOKS: dict[str, list[Callable]] = {}
 
 
 def menu_entry(
@@ -81,3 +93,31 @@ def sections_for(page: str, request, obj) -> list[tuple[str, dict]]:
         if context is not None:
             shown.append((section.template, context))
     return shown
+
+
+def landing_page(role: str, url_name: str, *, order: int = 100) -> None:
+    """Land users of `role` on `url_name` after sign-in; a user with several roles lands on the page
+    registered with the lowest `order`. Registering the same role again replaces it."""
+    LANDING[:] = [landing for landing in LANDING if landing.role != role]
+    LANDING.append(Landing(role, url_name, order))
+    LANDING.sort(key=lambda landing: landing.order)
+
+
+def landing_for(user) -> str | None:
+    """The URL name `user` lands on, or None when no role of theirs has one."""
+    return next((landing.url_name for landing in LANDING if user.has_role(landing.role)), None)
+
+
+def _name(fn) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def hook(point: str, fn: Callable) -> None:
+    """Add `fn` to the named extension point (from an app's `ready`); registering it again replaces it."""
+    kept = [f for f in HOOKS.get(point, []) if _name(f) != _name(fn)]
+    HOOKS[point] = [*kept, fn]
+
+
+def hooks(point: str) -> list[Callable]:
+    """The functions registered for `point`, in the order they were registered."""
+    return list(HOOKS.get(point, []))

@@ -14,25 +14,19 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from .access import login_only
-from .models import Role
+from .extensions import landing_for
 
 logger = logging.getLogger(__name__)
-
-LANDING = (
-    (Role.COUNSELLOR, "cases:caseload"),
-    (Role.OFFICER, "housing:flag_queue"),
-    (Role.MANAGER, "reports:dashboard"),
-)
-
 
 @require_GET
 @login_only
 def home(request):
-    """Each role lands on what it does first; a counsellor who also manages lands on the caseload."""
+    """Each role lands on what it does first, as the apps register it (`extensions.landing_page`);
+    a counsellor who also manages lands on the caseload."""
     user = request.user
-    for role, url_name in LANDING:
-        if user.municipality_id and user.has_role(role):
-            return redirect(url_name)
+    url_name = landing_for(user) if user.municipality_id else None
+    if url_name:
+        return redirect(url_name)
     if user.is_superuser:
         return redirect("admin:index")
     return render(request, "no_role.html", status=403)

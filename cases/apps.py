@@ -18,7 +18,7 @@ class CasesConfig(AppConfig):
             roles={Role.COUNSELLOR, Role.MANAGER},
         )
 
-        from boveileder.extensions import menu_entry
+        from boveileder.extensions import landing_page, menu_entry
 
         def counsellor_or_manager(user):
             return user.has_role(Role.COUNSELLOR, Role.MANAGER)
@@ -46,3 +46,4 @@ class CasesConfig(AppConfig):
             order=50,
         )
         menu_entry(_("Visits kept aside"), "cases:held_list", visible=manager, group="admin", order=60)
+        landing_page(Role.COUNSELLOR, "cases:caseload", order=10)
