@@ -18,6 +18,7 @@ from .extensions import landing_for
 
 logger = logging.getLogger(__name__)
 
+
 @require_GET
 @login_only
 def home(request):

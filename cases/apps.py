@@ -47,3 +47,19 @@ class CasesConfig(AppConfig):
         )
         menu_entry(_("Visits kept aside"), "cases:held_list", visible=manager, group="admin", order=60)
         landing_page(Role.COUNSELLOR, "cases:caseload", order=10)
+        self._register_deadlines()
+
+    def _register_deadlines(self):
+        """The caseload's own deadline sources (`cases.extensions.DEADLINES`)."""
+        from boveileder.extensions import hook
+        from cases.extensions import DEADLINES
+        from cases.services.consents import consent_deadlines
+        from cases.services.decisions import decision_deadlines
+        from cases.services.followups import followup_deadlines
+        from cases.services.startloans import startloan_deadlines
+
+        def startloans(user, households, today):
+            return startloan_deadlines(households=households, today=today)
+
+        for source in (decision_deadlines, followup_deadlines, consent_deadlines, startloans):
+            hook(DEADLINES, source)

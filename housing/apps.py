@@ -39,3 +39,7 @@ class HousingConfig(AppConfig):
             _("Long-tenure thresholds"), "housing:flag_thresholds", visible=manager, group="admin", order=40
         )
         landing_page(Role.OFFICER, "housing:flag_queue", order=20)
+
+        from housing.extensions import register
+
+        register()

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, FilteredRelation, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -198,7 +198,8 @@ def _followup_of(event):
 @require_GET
 @role_required(*ALL_ROLES)
 def household_detail(request, pk):
-    """Members, tenancies, consents, partner agencies and one timeline, newest first.
+    """Members, consents, partner agencies and one timeline, newest first, and the sections the apps
+    above cases give it (`page_sections "cases:household"`: housing's tenancies).
 
     A constant number of queries whatever the household holds (issue 10): one per section."""
     user, today = request.user, timezone.localdate()
@@ -206,12 +207,6 @@ def household_detail(request, pk):
     record_view_log(user=user, household=household, what="household")
     # Ordered within the household; the model's ordering (by household first) would join households.
     people = list(household.members.order_by("birth_date", "first_name"))
-    # At most one open flag per tenancy (a constraint in housing), so the join adds no rows.
-    tenancies = (
-        household.tenancies.select_related("unit")
-        .annotate(open_flag=FilteredRelation("flags", condition=Q(flags__resolved_on__isnull=True)))
-        .annotate(open_flag_status=F("open_flag__status"), open_flag_referred_to=F("open_flag__referred_to"))
-    )
     consents = list(household.consents.select_related("agency", "person").with_in_force(today))
     agency_links = FollowUp.partner_agencies.through.objects
     # Two small id sets, not an OR over two joins (that one took a minute on national data).
@@ -227,7 +222,6 @@ def household_detail(request, pk):
             "household": household,
             "members": [p for p in people if p.left_on is None],
             "former_members": [p for p in people if p.left_on is not None],
-            "tenancies": tenancies,
             "consents_in_force": [c for c in consents if c.in_force],
             "consents_other": [c for c in consents if not c.in_force],
             "agencies": agencies,

@@ -95,9 +95,6 @@ def startloan_detail(request, pk):
         "next_steps": [(s, Status(s).label) for s in service.allowed_next(application, request.user)],
         "loan_above_price": service.loan_above_price(application),
         "editable": application.status in service.OPEN_STATUSES,
-        "ended_tenancy": application.ended_tenancies.first()
-        if application.status == Status.DISBURSED
-        else None,
         "deadlines": service.application_deadlines(application, today=today),
         "documents": list(application.documents.all()),
         "document_query": f"?startloan={application.pk}",

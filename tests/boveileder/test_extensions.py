@@ -77,7 +77,9 @@ def test_sections_come_in_order_and_one_whose_context_is_none_is_left_out():
 def test_the_page_sections_tag_renders_each_section_with_the_page_context_and_its_own(settings, tmp_path):
     (tmp_path / "section.html").write_text("[{{ page_word }} {{ own_word }} {{ n }}]")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
-    page_section("test:page", template="section.html", context=lambda request, obj: {"own_word": "own", "n": obj})
+    page_section(
+        "test:page", template="section.html", context=lambda request, obj: {"own_word": "own", "n": obj}
+    )
     rendered = Template('{% load extensions %}{% page_sections "test:page" thing %}{{ own_word }}').render(
         Context({"request": RequestFactory().get("/"), "page_word": "page", "thing": 7})
     )
