@@ -5,11 +5,14 @@ An app lower down (the core, cases) owns a page or the menu and names no app abo
 `admin.site.register`. The arrows stay true: the owner of the page never imports or reverses the
 registering app's names.
 
-- `menu_entry(...)`: an entry in the top menu (`group="main"`) or the managers' administration menu
-  (`group="admin"`), shown to the users `visible(user)` accepts, in `order`.
+- `menu_entry(...)`: an entry in the top menu (`group="main"`), the managers' administration menu
+  (`group="admin"`) or the footer, beside the language (`group="footer"`), shown to the users
+  `visible(user)` accepts, in `order`.
 - `page_section(page, ...)`: a section rendered on a page (`{% page_sections "<app>:<page>" obj %}`):
   its template, and a function giving the template its context from the request and the page's object.
 - `landing_page(role, url_name)`: where a user of `role` lands after signing in (`landing_for(user)`).
+- `hook(BODY_DATA, fn)`: `fn(request) -> {name: value}`, data attributes of every page's `<body>`
+  (`data-<name>`), for an app's script (cases' offline follow-ups).
 - `hook(point, fn)`: a function for a named point that the app lower down calls (`hooks(point)`) and
   documents: cases' points (the caseload's facts, deadlines, search, retention) are in `cases.extensions`.
 """
@@ -46,6 +49,9 @@ class Landing:
     order: int
 
 
+MENU_GROUPS = ("main", "admin", "footer")
+BODY_DATA = "boveileder:body_data"
+
 MENU: list[MenuEntry] = []
 SECTIONS: dict[str, list[PageSection]] = {}
 LANDING: list[Landing] = []
@@ -56,7 +62,7 @@ def menu_entry(
     label, url_name: str, *, visible: Callable[[Any], bool], group: str = "main", order: int = 100
 ):
     """Add a menu entry (called from an app's `ready`); registering the same URL name again replaces it."""
-    if group not in {"main", "admin"}:
+    if group not in MENU_GROUPS:
         raise ValueError(f"unknown menu group {group!r}")
     MENU[:] = [entry for entry in MENU if entry.url_name != url_name]
     MENU.append(MenuEntry(label, url_name, group, order, visible))
@@ -65,7 +71,7 @@ def menu_entry(
 
 def menu_for(user) -> dict[str, list[tuple[Any, str]]]:
     """The menu's entries `user` may see, by group, as (label, url) pairs."""
-    groups: dict[str, list[tuple[Any, str]]] = {"main": [], "admin": []}
+    groups: dict[str, list[tuple[Any, str]]] = {group: [] for group in MENU_GROUPS}
     for entry in MENU:
         if entry.visible(user):
             groups[entry.group].append((entry.label, reverse(entry.url_name)))
@@ -121,3 +127,11 @@ def hook(point: str, fn: Callable) -> None:
 def hooks(point: str) -> list[Callable]:
     """The functions registered for `point`, in the order they were registered."""
     return list(HOOKS.get(point, []))
+
+
+def body_data(request) -> list[tuple[str, str]]:
+    """The `<body>`'s data attributes the apps give this request (`BODY_DATA`), as (name, value)."""
+    found: dict[str, str] = {}
+    for provider in hooks(BODY_DATA):
+        found.update(provider(request))
+    return sorted(found.items())

@@ -100,10 +100,32 @@ def patterns_for(names: Names, reader: str, ranks: dict[str, int]) -> list[re.Pa
     return found
 
 
+def _folders(app: str):
+    """The app's package, and its part of the project's templates: `templates/<app>/`, and for the
+    core the project's own pages (`base.html`, `registration/`)."""
+    yield Path(apps.get_app_config(app).path)
+    templates = ROOT / "templates"
+    if app == "boveileder":
+        yield templates
+    elif (templates / app).is_dir():
+        yield templates / app
+
+
+def _paths(folder: Path):
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(ROOT / "templates").parts if path.is_relative_to(ROOT / "templates") else ()
+        if parts and parts[0] in set(local_apps()) - {"boveileder"}:
+            continue  # another app's part of the project's templates
+        yield path
+
+
 def app_files(app: str):
-    config = apps.get_app_config(app)
-    base = Path(config.path)
-    for path in sorted(base.rglob("*")):
+    for base in _folders(app):
+        yield from _app_files_in(base)
+
+
+def _app_files_in(base: Path):
+    for path in _paths(base):
         relative = path.relative_to(ROOT).as_posix()
         if any(relative.startswith(project) for project in PROJECT_FILES):
             continue

@@ -1,4 +1,5 @@
-"""The counsellor's caseload, the team's view, and the household page."""
+"""The counsellor's caseload, the team's view, and the household page; every write to a household
+(register, edit, close, reopen) and a member's particulars (edit, the national ID shown on request)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,18 +8,27 @@ from django.db.models import F, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
-from boveileder.forms import errors_onto
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
 from boveileder.params import cursor_param, int_param
 from cases.access import get_record_for
 from cases.deadlines import deadlines_for
-from cases.forms.households import CaseloadFilterForm, CloseForm, HouseholdForm, PersonForm, TeamFilter
+from cases.forms.households import (
+    CaseloadFilterForm,
+    CloseForm,
+    HouseholdEditForm,
+    HouseholdForm,
+    PersonEditForm,
+    PersonForm,
+    TeamFilter,
+)
 from cases.models import (
     TIMELINE_FOLLOWUP_FIELDS,
     Decision,
@@ -31,7 +41,7 @@ from cases.models import (
 from cases.services.households import household_close as close_service
 from cases.services.households import household_register as register_service
 from cases.services.households import household_reopen as reopen_service
-from cases.services.households import person_link
+from cases.services.households import household_update, person_link, person_update
 from cases.services.timeline import record_view_log
 from cases.views.paging import keyset_page
 from cases.views.persons import resolve_duplicates
@@ -270,8 +280,8 @@ def household_register(request):
                 )
                 if outcome.link:
                     person_link(household=household, person=outcome.link, by=user)
-            except ValidationError as error:
-                errors_onto(error, form, person_form)
+            except ValidationError:
+                add_form_errors(form, person_form)
             else:
                 messages.success(request, _("The household is registered."))
                 return redirect("cases:household_detail", household.pk)
@@ -297,7 +307,7 @@ def household_close(request, pk):
                 reason=form.cleaned_data["close_reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The case is closed."))
             return redirect("cases:household_detail", household.pk)
@@ -315,3 +325,68 @@ def household_reopen(request, pk):
     else:
         messages.success(request, _("The case is reopened."))
     return redirect("cases:household_detail", household.pk)
+
+
+def _person_for(user, pk):
+    """A person of a household the user may open (a restricted household: 404)."""
+    return get_for_user(
+        user,
+        Person.objects.select_related("household").filter(household__in=Household.objects.visible_to(user)),
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def household_edit(request, pk):
+    """Counsellor (a manager reassigns), housing at the start, enrolment date, notes."""
+    household = get_for_user(
+        request.user, Household.objects.visible_to(request.user).select_related("counsellor"), pk=pk
+    )
+    form = HouseholdEditForm(request.POST or None, instance=household, user=request.user)
+    if request.method == "GET":
+        record_view_log(
+            user=request.user, household=household, what="household"
+        )  # read as the household page
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_update(household=household, by=request.user, **form.changes())
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The household is updated."))
+            return redirect("cases:household_detail", household.pk)
+    return render(request, "cases/edit/household_form.html", {"household": household, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def person_edit(request, pk):
+    """A member's particulars; the national ID is shown masked, a new one may be written."""
+    person = _person_for(request.user, pk)
+    form = PersonEditForm(request.POST or None, person=person)
+    if request.method == "GET":
+        record_view_log(user=request.user, household=person.household, person=person, what="person_edit")
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(person=person, by=request.user, **form.changes())
+        except ValidationError as error:
+            add_form_errors(form, error)
+            person.refresh_from_db()  # the page shows the registered particulars, not the refused ones
+        else:
+            messages.success(request, _("The particulars of %(name)s are updated.") % {"name": person})
+            return redirect("cases:person_detail", person.pk)
+    return render(request, "cases/edit/person_form.html", {"person": person, "form": form})
+
+
+@require_POST
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def person_national_id(request, pk):
+    """Show the full national ID, on an explicit request that is itself logged (innsynslogg).
+
+    By POST, so the page is never reached by a link, a prefetch or the browser's history."""
+    person = _person_for(request.user, pk)
+    record_view_log(user=request.user, household=person.household, person=person, what="national_id_shown")
+    response = render(request, "cases/edit/national_id.html", {"person": person})
+    add_never_cache_headers(response)
+    return response

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
 from cases.access import get_record_for
@@ -17,7 +18,6 @@ from cases.models import FollowUp, StartLoanApplication
 from housing.forms import FlagDecisionForm, FlagHistoryFilterForm, ThresholdsForm
 from housing.models import FlagDecision, LongTenureFlag
 from housing.services.flags import flag_decide, flag_thresholds_set
-from housing.views.units import add_form_errors
 
 Status = LongTenureFlag.Status
 Decision = LongTenureFlag.Decision

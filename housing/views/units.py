@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import get_for_user, role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
 from cases.models import Household
@@ -18,15 +19,6 @@ from housing.models import FlagDecision, LongTenureFlag, RentalUnit, Tenancy, Te
 from housing.services.units import unit_create, unit_update
 
 PAGE_SIZE = 50
-
-
-def add_form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the field exists."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
