@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from boveileder.extensions import hooks
 from cases.extensions import DEADLINES
 
-# The kind of each deadline, as the calendar feed names it: no free text, so never a name (issue 21).
+# The kind of each deadline, as the calendar feed names it: no free text, so never a name.
 KINDS = {
     "next_step": _("Next step"),
     "consent_lapses": _("Consent lapses"),
