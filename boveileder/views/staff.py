@@ -3,7 +3,6 @@ reset a password or two-factor login. Staff of other municipalities answer 404."
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from boveileder.access import role_required
 from boveileder.forms import add_form_errors
 from boveileder.forms_staff import PasswordResetForm, StaffCreateForm, StaffForm
 from boveileder.models import Role, User
+from boveileder.paging import numbered_page
 from boveileder.services import staff as services
 
 STAFF_PAGE_SIZE = 25
@@ -41,7 +41,7 @@ def staff_list(request):
     rows = _with_otp(User.objects.staff_of(request.user.municipality_id)).order_by(
         "-is_active", "first_name", "last_name", "username"
     )
-    page = Paginator(rows, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = numbered_page(request, rows, size=STAFF_PAGE_SIZE)
     return render(request, "boveileder/staff/list.html", {"page": page, "staff": page.object_list})
 
 

@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from boveileder.access import ALL_ROLES, get_for_user, role_required
 from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
+from boveileder.paging import keyset_page, numbered_page
 from boveileder.params import cursor_param, int_param
 from cases.access import get_record_for
 from cases.deadlines import deadlines_for
@@ -43,7 +43,6 @@ from cases.services.households import household_register as register_service
 from cases.services.households import household_reopen as reopen_service
 from cases.services.households import household_update, person_link, person_update
 from cases.services.timeline import record_view_log
-from cases.views.paging import keyset_page
 from cases.views.persons import resolve_duplicates
 
 # Counsellors read it on a phone, where each household is a card of seven lines: 25 keep a page to
@@ -118,7 +117,7 @@ def caseload(request):
         "tenure": [F("tenancy_start").asc(nulls_last=True), "reference"],
         "reference": ["reference"],
     }[sort]
-    page = Paginator(rows.order_by(*ordering), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = numbered_page(request, rows.order_by(*ordering), size=CASELOAD_PAGE_SIZE)
     _label_rows(page.object_list, today)
     query = request.GET.copy()
     query.pop("page", None)
@@ -152,10 +151,11 @@ def team(request):
     households = Household.objects.visible_to(user).select_related("counsellor")
     filters = TeamFilter(request.GET or None, queryset=households, user=user)
     filtered = filters.qs if filters.is_valid() else households
-    rows, next_after = keyset_page(
+    cursor = cursor_param(request.GET.get("after"))
+    rows, last = keyset_page(
         _with_members(filtered.with_caseload_facts(user)),
-        key="reference",
-        after=cursor_param(request.GET.get("after")),
+        keys=["reference"],
+        after=(cursor,) if cursor else None,
         size=TEAM_PAGE_SIZE,
     )
     query = request.GET.copy()
@@ -166,7 +166,7 @@ def team(request):
         {
             "filter": filters,
             "households": _label_rows(rows, timezone.localdate()),
-            "next_after": next_after,
+            "next_after": last and last.reference,
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "first_page": not cursor_param(request.GET.get("after")),
@@ -178,22 +178,20 @@ def _timeline_page(household, before: int | None):
     """Newest first, a page at a time; the next page starts after the last event shown (keyset on
     the timeline's own order: occurred_on, recorded_at, id). A follow-up's event carries its
     follow-up (`event.followup`), read in the same query."""
-    events = household.events.select_related("actor").with_followup()
+    keys = ("occurred_on", "recorded_at", "id")
+    after = None
     if before is not None:
-        last = household.events.filter(pk=before).values("occurred_on", "recorded_at", "id").first()
-        if last:
-            on, at = last["occurred_on"], last["recorded_at"]
-            events = events.filter(
-                Q(occurred_on__lt=on)
-                | Q(occurred_on=on, recorded_at__lt=at)
-                | Q(occurred_on=on, recorded_at=at, id__lt=last["id"])
-            )
-    rows = list(events[: TIMELINE_PAGE_SIZE + 1])
+        after = household.events.filter(pk=before).values_list(*keys).first()
+    rows, last = keyset_page(
+        household.events.select_related("actor").with_followup(),
+        keys=keys,
+        after=after,
+        descending=True,
+        size=TIMELINE_PAGE_SIZE,
+    )
     for event in rows:
         event.followup = _followup_of(event)
-    if len(rows) > TIMELINE_PAGE_SIZE:
-        return rows[:TIMELINE_PAGE_SIZE], rows[TIMELINE_PAGE_SIZE - 1].pk
-    return rows, None
+    return rows, last and last.pk
 
 
 def _followup_of(event):
