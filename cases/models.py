@@ -10,7 +10,6 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -23,13 +22,6 @@ from boveileder.national_id import validate_national_id
 from boveileder.text import without_control_characters
 from boveileder.validators import validate_no_control_characters
 from cases.extensions import FACT_DEFAULTS, HOUSEHOLD_FACTS, REFERRED, SEARCH
-
-
-def _exists_per_row(queryset):
-    """EXISTS as a scalar subquery: PostgreSQL may hash an EXISTS in the select list over every row of
-    the country (about 290 ms for the Oslo caseload at national scale); this probes each row's own."""
-    hit = queryset.annotate(hit=models.Value(True)).values("hit")[:1]
-    return Coalesce(models.Subquery(hit), models.Value(False))
 
 
 class MunicipalityQuerySet(models.QuerySet):
