@@ -278,8 +278,8 @@ def household_register(request):
                 )
                 if outcome.link:
                     person_link(household=household, person=outcome.link, by=user)
-            except ValidationError:
-                add_form_errors(form, person_form)
+            except ValidationError as error:
+                add_form_errors(form, error, person_form)
             else:
                 messages.success(request, _("The household is registered."))
                 return redirect("cases:household_detail", household.pk)
