@@ -887,13 +887,14 @@ class TimelineEventQuerySet(models.QuerySet):
 
 class TimelineEvent(models.Model):
     """One row per thing that happened to a household, written by every app through
-    `cases.services.timeline_record`, so the household page never imports another app."""
+    `cases.services.timeline`, so the household page never imports another app. It keeps a kind
+    (`cases.timeline`) and that kind's parameters, and is worded in the reader's language (`text`)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
     occurred_on = models.DateField()
     recorded_at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=40)
-    summary = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -908,7 +909,14 @@ class TimelineEvent(models.Model):
         indexes = [models.Index(fields=["household", "-occurred_on", "-recorded_at"], name="timeline_idx")]
 
     def __str__(self):
-        return self.summary
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language (the reader's)."""
+        from cases.timeline import timeline_text  # the kinds' list reads this module's choices
+
+        return timeline_text(self.kind, self.params)
 
 
 # What the innsynslogg says was opened (RecordView.what), in the reader's language.

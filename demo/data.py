@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from django.apps import apps
 from django.db import transaction
-from django.utils.translation import gettext as _
 from faker import Faker
 
 from boveileder.models import Municipality, User
@@ -26,9 +25,12 @@ from cases.models import (
     StartLoanApplication,
     StartLoanStatusChange,
 )
+from cases.services.startloans import startloan_event_params
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 from housing.models import MoveOutReason, RentalUnit, Tenancy, TenancyRenewal
 from housing.services.flags import flags_raise_due
+from housing.timeline import HousingKind
 
 DEMO_PASSWORD = "demo-passord-2026"  # noqa: S105 - printed for the demo, never used in production
 DEMO_STAFF = [
@@ -184,11 +186,10 @@ class _Story:
                 followup.partner_agencies.set(rng.sample(self.agencies[:3], k=1))
             timeline_record(
                 household=household,
-                kind="followup",
-                summary=_("%(kind)s, %(minutes)s min")
-                % {"kind": followup.get_kind_display(), "minutes": minutes},
+                kind=TimelineKind.FOLLOWUP,
+                params={"kind": kind, "minutes": minutes},
                 on=day,
-                actor=household.counsellor,
+                by=household.counsellor,
                 subject=followup,
             )
             logged.append(followup)
@@ -211,10 +212,9 @@ class _Story:
         steps = [("", SL.RECEIVED, received, household.counsellor)]
         timeline_record(
             household=household,
-            kind="startloan_received",
-            summary=_("Start-up loan application received"),
+            kind=TimelineKind.STARTLOAN_RECEIVED,
             on=received,
-            actor=household.counsellor,
+            by=household.counsellor,
             subject=loan,
         )
         decided = decided or min(self.today, received + timedelta(days=rng.randint(14, 45)))
@@ -246,10 +246,10 @@ class _Story:
             steps.append((status, to, day, who))
             timeline_record(
                 household=household,
-                kind=f"startloan_{to}",
-                summary=_("Start-up loan application: %(status)s") % {"status": SL(to).label},
+                kind=TimelineKind.startloan(to),
+                params=startloan_event_params(loan, status, to),
                 on=day,
-                actor=who,
+                by=who,
                 subject=loan,
             )
             status = to
@@ -268,10 +268,10 @@ class _Story:
         )
         timeline_record(
             household=household,
-            kind="tenancy_started",
-            summary=_("Moved in to %(address)s") % {"address": unit.address},
+            kind=HousingKind.TENANCY_STARTED,
+            params={"address": unit.address},
             on=start,
-            actor=self.officer,
+            by=self.officer,
             subject=tenancy,
         )
         # Contracts that ran out while the household stayed were renewed on time, mostly.
@@ -291,10 +291,10 @@ class _Story:
             tenancy.save(update_fields=["contract_end_date"])
             timeline_record(
                 household=household,
-                kind="tenancy_renewed",
-                summary=_("Contract renewed until %(date)s") % {"date": f"{new_end:%d.%m.%Y}"},
+                kind=HousingKind.TENANCY_RENEWED,
+                params={"date": new_end},
                 on=renewed_on,
-                actor=self.officer,
+                by=self.officer,
                 subject=tenancy,
             )
         return tenancy
@@ -307,11 +307,10 @@ class _Story:
         tenancy.save()
         timeline_record(
             household=tenancy.household,
-            kind="tenancy_ended",
-            summary=_("Moved out of %(address)s: %(reason)s")
-            % {"address": tenancy.unit.address, "reason": MoveOutReason(reason).label},
+            kind=HousingKind.TENANCY_ENDED,
+            params={"address": tenancy.unit.address, "reason": reason},
             on=on,
-            actor=self.officer,
+            by=self.officer,
             subject=tenancy,
         )
 
@@ -321,10 +320,10 @@ class _Story:
         household.save(update_fields=["closed_on", "close_reason"])
         timeline_record(
             household=household,
-            kind="household_closed",
-            summary=_("Case closed: %(reason)s") % {"reason": Household.CloseReason(reason).label},
+            kind=TimelineKind.HOUSEHOLD_CLOSED,
+            params={"reason": reason},
             on=on,
-            actor=household.counsellor,
+            by=household.counsellor,
         )
 
     def consent(self, household, person, agency, given_on, purpose, withdrawn_on=None):
@@ -340,10 +339,10 @@ class _Story:
         )
         timeline_record(
             household=household,
-            kind="consent_recorded",
-            summary=_("Consent to share with %(agency)s") % {"agency": agency.name},
+            kind=TimelineKind.CONSENT_RECORDED,
+            params={"agency": agency.name},
             on=given_on,
-            actor=household.counsellor,
+            by=household.counsellor,
             subject=consent,
         )
 
@@ -432,9 +431,7 @@ def seed_municipality(*, name="Ålesund", slug="alesund", households=40, seed=20
             postcode=units[i].postcode,
             post_town=units[i].city,
         )
-        timeline_record(
-            household=household, kind="household_registered", summary=_("Household registered"), on=enrolled
-        )
+        timeline_record(household=household, kind=TimelineKind.HOUSEHOLD_REGISTERED, on=enrolled)
         people = story.members(household, enrolled)
         # Lived in the unit before the counselling began, or moved in from temporary housing after it.
         start = (

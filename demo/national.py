@@ -21,7 +21,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from faker import Faker
 
 from boveileder.models import Municipality, User
@@ -36,9 +35,12 @@ from cases.models import (
     StartLoanStatusChange,
     TimelineEvent,
 )
+from cases.services.timeline import timeline_params
+from cases.timeline import TimelineKind
 from demo.data import DEMO_PASSWORD
 from housing.models import LongTenureFlag, MoveOutReason, RentalUnit, Tenancy
 from housing.services.units import UNIT_FIELDS
+from housing.timeline import HousingKind
 
 BIG_SLUG = "oslo"
 
@@ -492,7 +494,7 @@ def generate(*, scale: Scale, seed: int = 2013, today: date | None = None) -> Da
         "created_at",
     ]
     info_by_id = {h[0]: h for h in hh_info}
-    events = []  # (household, on, kind, summary, actor, content type model, object id)
+    events = []  # (household, on, kind, its params data, actor, content type model, object id)
     statuses_path = {
         SL.RECEIVED: [SL.RECEIVED],
         SL.IN_REVIEW: [SL.RECEIVED, SL.IN_REVIEW],
@@ -806,38 +808,34 @@ TIMELINE_FIELDS = [
     "occurred_on",
     "recorded_at",
     "kind",
-    "summary",
+    "params",
     "actor_id",
     "content_type_id",
     "object_id",
 ]
 
 
+def _event_params(kind, extra) -> dict:
+    """The parameters of an event of the generator's, as the services would write them."""
+    if kind == HousingKind.TENANCY_STARTED:
+        return {"address": extra}
+    if kind == HousingKind.TENANCY_ENDED:
+        return {"address": extra[0], "reason": extra[1]}
+    if kind.startswith("startloan_") and kind != TimelineKind.STARTLOAN_RECEIVED:
+        return {"status": extra, "after_appeal": False, "approval": "", "valid_until": None, "ref": ""}
+    return {}
+
+
 def _timeline_rows(events, ids, d, ts):
-    """Rows of the timeline; ids and content types are looked up now, not while a COPY runs."""
-    texts = {
-        "household_registered": _("Household registered"),
-        "startloan_received": _("Start-up loan application received"),
-    }
-    reasons = {r.value: str(r.label) for r in MoveOutReason}
-    statuses = {s.value: str(s.label) for s in SL}
+    """Rows of the timeline, each checked by the timeline's writer (`timeline_params`); ids and
+    content types are looked up now, not while a COPY runs."""
     cts = {m: ContentType.objects.get_for_model(m).pk for m in (StartLoanApplication, Tenancy)}
     first = ids.take(TimelineEvent, len(events))
 
     def rows():
         for n, (hid, on, kind, extra, actor, model, obj) in enumerate(events):
-            if kind == "tenancy_started":
-                summary = _("Moved in to %(address)s") % {"address": extra}
-            elif kind == "tenancy_ended":
-                summary = _("Moved out of %(address)s: %(reason)s") % {
-                    "address": extra[0],
-                    "reason": reasons[extra[1]],
-                }
-            elif kind.startswith("startloan_") and kind != "startloan_received":
-                summary = _("Start-up loan application: %(status)s") % {"status": statuses[extra]}
-            else:
-                summary = texts[kind]
-            yield (first + n, hid, d(on), ts(on), kind, str(summary), actor, cts.get(model), obj)
+            params = timeline_params(kind, _event_params(kind, extra))
+            yield (first + n, hid, d(on), ts(on), kind, params, actor, cts.get(model), obj)
 
     return rows()
 
@@ -847,6 +845,11 @@ def _timeline_rows(events, ids, d, ts):
 
 def _column_list(model, fields):
     return ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+
+
+def _json_key(value) -> tuple:
+    """A JSON column's value (a list, or a dict of plain values) as a key of the cache of its text."""
+    return tuple(value.items()) if isinstance(value, dict) else tuple(value)
 
 
 def _json_positions(model, fields):
@@ -935,7 +938,7 @@ def _load_postgres(dataset, *, log):
                     if json_at:
                         row = list(row)
                         for i in json_at:
-                            key = tuple(row[i])
+                            key = _json_key(row[i])
                             text = as_json.get(key)
                             if text is None:
                                 text = as_json[key] = json.dumps(row[i])

@@ -20,7 +20,6 @@ except a tenancy that the file ends, which goes through `tenancy_end` like any m
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -39,10 +38,10 @@ from cases.models import (
     Person,
     StartLoanApplication,
     StartLoanStatusChange,
-    TimelineEvent,
 )
 from cases.services.decisions import appeal_deadline
-from cases.services.timeline import timeline_record
+from cases.services.timeline import timeline_event, timeline_record, timeline_record_many
+from cases.timeline import TimelineKind
 from housing.models import LongTenureFlag, RentalUnit, Tenancy
 from housing.services.tenancies import tenancy_end, tenancy_events_record
 
@@ -491,29 +490,24 @@ class _Import:
         today = timezone.localdate()
         self.events(
             new,
-            kind="household_imported",
-            summary=lambda h: _("Registered through a spreadsheet import"),
+            kind=TimelineKind.HOUSEHOLD_IMPORTED,
             on=lambda h: h.enrolled_on or today,
         )
 
-    def events(self, subjects, *, kind, summary, on, actor=None):
-        """Timeline events for new records, in bulk (as `timeline_record` writes them one by one)."""
-        if not subjects:
-            return
-        content_type = ContentType.objects.get_for_model(type(subjects[0]))
-        TimelineEvent.objects.bulk_create(
-            [
-                TimelineEvent(
-                    household_id=getattr(obj, "household_id", None) or obj.pk,
+    def events(self, subjects, *, kind, on, params=None, actor=None):
+        """Timeline events for new records, in bulk (one INSERT a batch, through the timeline's writer)."""
+        timeline_record_many(
+            (
+                timeline_event(
+                    household=getattr(obj, "household_id", None) or obj.pk,
                     kind=kind,
-                    summary=summary(obj)[:300],
-                    occurred_on=on(obj),
-                    actor_id=actor(obj) if actor else getattr(self.by, "pk", None),
-                    content_type=content_type,
-                    object_id=obj.pk,
+                    params=params(obj) if params else None,
+                    on=on(obj),
+                    by=actor(obj) if actor else self.by,
+                    subject=obj,
                 )
                 for obj in subjects
-            ],
+            ),
             batch_size=BATCH,
         )
 
@@ -675,8 +669,7 @@ class _Import:
         )
         self.events(
             new,
-            kind="startloan_received",
-            summary=lambda a: _("Start-up loan application received"),
+            kind=TimelineKind.STARTLOAN_RECEIVED,
             on=lambda a: a.received_on,
         )
 
@@ -703,8 +696,8 @@ class _Import:
         self.bulk_create("followups", FollowUp, new)
         self.events(
             new,
-            kind="followup",
-            summary=_followup_summary,
+            kind=TimelineKind.FOLLOWUP,
+            params=lambda f: {"kind": f.kind, "minutes": f.minutes},
             on=lambda f: f.date,
             actor=lambda f: f.by_id,
         )
@@ -752,8 +745,8 @@ class _Import:
         self.bulk_create("consents", Consent, new)
         self.events(
             new,
-            kind="consent_recorded",
-            summary=lambda c: _("Consent to share with %(agency)s") % {"agency": c.agency.name},
+            kind=TimelineKind.CONSENT_RECORDED,
+            params=lambda c: {"agency": c.agency.name},
             on=lambda c: c.given_on,
         )
 
@@ -828,11 +821,10 @@ class _Import:
                 if created and decision.status == Decision.Status.APPROVED:
                     timeline_record(
                         household=decision.household,
-                        kind="decision_approved",
-                        summary=_("Decision approved (%(outcome)s)")
-                        % {"outcome": decision.get_outcome_display()},
+                        kind=TimelineKind.DECISION_APPROVED,
+                        params={"outcome": decision.outcome, "deadline": appeal_deadline(decision)},
                         on=decision.approved_on,
-                        actor=decision.approved_by,
+                        by=decision.approved_by,
                         subject=decision,
                     )
 
@@ -866,12 +858,10 @@ class _Import:
                 self.appeals[key] = appeal
                 timeline_record(
                     household=decision.household,
-                    kind="appeal_registered",
-                    summary=_("Appeal received")
-                    + " – "
-                    + (_("within the deadline") if values["within_deadline"] else _("after the deadline")),
+                    kind=TimelineKind.APPEAL_REGISTERED,
+                    params={"within": values["within_deadline"]},
                     on=appeal.received_on,
-                    actor=self.by,
+                    by=self.by,
                     subject=decision,
                 )
 
@@ -889,16 +879,6 @@ class _Import:
         self.write_decisions()
         self.write_appeals()
         data_changed(self.municipality.pk)  # bulk writes send no save signals
-
-
-def _followup_summary(followup) -> str:
-    """As the follow-up service words it: kind and minutes, never the note."""
-    if followup.minutes:
-        return _("%(kind)s, %(minutes)s min") % {
-            "kind": followup.get_kind_display(),
-            "minutes": followup.minutes,
-        }
-    return str(followup.get_kind_display())
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

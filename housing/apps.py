@@ -9,6 +9,9 @@ class HousingConfig(AppConfig):
     def ready(self):
         from boveileder.models import Role
         from boveileder.saved_views import saveable
+        from housing.timeline import register_kinds
+
+        register_kinds()
 
         # The flag queue's and the unit list's filters may be saved as views.
         saveable(

@@ -11,7 +11,8 @@ from simple_history.utils import bulk_update_with_history
 
 from boveileder.models import User
 from cases.models import Household
-from cases.services.timeline import timeline_record_many
+from cases.services.timeline import timeline_event, timeline_record_many
+from cases.timeline import TimelineKind
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ def caseload_transfer(*, from_user, to_user, by, household_ids=None) -> int:
         )
         if to_user is None:
             raise ValidationError({"to_user": _("Choose an active counsellor of your municipality.")})
-        summary = _("Counsellor changed from %(old)s to %(new)s") % {"old": from_user, "new": to_user}
         chosen = caseload_open(from_user)
         if household_ids is not None:
             chosen = chosen.filter(pk__in=list(household_ids))
@@ -55,8 +55,12 @@ def caseload_transfer(*, from_user, to_user, by, household_ids=None) -> int:
         for household in households:
             household.counsellor = to_user
         bulk_update_with_history(households, Household, ["counsellor"], default_user=by)
+        changed = {"old": str(from_user), "new": str(to_user)}
         timeline_record_many(
-            households=households, kind="counsellor_changed", summary=summary, on=today, actor=by
+            timeline_event(
+                household=household, kind=TimelineKind.COUNSELLOR_CHANGED, params=changed, on=today, by=by
+            )
+            for household in households
         )
         moved_ids = [household.pk for household in households]
         if moved_ids:

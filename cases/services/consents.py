@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from cases.deadlines import Deadline
 from cases.models import Consent
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 LAPSING_WITHIN_DAYS = 30
 
@@ -33,10 +34,10 @@ def consent_record(*, household, by, agency, purpose, given_on, valid_until=None
     consent.save()
     timeline_record(
         household=household,
-        kind="consent_recorded",
-        summary=_("Consent to share with %(agency)s") % {"agency": agency.name},
+        kind=TimelineKind.CONSENT_RECORDED,
+        params={"agency": agency.name},
         on=given_on,
-        actor=by,
+        by=by,
         subject=consent,
     )
     return consent
@@ -53,10 +54,10 @@ def consent_withdraw(*, consent: Consent, by, on) -> Consent:
     consent.save(update_fields=["withdrawn_on"])
     timeline_record(
         household=consent.household,
-        kind="consent_withdrawn",
-        summary=_("Consent to share with %(agency)s withdrawn") % {"agency": consent.agency.name},
+        kind=TimelineKind.CONSENT_WITHDRAWN,
+        params={"agency": consent.agency.name},
         on=on,
-        actor=by,
+        by=by,
         subject=consent,
     )
     return consent

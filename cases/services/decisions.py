@@ -22,6 +22,7 @@ from boveileder.pdf import render_pdf
 from cases.deadlines import Deadline
 from cases.models import Appeal, Decision, DecisionLetter, DecisionStatusChange, Household, Person
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 logger = logging.getLogger(__name__)
 
@@ -115,10 +116,6 @@ def _check_person(household: Household, person: Person) -> None:
         raise ValidationError({"person": _("Choose a member of this household.")})
 
 
-def _outcome_text(decision: Decision) -> str:
-    return str(decision.get_outcome_display()).lower()
-
-
 @transaction.atomic
 def decision_draft(*, household: Household, person: Person, by, **fields) -> Decision:
     """Start a decision for a household; a refusal is a decision too."""
@@ -132,10 +129,10 @@ def decision_draft(*, household: Household, person: Person, by, **fields) -> Dec
     decision.save()
     timeline_record(
         household=household,
-        kind="decision_drafted",
-        summary=_("Decision drafted (%(outcome)s)") % {"outcome": _outcome_text(decision)},
+        kind=TimelineKind.DECISION_DRAFTED,
+        params={"outcome": decision.outcome},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=decision,
     )
     return decision
@@ -167,10 +164,9 @@ def decision_update(*, decision: Decision, by, **fields) -> Decision:
     decision.save()
     timeline_record(
         household=decision.household,
-        kind="decision_updated",
-        summary=_("Decision draft changed"),
+        kind=TimelineKind.DECISION_UPDATED,
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=decision,
     )
     return decision
@@ -203,15 +199,12 @@ def decision_submit(*, decision: Decision, by, approver=None) -> Decision:
     decision.approver = approver
     decision.save(update_fields=["status", "approver"])
     _status_change(decision, from_status=Decision.Status.DRAFT, by=by, approver=approver)
-    summary = _("Decision submitted for approval")
-    if approver is not None:
-        summary = _("Decision submitted for approval by %(name)s") % {"name": approver}
     timeline_record(
         household=decision.household,
-        kind="decision_submitted",
-        summary=summary,
+        kind=TimelineKind.DECISION_SUBMITTED,
+        params={"name": str(approver) if approver is not None else ""},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=decision,
     )
     if approver is not None:
@@ -251,10 +244,10 @@ def decision_send_back(*, decision: Decision, by, comment: str) -> Decision:
     _status_change(decision, from_status=Decision.Status.SUBMITTED, by=by, comment=comment)
     timeline_record(
         household=decision.household,
-        kind="decision_sent_back",
-        summary=_("Decision sent back to the drafter: %(comment)s") % {"comment": comment},
+        kind=TimelineKind.DECISION_SENT_BACK,
+        params={"comment": comment},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=decision,
     )
     return decision
@@ -279,11 +272,10 @@ def decision_approve(*, decision: Decision, by, on: date | None = None) -> Decis
     letter = DecisionLetter.objects.create(decision=decision)
     timeline_record(
         household=decision.household,
-        kind="decision_approved",
-        summary=_("Decision approved (%(outcome)s); appeal deadline %(deadline)s")
-        % {"outcome": _outcome_text(decision), "deadline": f"{appeal_deadline(decision):%d.%m.%Y}"},
+        kind=TimelineKind.DECISION_APPROVED,
+        params={"outcome": decision.outcome, "deadline": appeal_deadline(decision)},
         on=decision.approved_on,
-        actor=by,
+        by=by,
         subject=decision,
     )
     _queue_letter(letter.pk)
@@ -360,11 +352,10 @@ def decision_renew(*, decision: Decision, by) -> Decision:
     )
     timeline_record(
         household=old.household,
-        kind="decision_renewal_drafted",
-        summary=_("New decision drafted to replace the one of %(date)s")
-        % {"date": f"{old.approved_on:%d.%m.%Y}"},
+        kind=TimelineKind.DECISION_RENEWAL_DRAFTED,
+        params={"date": old.approved_on},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=new,
     )
     return new
@@ -455,10 +446,10 @@ def letter_archive(*, letter: DecisionLetter, archived_on: date, archive_ref: st
     letter.save(update_fields=["archived_on", "archive_ref"])
     timeline_record(
         household=letter.decision.household,
-        kind="decision_letter_archived",
-        summary=_("Decision letter filed in the archive (%(ref)s)") % {"ref": letter.archive_ref},
+        kind=TimelineKind.DECISION_LETTER_ARCHIVED,
+        params={"ref": letter.archive_ref},
         on=archived_on,
-        actor=by,
+        by=by,
         subject=letter.decision,
     )
     return letter
@@ -487,13 +478,12 @@ def appeal_register(*, decision: Decision, received_on: date, by, note: str = ""
     appeal = Appeal.objects.create(
         decision=decision, received_on=received_on, within_deadline=within, note=note, recorded_by=by
     )
-    summary = _("Appeal received") + " – " + (_("within the deadline") if within else _("after the deadline"))
     timeline_record(
         household=decision.household,
-        kind="appeal_registered",
-        summary=summary,
+        kind=TimelineKind.APPEAL_REGISTERED,
+        params={"within": within},
         on=received_on,
-        actor=by,
+        by=by,
         subject=decision,
     )
     return appeal
@@ -514,17 +504,12 @@ def appeal_second_look(*, appeal: Appeal, result: str, on: date, by, note: str =
     if note:
         appeal.note = f"{appeal.note}\n{note}".strip()
     appeal.save(update_fields=["second_look", "second_look_on", "note"])
-    summary = (
-        _("Appeal: the municipality changed its decision")
-        if result == Appeal.SecondLook.CHANGED
-        else _("Appeal: the municipality kept its decision")
-    )
     timeline_record(
         household=appeal.decision.household,
-        kind="appeal_second_look",
-        summary=summary,
+        kind=TimelineKind.APPEAL_SECOND_LOOK,
+        params={"result": result},
         on=on,
-        actor=by,
+        by=by,
         subject=appeal.decision,
     )
     return appeal
@@ -544,10 +529,9 @@ def appeal_forward(*, appeal: Appeal, on: date, by) -> Appeal:
     appeal.save(update_fields=["forwarded_on"])
     timeline_record(
         household=appeal.decision.household,
-        kind="appeal_forwarded",
-        summary=_("Appeal forwarded to Statsforvalteren"),
+        kind=TimelineKind.APPEAL_FORWARDED,
         on=on,
-        actor=by,
+        by=by,
         subject=appeal.decision,
     )
     return appeal
@@ -570,10 +554,10 @@ def appeal_outcome(*, appeal: Appeal, outcome: str, on: date, by) -> Appeal:
     appeal.save(update_fields=["outcome", "outcome_on"])
     timeline_record(
         household=appeal.decision.household,
-        kind="appeal_outcome",
-        summary=_("Statsforvalteren: %(outcome)s") % {"outcome": appeal.get_outcome_display()},
+        kind=TimelineKind.APPEAL_OUTCOME,
+        params={"outcome": outcome},
         on=on,
-        actor=by,
+        by=by,
         subject=appeal.decision,
     )
     return appeal

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from boveileder.text import has_control_characters
 from cases.models import DOCUMENT_ENDINGS, DOCUMENT_KINDS, Document, Household
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 MAX_BYTES = 10 * 1024 * 1024
 # The types accepted, by their content (the name endings each may carry: DOCUMENT_ENDINGS).
@@ -94,10 +95,10 @@ def document_attach(
         raise
     timeline_record(
         household=household,
-        kind="document",
-        summary=_("Document attached: %(title)s") % {"title": document.title},
+        kind=TimelineKind.DOCUMENT,
+        params={"title": document.title},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=document,
     )
     return document

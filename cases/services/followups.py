@@ -15,19 +15,15 @@ from boveileder.dates import date_shift
 from cases.deadlines import Deadline
 from cases.models import FollowUp, HeldFollowUp, PartnerAgency
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 FIELDS = ("date", "kind", "minutes", "topics", "note", "next_step", "next_step_due")
 DEADLINE_HORIZON_DAYS = 14
 
 
-def _summary(followup: FollowUp) -> str:
-    """Kind and minutes only: the note stays on the follow-up, never in the timeline's text."""
-    if followup.minutes:
-        return _("%(kind)s, %(minutes)s min") % {
-            "kind": followup.get_kind_display(),
-            "minutes": followup.minutes,
-        }
-    return str(followup.get_kind_display())
+def _params(followup: FollowUp) -> dict:
+    """Kind and minutes only: the note stays on the follow-up, never on the timeline."""
+    return {"kind": followup.kind, "minutes": followup.minutes}
 
 
 def _validate(followup: FollowUp) -> None:
@@ -87,7 +83,12 @@ def followup_log(
     followup.save()
     followup.partner_agencies.set(partner_agencies)
     timeline_record(
-        household=household, kind="followup", summary=_summary(followup), on=date, actor=by, subject=followup
+        household=household,
+        kind=TimelineKind.FOLLOWUP,
+        params=_params(followup),
+        on=date,
+        by=by,
+        subject=followup,
     )
     return followup
 
@@ -166,10 +167,10 @@ def followup_correct(*, followup: FollowUp, by, partner_agencies=None, **changes
         followup.partner_agencies.set(partner_agencies)
     timeline_record(
         household=followup.household,
-        kind="followup_corrected",
-        summary=_("Corrected: %(summary)s") % {"summary": _summary(followup)},
+        kind=TimelineKind.FOLLOWUP_CORRECTED,
+        params=_params(followup),
         on=followup.date,
-        actor=by,
+        by=by,
         subject=followup,
     )
     return followup

@@ -15,6 +15,7 @@ from boveileder.constraints import said_on_field
 from boveileder.national_id import normalise
 from cases.models import Household, Person
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 PERSON_FIELDS = (
     "first_name",
@@ -61,10 +62,10 @@ def person_add(*, household: Household, by, **fields) -> Person:
         person.save()
     timeline_record(
         household=household,
-        kind="member_added",
-        summary=_("%(name)s joined the household") % {"name": person},
+        kind=TimelineKind.MEMBER_ADDED,
+        params={"name": str(person)},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=person,
     )
     return person
@@ -82,10 +83,10 @@ def person_link(*, household: Household, person: Person, by) -> Person:
     if person.left_on is None and previous.pk != household.pk:
         timeline_record(
             household=previous,
-            kind="member_removed",
-            summary=_("%(name)s moved to another household") % {"name": person},
+            kind=TimelineKind.MEMBER_MOVED,
+            params={"name": str(person)},
             on=today,
-            actor=by,
+            by=by,
             subject=person,
         )
     person.household = household
@@ -93,10 +94,10 @@ def person_link(*, household: Household, person: Person, by) -> Person:
     person.save()
     timeline_record(
         household=household,
-        kind="member_added",
-        summary=_("%(name)s joined the household") % {"name": person},
+        kind=TimelineKind.MEMBER_ADDED,
+        params={"name": str(person)},
         on=today,
-        actor=by,
+        by=by,
         subject=person,
     )
     return person
@@ -114,10 +115,10 @@ def person_remove(*, person: Person, by, on=None) -> Person:
     person.save(update_fields=["left_on"])
     timeline_record(
         household=person.household,
-        kind="member_removed",
-        summary=_("%(name)s left the household") % {"name": person},
+        kind=TimelineKind.MEMBER_REMOVED,
+        params={"name": str(person)},
         on=on,
-        actor=by,
+        by=by,
         subject=person,
     )
     return person
@@ -160,10 +161,9 @@ def household_register(
         household.save()
     timeline_record(
         household=household,
-        kind="household_registered",
-        summary=_("Household registered"),
+        kind=TimelineKind.HOUSEHOLD_REGISTERED,
         on=household.enrolled_on,
-        actor=by,
+        by=by,
         subject=household,
     )
     for member in members:
@@ -185,10 +185,10 @@ def household_close(*, household: Household, by, on, reason: str) -> Household:
     household.save(update_fields=["closed_on", "close_reason"])
     timeline_record(
         household=household,
-        kind="household_closed",
-        summary=_("Case closed: %(reason)s") % {"reason": Household.CloseReason(reason).label},
+        kind=TimelineKind.HOUSEHOLD_CLOSED,
+        params={"reason": reason},
         on=on,
-        actor=by,
+        by=by,
         subject=household,
     )
     return household
@@ -204,10 +204,9 @@ def household_reopen(*, household: Household, by) -> Household:
     household.save(update_fields=["closed_on", "close_reason"])
     timeline_record(
         household=household,
-        kind="household_reopened",
-        summary=_("Case reopened"),
+        kind=TimelineKind.HOUSEHOLD_REOPENED,
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=household,
     )
     return household
@@ -230,11 +229,6 @@ def _changed(instance, changes: dict, allowed) -> list[str]:
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     return [name for name in allowed if name in changes and getattr(instance, name) != changes[name]]
-
-
-def _field_names(model, names) -> str:
-    """The changed fields as the user reads them (verbose names, in the active language)."""
-    return ", ".join(str(model._meta.get_field(name).verbose_name) for name in names)
 
 
 def _check_counsellor(*, household: Household, by, counsellor) -> None:
@@ -280,10 +274,10 @@ def household_update(*, household: Household, by, **changes) -> Household:
     household.save(update_fields=changed)
     timeline_record(
         household=household,
-        kind="household_updated",
-        summary=_("Household details changed: %(fields)s") % {"fields": _field_names(Household, changed)},
+        kind=TimelineKind.HOUSEHOLD_UPDATED,
+        params={"fields": changed},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=household,
     )
     return household
@@ -323,11 +317,10 @@ def person_update(*, person: Person, by, **changes) -> Person:
         person.save(update_fields=changed)
     timeline_record(
         household=person.household,
-        kind="person_updated",
-        summary=_("Details of %(name)s changed: %(fields)s")
-        % {"name": person, "fields": _field_names(Person, changed)},
+        kind=TimelineKind.PERSON_UPDATED,
+        params={"name": str(person), "fields": changed},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=person,
     )
     return person

@@ -5,10 +5,10 @@ import base64
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from cases.models import Document, Household, Person, RecordView
+from cases.models import Document, Household, Person, RecordView, TimelineEvent
 from cases.services.timeline import record_view_log, timeline_record
+from cases.timeline import TimelineKind
 
 # Relations an innsyn export follows from the household and the person (reverse foreign keys), to
 # this depth: a follow-up (1), a tenancy's flags (2), a flag's decisions (3).
@@ -26,10 +26,9 @@ def household_restriction_set(*, household: Household, restricted: bool, by) -> 
     household.save(update_fields=["restricted"])
     timeline_record(
         household=household,
-        kind="restricted" if restricted else "restriction_lifted",
-        summary=_("Record restricted") if restricted else _("Restriction lifted"),
+        kind=TimelineKind.RESTRICTED if restricted else TimelineKind.RESTRICTION_LIFTED,
         on=timezone.localdate(),
-        actor=by,
+        by=by,
     )
     return household
 
@@ -65,6 +64,8 @@ class _Rows:
             if field.primary_key or field.name == "municipality":
                 continue
             row[str(field.verbose_name)] = self.value(field, obj)
+        if isinstance(obj, TimelineEvent):  # what happened, worded for the reader of the export
+            row["text"] = obj.text
         return row
 
     def related(self, obj, depth: int) -> dict:

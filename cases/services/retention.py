@@ -7,7 +7,6 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from boveileder.extensions import hooks
 from boveileder.models import Municipality
@@ -15,6 +14,7 @@ from cases import extensions
 from cases.models import Consent, Document, FollowUp, Household, StartLoanApplication, StartLoanStatusChange
 from cases.services.documents import documents_remove
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 # What replaces a note that may not be left empty.
 ANONYMISED = "[anonymisert]"
@@ -75,8 +75,7 @@ def households_anonymise_closed(*, municipality: Municipality, as_of: date) -> i
     for household in Household.objects.filter(pk__in=ids):
         timeline_record(
             household=household,
-            kind="anonymised",
-            summary=_("Working notes anonymised after the retention time"),
+            kind=TimelineKind.ANONYMISED,
             on=as_of,
         )
     return len(ids)

@@ -18,6 +18,7 @@ from boveileder.dates import date_shift
 from boveileder.models import Role
 from cases.models import StartLoanApplication, StartLoanStatusChange
 from cases.services.timeline import timeline_record
+from cases.timeline import TimelineKind
 
 Status = StartLoanApplication.Status
 ApprovalKind = StartLoanApplication.ApprovalKind
@@ -188,10 +189,9 @@ def startloan_create(*, household, by, received_on, confirm_loan_above_price=Fal
     )
     timeline_record(
         household=household,
-        kind="startloan_received",
-        summary=_("Start-up loan application received"),
+        kind=TimelineKind.STARTLOAN_RECEIVED,
         on=received_on,
-        actor=by,
+        by=by,
         subject=application,
     )
     return application
@@ -272,21 +272,22 @@ def _apply_details(application, from_status, to_status, on, details) -> None:
         raise ValidationError(errors)
 
 
-def _summary(application, from_status, to_status) -> str:
-    label = Status(to_status).label
-    if from_status == Status.APPEALED and to_status in (Status.APPROVED, Status.REJECTED):
-        text = _("Start-up loan decided again after the appeal: %(status)s") % {"status": label}
-    else:
-        text = _("Start-up loan application: %(status)s") % {"status": label}
-    if to_status == Status.APPROVED and application.approval_kind == ApprovalKind.CERTIFICATE:
-        text += " – " + _("financing certificate valid until %(date)s") % {
-            "date": f"{application.certificate_valid_until:%d.%m.%Y}"
-        }
-    elif to_status == Status.APPROVED:
-        text += " – " + _("commitment for a given home")
-    if application.startskudd_ref:
-        text += f" (Startskudd {application.startskudd_ref})"
-    return text
+def startloan_event_params(application, from_status, to_status) -> dict:
+    """A step of `application` as the timeline keeps it (`cases.timeline` words it)."""
+    approval = ""
+    if to_status == Status.APPROVED:
+        approval = (
+            ApprovalKind.CERTIFICATE
+            if application.approval_kind == ApprovalKind.CERTIFICATE
+            else ApprovalKind.COMMITMENT
+        )
+    return {
+        "status": to_status,
+        "after_appeal": from_status == Status.APPEALED and to_status in (Status.APPROVED, Status.REJECTED),
+        "approval": str(approval),
+        "valid_until": application.certificate_valid_until if approval == ApprovalKind.CERTIFICATE else None,
+        "ref": application.startskudd_ref,
+    }
 
 
 @transaction.atomic
@@ -326,10 +327,10 @@ def startloan_transition(*, application, to_status, by, on, note="", **details) 
     )
     timeline_record(
         household=household,
-        kind=f"startloan_{to_status}",
-        summary=_summary(application, from_status, to_status),
+        kind=TimelineKind.startloan(to_status),
+        params=startloan_event_params(application, from_status, to_status),
         on=on,
-        actor=by,
+        by=by,
         subject=application,
     )
     return application

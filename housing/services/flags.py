@@ -33,6 +33,7 @@ from boveileder.models import Municipality
 from cases.services.timeline import timeline_record
 from housing.models import FlagDecision, LongTenureFlag, Tenancy
 from housing.services.tenancies import tenancy_renew
+from housing.timeline import HousingKind
 
 Reason = LongTenureFlag.Reason
 Status = LongTenureFlag.Status
@@ -175,22 +176,13 @@ DECISION_STATUS = {
 }
 
 
-def _summary(decision: str, *, referred_to=None, sleep_until=None, new_end_date=None) -> str:
-    if decision == Decision.REFERRED:
-        return _("Next step: a conversation with %(name)s, housing counsellor") % {"name": referred_to}
-    if decision == Decision.STARTLOAN_ENCOURAGED:
-        return _("Next step: talked about applying for a start-up loan")
-    if decision == Decision.CONTRACT_RENEWED:
-        if new_end_date:
-            return _("Next step: the contract was renewed until %(date)s") % {
-                "date": f"{new_end_date:%d.%m.%Y}"
-            }
-        return _("Next step: the contract was renewed")
-    if decision == Decision.SLEEPING:
-        return _("Next step: not realistic now; we look at it again on %(date)s") % {
-            "date": f"{sleep_until:%d.%m.%Y}"
-        }
-    return _("Next step: the conversation about moving on is closed for now")
+def _event_params(decision: str, *, referred_to=None, sleep_until=None, new_end_date=None) -> dict:
+    """The decision as the timeline keeps it (`housing.timeline` words it)."""
+    return {
+        "decision": decision,
+        "name": str(referred_to) if decision == Decision.REFERRED else "",
+        "date": {Decision.CONTRACT_RENEWED: new_end_date, Decision.SLEEPING: sleep_until}.get(decision),
+    }
 
 
 @transaction.atomic
@@ -240,12 +232,12 @@ def flag_decide(
     )
     timeline_record(
         household=flag.tenancy.household,
-        kind="flag_decided",
-        summary=_summary(
+        kind=HousingKind.FLAG_DECIDED,
+        params=_event_params(
             decision, referred_to=referred_to, sleep_until=sleep_until, new_end_date=new_end_date
         ),
         on=today,
-        actor=by,
+        by=by,
         subject=flag,
     )
     return made

@@ -18,6 +18,7 @@ from boveileder.models import Municipality
 from cases.models import TimelineEvent
 from cases.services.timeline import timeline_record
 from housing.models import LongTenureFlag, MoveOutReason, RentalUnit, Tenancy, TenancyRenewal
+from housing.timeline import HousingKind
 
 # How far back the nightly job looks for a planned move whose day has come: a job down for longer
 # leaves that move's "moved in/out" line off the timeline (the unit's state and flags are unaffected).
@@ -27,10 +28,10 @@ CARRY_LOOKBACK = timedelta(days=366)
 def _record_moved_in(tenancy: Tenancy, *, actor=None) -> None:
     timeline_record(
         household=tenancy.household,
-        kind="tenancy_started",
-        summary=_("Moved in to %(address)s") % {"address": tenancy.unit.address},
+        kind=HousingKind.TENANCY_STARTED,
+        params={"address": tenancy.unit.address},
         on=tenancy.start_date,
-        actor=actor,
+        by=actor,
         subject=tenancy,
     )
 
@@ -38,11 +39,10 @@ def _record_moved_in(tenancy: Tenancy, *, actor=None) -> None:
 def _record_moved_out(tenancy: Tenancy, *, actor=None) -> None:
     timeline_record(
         household=tenancy.household,
-        kind="tenancy_ended",
-        summary=_("Moved out of %(address)s: %(reason)s")
-        % {"address": tenancy.unit.address, "reason": MoveOutReason(tenancy.move_out_reason).label},
+        kind=HousingKind.TENANCY_ENDED,
+        params={"address": tenancy.unit.address, "reason": tenancy.move_out_reason},
         on=tenancy.moved_out_on,
-        actor=actor,
+        by=actor,
         subject=tenancy,
     )
 
@@ -55,11 +55,10 @@ def _record_start(tenancy: Tenancy, *, actor=None) -> None:
         return
     timeline_record(
         household=tenancy.household,
-        kind="tenancy_start_planned",
-        summary=_("Move-in to %(address)s planned for %(date)s")
-        % {"address": tenancy.unit.address, "date": f"{tenancy.start_date:%d.%m.%Y}"},
+        kind=HousingKind.TENANCY_START_PLANNED,
+        params={"address": tenancy.unit.address, "date": tenancy.start_date},
         on=today,
-        actor=actor,
+        by=actor,
         subject=tenancy,
     )
 
@@ -72,15 +71,14 @@ def _record_end(tenancy: Tenancy, *, actor=None) -> bool:
         return True
     timeline_record(
         household=tenancy.household,
-        kind="tenancy_end_planned",
-        summary=_("Move-out from %(address)s planned for %(date)s: %(reason)s")
-        % {
+        kind=HousingKind.TENANCY_END_PLANNED,
+        params={
             "address": tenancy.unit.address,
-            "date": f"{tenancy.moved_out_on:%d.%m.%Y}",
-            "reason": MoveOutReason(tenancy.move_out_reason).label,
+            "date": tenancy.moved_out_on,
+            "reason": tenancy.move_out_reason,
         },
         on=today,
-        actor=actor,
+        by=actor,
         subject=tenancy,
     )
     return False
@@ -104,10 +102,9 @@ def _resolve_flags_of_ended(tenancies, *, actor=None) -> list[LongTenureFlag]:
     for flag in flags:
         timeline_record(
             household=flag.tenancy.household,
-            kind="flag_resolved",
-            summary=_("The conversation about the next step is closed: the household has moved out"),
+            kind=HousingKind.FLAG_RESOLVED,
             on=flag.tenancy.moved_out_on,
-            actor=actor,
+            by=actor,
             subject=flag.tenancy,
         )
     return flags
@@ -156,10 +153,10 @@ def tenancy_renew(*, tenancy: Tenancy, new_end_date, renewed_on, by=None, note="
     tenancy.save(update_fields=["contract_end_date"])
     timeline_record(
         household=tenancy.household,
-        kind="tenancy_renewed",
-        summary=_("Contract renewed until %(date)s") % {"date": f"{new_end_date:%d.%m.%Y}"},
+        kind=HousingKind.TENANCY_RENEWED,
+        params={"date": new_end_date},
         on=renewed_on,
-        actor=by,
+        by=by,
         subject=tenancy,
     )
     return renewal
@@ -204,11 +201,10 @@ def tenancy_move_out_cancel(*, tenancy: Tenancy, by=None) -> Tenancy:
     tenancy.save()
     timeline_record(
         household=tenancy.household,
-        kind="tenancy_end_cancelled",
-        summary=_("The move-out from %(address)s planned for %(date)s is called off")
-        % {"address": tenancy.unit.address, "date": f"{planned_on:%d.%m.%Y}"},
+        kind=HousingKind.TENANCY_END_CANCELLED,
+        params={"address": tenancy.unit.address, "date": planned_on},
         on=timezone.localdate(),
-        actor=by,
+        by=by,
         subject=tenancy,
     )
     return tenancy
@@ -249,12 +245,18 @@ def tenancies_carry_through(*, as_of: date) -> int:
     list(Municipality.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     moved_in = list(
         _planned_and_due(
-            as_of=as_of, planned="tenancy_start_planned", done="tenancy_started", day_field="start_date"
+            as_of=as_of,
+            planned=HousingKind.TENANCY_START_PLANNED,
+            done=HousingKind.TENANCY_STARTED,
+            day_field="start_date",
         )
     )
     moved_out = list(
         _planned_and_due(
-            as_of=as_of, planned="tenancy_end_planned", done="tenancy_ended", day_field="moved_out_on"
+            as_of=as_of,
+            planned=HousingKind.TENANCY_END_PLANNED,
+            done=HousingKind.TENANCY_ENDED,
+            day_field="moved_out_on",
         )
     )
     for tenancy in moved_in:

@@ -25,7 +25,13 @@ TODAY = date.today()
 
 @pytest.mark.parametrize("value", ["²", "①", "¹²", "\x00", "9" * 40, "-1"])
 def test_an_odd_timeline_cursor_shows_the_newest_events(client_for, counsellor, household, value):
-    timeline_record(household=household, kind="followup", summary="Hjemmebesøk", on=TODAY, actor=counsellor)
+    timeline_record(
+        household=household,
+        kind="followup",
+        params={"kind": "home_visit", "minutes": None},
+        on=TODAY,
+        by=counsellor,
+    )
     response = client_for(counsellor).get(
         reverse("cases:household_detail", args=[household.pk]), {"before_event": value}
     )

@@ -132,7 +132,7 @@ def test_sending_back_needs_a_comment_and_returns_the_draft_with_its_history(
     change = DecisionStatusChange.objects.get(decision=decision, to_status="draft")
     assert (change.by, change.comment) == (approver, comment)
     event = TimelineEvent.objects.get(kind="decision_sent_back")
-    assert comment in event.summary and event.actor == approver
+    assert comment in event.text and event.actor == approver
 
     # The drafter reads the comment on the decision, and is told on their landing page.
     page = client_for(counsellor).get(reverse("cases:decision_detail", args=[decision.pk])).content.decode()

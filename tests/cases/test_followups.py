@@ -55,8 +55,8 @@ def test_logging_a_visit_puts_it_on_the_timeline(client_for, municipality, couns
     assert (followup.by, followup.minutes, followup.topics) == (counsellor, 45, ["economy", "startloan"])
     assert list(followup.partner_agencies.all()) == [nav]
     event = TimelineEvent.objects.get(household=household, kind="followup")
-    assert event.summary == "Hjemmebesøk, 45 min" and event.actor == counsellor and event.subject == followup
-    assert "Gikk gjennom" not in event.summary  # the note is not copied into the timeline's text
+    assert event.text == "Hjemmebesøk, 45 min" and event.actor == counsellor and event.subject == followup
+    assert "Gikk gjennom" not in event.text  # the note is not copied into the timeline's text
     html = client.get(response.url).content.decode()
     assert "Oppfølgingen er registrert." in html
     assert "Hjemmebesøk, 45 min" in html

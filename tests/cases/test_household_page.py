@@ -180,16 +180,21 @@ def test_the_timeline_pages_to_older_events(client_for, counsellor, household, m
 
     for day in range(5):
         timeline_record(
-            household=household, kind="note", summary=f"Hendelse {day}", on=TODAY - timedelta(days=day)
+            household=household,
+            kind="legacy_note",
+            params={"text": f"Hendelse {day}"},
+            on=TODAY - timedelta(days=day),
         )
     monkeypatch.setattr("cases.views.households.TIMELINE_PAGE_SIZE", 2)
     client = client_for(counsellor)
     first = page(client, household)
     assert "Hendelse 0" in first and "Hendelse 1" in first and "Hendelse 2" not in first
-    older = household.events.get(summary="Hendelse 1").pk
+    older = household.events.get(params__text="Hendelse 1").pk
     assert f"?before_event={older}" in first
     url = reverse("cases:household_detail", args=[household.pk])
     second = client.get(url, {"before_event": older}).content.decode()
     assert "Hendelse 2" in second and "Hendelse 3" in second and "Hendelse 1" not in second
-    last = client.get(url, {"before_event": household.events.get(summary="Hendelse 3").pk}).content.decode()
+    last = client.get(
+        url, {"before_event": household.events.get(params__text="Hendelse 3").pk}
+    ).content.decode()
     assert "Hendelse 4" in last and "Eldre hendelser" not in last

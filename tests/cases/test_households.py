@@ -113,7 +113,7 @@ def test_same_name_and_birth_date_shows_the_match_before_saving(
     existing.refresh_from_db()
     assert existing.household == new
     assert Person.objects.filter(first_name="Amina").count() == 1
-    assert TimelineEvent.objects.filter(household=household, kind="member_removed").exists()
+    assert TimelineEvent.objects.filter(household=household, kind="member_moved").exists()
 
 
 def test_confirming_another_person_registers_them(client_for, counsellor, household):

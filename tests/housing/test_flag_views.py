@@ -215,7 +215,7 @@ def test_referring_to_a_counsellor(client_for, officer, flag, municipality):
         colleague,
     )
     event = TimelineEvent.objects.get(household=flag.tenancy.household, kind="flag_decided")
-    assert "Jon Vik" in event.summary and event.actor == officer
+    assert "Jon Vik" in event.text and event.actor == officer
 
 
 @pytest.mark.django_db

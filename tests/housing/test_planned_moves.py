@@ -137,7 +137,7 @@ def test_the_nightly_job_carries_planned_moves_through_on_their_day(officer, ten
     flag.refresh_from_db()
     assert (flag.status, flag.resolved_on) == (Status.RESOLVED, day)
     ended = TimelineEvent.objects.get(household=tenancy.household, kind="tenancy_ended")
-    assert ended.occurred_on == day and "Storgata 1" in ended.summary
+    assert ended.occurred_on == day and "Storgata 1" in ended.text
     assert TimelineEvent.objects.get(household=tenancy.household, kind="flag_resolved").occurred_on == day
     assert TimelineEvent.objects.get(household=nxt.household, kind="tenancy_started").occurred_on == day
 

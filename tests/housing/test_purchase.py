@@ -49,7 +49,7 @@ def test_the_counsellor_registers_the_move_out_in_one_step(client_for, counsello
     event = TimelineEvent.objects.get(household=disbursed.household, kind="tenancy_ended")
     assert event.actor == counsellor
     household_page = client.get(response.url).content.decode()
-    assert event.summary in household_page
+    assert event.text in household_page
     # The application page now tells the move-out is done instead of offering it again.
     detail = client.get(reverse("cases:startloan_detail", args=[disbursed.pk])).content.decode()
     assert url(disbursed) not in detail
