@@ -5,10 +5,16 @@ An app lower down (the core, cases) owns a page or the menu and names no app abo
 `admin.site.register`. The arrows stay true: the owner of the page never imports or reverses the
 registering app's names.
 
-- `menu_entry(...)`: an entry in the top menu (`group="main"`) or the managers' administration menu
-  (`group="admin"`), shown to the users `visible(user)` accepts, in `order`.
-- `page_section(page, ...)`: a section rendered on a page (`{% page_sections "cases:decision" obj %}`):
+- `menu_entry(...)`: an entry in the top menu (`group="main"`), the managers' administration menu
+  (`group="admin"`) or the footer, beside the language (`group="footer"`), shown to the users
+  `visible(user)` accepts, in `order`.
+- `page_section(page, ...)`: a section rendered on a page (`{% page_sections "<app>:<page>" obj %}`):
   its template, and a function giving the template its context from the request and the page's object.
+- `landing_page(role, url_name)`: where a user of `role` lands after signing in (`landing_for(user)`).
+- `hook(BODY_DATA, fn)`: `fn(request) -> {name: value}`, data attributes of every page's `<body>`
+  (`data-<name>`), for an app's script (cases' offline follow-ups).
+- `hook(point, fn)`: a function for a named point that the app lower down calls (`hooks(point)`) and
+  documents: cases' points (the caseload's facts, deadlines, search, retention) are in `cases.extensions`.
 """
 
 from collections.abc import Callable
@@ -36,15 +42,27 @@ class PageSection:
     order: int
 
 
+@dataclass(frozen=True)
+class Landing:
+    role: str
+    url_name: str
+    order: int
+
+
+MENU_GROUPS = ("main", "admin", "footer")
+BODY_DATA = "boveileder:body_data"
+
 MENU: list[MenuEntry] = []
 SECTIONS: dict[str, list[PageSection]] = {}
+LANDING: list[Landing] = []
+HOOKS: dict[str, list[Callable]] = {}
 
 
 def menu_entry(
     label, url_name: str, *, visible: Callable[[Any], bool], group: str = "main", order: int = 100
 ):
     """Add a menu entry (called from an app's `ready`); registering the same URL name again replaces it."""
-    if group not in {"main", "admin"}:
+    if group not in MENU_GROUPS:
         raise ValueError(f"unknown menu group {group!r}")
     MENU[:] = [entry for entry in MENU if entry.url_name != url_name]
     MENU.append(MenuEntry(label, url_name, group, order, visible))
@@ -53,7 +71,7 @@ def menu_entry(
 
 def menu_for(user) -> dict[str, list[tuple[Any, str]]]:
     """The menu's entries `user` may see, by group, as (label, url) pairs."""
-    groups: dict[str, list[tuple[Any, str]]] = {"main": [], "admin": []}
+    groups: dict[str, list[tuple[Any, str]]] = {group: [] for group in MENU_GROUPS}
     for entry in MENU:
         if entry.visible(user):
             groups[entry.group].append((entry.label, reverse(entry.url_name)))
@@ -81,3 +99,39 @@ def sections_for(page: str, request, obj) -> list[tuple[str, dict]]:
         if context is not None:
             shown.append((section.template, context))
     return shown
+
+
+def landing_page(role: str, url_name: str, *, order: int = 100) -> None:
+    """Land users of `role` on `url_name` after sign-in; a user with several roles lands on the page
+    registered with the lowest `order`. Registering the same role again replaces it."""
+    LANDING[:] = [landing for landing in LANDING if landing.role != role]
+    LANDING.append(Landing(role, url_name, order))
+    LANDING.sort(key=lambda landing: landing.order)
+
+
+def landing_for(user) -> str | None:
+    """The URL name `user` lands on, or None when no role of theirs has one."""
+    return next((landing.url_name for landing in LANDING if user.has_role(landing.role)), None)
+
+
+def _name(fn) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def hook(point: str, fn: Callable) -> None:
+    """Add `fn` to the named extension point (from an app's `ready`); registering it again replaces it."""
+    kept = [f for f in HOOKS.get(point, []) if _name(f) != _name(fn)]
+    HOOKS[point] = [*kept, fn]
+
+
+def hooks(point: str) -> list[Callable]:
+    """The functions registered for `point`, in the order they were registered."""
+    return list(HOOKS.get(point, []))
+
+
+def body_data(request) -> list[tuple[str, str]]:
+    """The `<body>`'s data attributes the apps give this request (`BODY_DATA`), as (name, value)."""
+    found: dict[str, str] = {}
+    for provider in hooks(BODY_DATA):
+        found.update(provider(request))
+    return sorted(found.items())

@@ -22,15 +22,18 @@ class FormRenderer(DjangoTemplates):
         return super().render(template_name, context, request)
 
 
-def errors_onto(error: ValidationError, *forms) -> None:
-    """Put a service's ValidationError on the form that has the field it names (the first form
-    that has it), and what names no field on the first form."""
+def add_form_errors(form, error: ValidationError, *more_forms, renamed: dict | None = None) -> None:
+    """Put a service's ValidationError on the form that has the field it names (the first of `form`
+    and `more_forms` that has it; `renamed` maps a model field to the form's name for it), and what
+    names no field on `form`, above its fields. The one way every view says a service's refusal."""
+    forms, renamed = (form, *more_forms), renamed or {}
     if not hasattr(error, "error_dict"):
-        forms[0].add_error(None, error)
+        form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
-        target = next((form for form in forms if field in form.fields), None)
+        field = renamed.get(field, field)
+        target = next((f for f in forms if field in f.fields), None)
         if target is None or field == NON_FIELD_ERRORS:
-            forms[0].add_error(None, errors)
+            form.add_error(None, errors)
         else:
             target.add_error(field, errors)

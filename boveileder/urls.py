@@ -3,14 +3,19 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import otp_views, sso, views, views_municipality, views_offline, views_profile
+from boveileder import sso
+from boveileder.views import municipality as views_municipality
+from boveileder.views import offline as views_offline
+from boveileder.views import otp as otp_views
+from boveileder.views import profile as views_profile
+from boveileder.views import site as views
 
-handler500 = "boveileder.views.server_error"
+handler500 = "boveileder.views.site.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("sw.js", views_offline.service_worker, name="service_worker"),
+    path("", include("cases.urls_root")),  # the service worker, whose scope is the whole site
     path("manifest.webmanifest", views_offline.manifest, name="manifest"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", sso.logout, name="logout"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from boveileder import views_staff as views
+from boveileder.views import staff as views
 
 app_name = "staff"
 

@@ -18,7 +18,9 @@ class CasesConfig(AppConfig):
             roles={Role.COUNSELLOR, Role.MANAGER},
         )
 
-        from boveileder.extensions import menu_entry
+        from boveileder.extensions import BODY_DATA, hook, landing_page, menu_entry, page_section
+        from cases.views.caseload_transfer import open_households_alert, open_households_section
+        from cases.views.offline import offline_body_data
 
         def counsellor_or_manager(user):
             return user.has_role(Role.COUNSELLOR, Role.MANAGER)
@@ -37,6 +39,7 @@ class CasesConfig(AppConfig):
         menu_entry(_("Start-up loans"), "cases:startloan_pipeline", visible=anyone, order=60)
         menu_entry(_("Decisions to approve"), "cases:decision_queue", visible=approver, order=70)
         menu_entry(_("Search"), "cases:search", visible=anyone, order=80)
+        menu_entry(_("Calendar"), "cases:calendar_subscription", visible=anyone, group="footer")
         menu_entry(_("Partner agencies"), "cases:agency_list", visible=manager, group="admin", order=30)
         menu_entry(
             _("Who may approve decisions"),
@@ -46,3 +49,29 @@ class CasesConfig(AppConfig):
             order=50,
         )
         menu_entry(_("Visits kept aside"), "cases:held_list", visible=manager, group="admin", order=60)
+        landing_page(Role.COUNSELLOR, "cases:caseload", order=10)
+        self._register_deadlines()
+        hook(BODY_DATA, offline_body_data)
+        page_section(
+            "staff:detail", template="cases/staff/_open_households.html", context=open_households_section
+        )
+        page_section(
+            "staff:deactivate",
+            template="cases/staff/_open_households_alert.html",
+            context=open_households_alert,
+        )
+
+    def _register_deadlines(self):
+        """The caseload's own deadline sources (`cases.extensions.DEADLINES`)."""
+        from boveileder.extensions import hook
+        from cases.extensions import DEADLINES
+        from cases.services.consents import consent_deadlines
+        from cases.services.decisions import decision_deadlines
+        from cases.services.followups import followup_deadlines
+        from cases.services.startloans import startloan_deadlines
+
+        def startloans(user, households, today):
+            return startloan_deadlines(households=households, today=today)
+
+        for source in (decision_deadlines, followup_deadlines, consent_deadlines, startloans):
+            hook(DEADLINES, source)

@@ -1,13 +1,17 @@
 """Deadlines in sight for a counsellor's caseload, gathered from every subject of the cases app.
 
-Each source is a function `(user, households_qs, today) -> list[Deadline]`; add new sources to
-SOURCES. The caseload shows them sorted by date, overdue first."""
+Each source is a function `(user, households_qs, today) -> list[Deadline]` registered at the
+extension point `cases.extensions.DEADLINES` from an `AppConfig.ready` (cases' own in `CasesConfig`),
+so this module imports none of them. The caseload shows them sorted by date, overdue first."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from boveileder.extensions import hooks
+from cases.extensions import DEADLINES
 
 # The kind of each deadline, as the calendar feed names it: no free text, so never a name.
 KINDS = {
@@ -44,46 +48,7 @@ class Deadline:
         return reverse(self.view, args=[self.pk])
 
 
-SOURCES: list = []
-
-
 def deadlines_for(user, households, today: date) -> list[Deadline]:
-    found = [deadline for source in SOURCES for deadline in source(user, households, today)]
+    """Every source's deadlines for `households` (a queryset), by date and household."""
+    found = [deadline for source in hooks(DEADLINES) for deadline in source(user, households, today)]
     return sorted(found, key=lambda d: (d.due, d.household_reference))
-
-
-def _decision_deadlines(user, households, today: date) -> list[Deadline]:
-    """Individual decisions: appeal deadlines, second looks, renewals. Imported late."""
-    from cases.services.decisions import decision_deadlines
-
-    return decision_deadlines(user, households, today)
-
-
-SOURCES.append(_decision_deadlines)
-
-
-def _followup_deadlines(user, households, today: date) -> list[Deadline]:
-    """Next steps overdue or due soon. Imported late."""
-    from cases.services.followups import followup_deadlines
-
-    return followup_deadlines(user, households, today)
-
-
-def _consent_deadlines(user, households, today: date) -> list[Deadline]:
-    """Consents lapsing within 30 days. Imported late."""
-    from cases.services.consents import consent_deadlines
-
-    return consent_deadlines(user, households, today)
-
-
-SOURCES.extend([_followup_deadlines, _consent_deadlines])
-
-
-def _startloan_deadlines(user, households, today: date) -> list[Deadline]:
-    """Start-up loans: appeal windows, certificate expiry, waiting for a decision. Imported late."""
-    from cases.services.startloans import startloan_deadlines
-
-    return startloan_deadlines(households=households, today=today)
-
-
-SOURCES.append(_startloan_deadlines)

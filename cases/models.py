@@ -1,6 +1,8 @@
 """Households and the help they get: persons, follow-ups, consents, partner agencies, start-up loan
 applications, individual decisions, and the household's timeline."""
 
+import functools
+import operator
 from datetime import date
 
 from django.conf import settings
@@ -8,7 +10,6 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,17 +17,12 @@ from simple_history.models import HistoricalRecords
 from boveileder.aggregates import JSONList
 from boveileder.constraints import ConstraintMessages
 from boveileder.dates import date_shift, years_later
+from boveileder.extensions import hooks
 from boveileder.models import Municipality, validate_postcode
 from boveileder.national_id import validate_national_id
 from boveileder.text import without_control_characters
 from boveileder.validators import validate_no_control_characters
-
-
-def _exists_per_row(queryset):
-    """EXISTS as a scalar subquery: PostgreSQL may hash an EXISTS in the select list over every row of
-    the country (about 290 ms for the Oslo caseload at national scale); this probes each row's own."""
-    hit = queryset.annotate(hit=models.Value(True)).values("hit")[:1]
-    return Coalesce(models.Subquery(hit), models.Value(False))
+from cases.extensions import FACT_DEFAULTS, HOUSEHOLD_FACTS, REFERRED, SEARCH
 
 
 class MunicipalityQuerySet(models.QuerySet):
@@ -107,12 +103,12 @@ class HouseholdQuerySet(MunicipalityQuerySet):
         return qs
 
     def referred_to(self, user):
-        """Households with an unresolved long-tenure flag that a tenancy officer referred to `user`."""
-        return self.filter(
-            tenancies__flags__resolved_on__isnull=True,
-            tenancies__flags__status="referred",
-            tenancies__flags__referred_to=user,
-        )
+        """Households referred to `user` for follow-up by an app above cases (`extensions.REFERRED`:
+        housing's long-tenure flags)."""
+        found = [provider(user) for provider in hooks(REFERRED)]
+        if not found:
+            return self.none()
+        return self.filter(functools.reduce(operator.or_, (Q(pk__in=ids) for ids in found)))
 
     def caseload_of(self, user):
         """Open households `user` follows as counsellor, and those referred to them from the flag queue.
@@ -138,28 +134,14 @@ class HouseholdQuerySet(MunicipalityQuerySet):
         )
 
     def with_housing_facts(self, user):
-        """Current unit and move-in date; open long-tenure flags, and whether one is referred to `user`.
-        Read through the reverse relations only: cases never imports housing. The current unit is the
-        one let today by the dates: a planned move-out keeps it, a planned move-in is not it yet."""
+        """Where the household lives and its flags, as the apps above cases give them
+        (`extensions.HOUSEHOLD_FACTS`: housing's current unit, move-in date and long-tenure flags);
+        blank where none does."""
+        facts = dict(FACT_DEFAULTS)
         today = timezone.localdate()
-        current = self.model.objects.filter(
-            # One filter() call, so both conditions hold for the same tenancy (one join).
-            Q(pk=models.OuterRef("pk"), tenancies__start_date__lte=today)
-            & (Q(tenancies__moved_out_on__isnull=True) | Q(tenancies__moved_out_on__gt=today))
-        ).order_by("-tenancies__start_date")
-        flagged = self.model.objects.filter(
-            # `isnull=True` alone would also match a tenancy with no flag at all (LEFT JOIN).
-            pk=models.OuterRef("pk"),
-            tenancies__flags__isnull=False,
-            tenancies__flags__resolved_on__isnull=True,
-        )
-        referred = self.model.objects.referred_to(user).filter(pk=models.OuterRef("pk"))
-        return self.annotate(
-            unit_address=models.Subquery(current.values("tenancies__unit__address")[:1]),
-            tenancy_start=models.Subquery(current.values("tenancies__start_date")[:1]),
-            has_open_flag=_exists_per_row(flagged),
-            flag_referred_to_me=_exists_per_row(referred),
-        )
+        for provider in hooks(HOUSEHOLD_FACTS):
+            facts.update(provider(user, today))
+        return self.annotate(**facts)
 
     def with_startloan_status(self):
         """The status of the household's latest start-up loan application, if any."""
@@ -172,16 +154,16 @@ class HouseholdQuerySet(MunicipalityQuerySet):
         return self.with_contact_facts().with_housing_facts(user).with_startloan_status()
 
     def search(self, text: str):
-        """Every word must match a reference, a current or former member's name, or a unit address."""
+        """Every word must match a reference, a current or former member's name, or what an app above
+        cases matches it with (`extensions.SEARCH`: a unit's address)."""
         qs = self
         for word in without_control_characters(text).split()[:5]:
             named = Person.objects.filter(household=models.OuterRef("pk")).filter(
                 Q(first_name__icontains=word) | Q(last_name__icontains=word)
             )
-            housed = self.model.objects.filter(
-                pk=models.OuterRef("pk"), tenancies__unit__address__icontains=word
-            )
-            qs = qs.filter(Q(reference__icontains=word) | models.Exists(named) | models.Exists(housed))
+            matches = [Q(reference__icontains=word), Q(models.Exists(named))]
+            matches += [provider(word) for provider in hooks(SEARCH)]
+            qs = qs.filter(functools.reduce(operator.or_, matches))
         return qs
 
     def with_national_id(self, national_id: str):

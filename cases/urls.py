@@ -6,7 +6,6 @@ from cases.views import calendar as calendar_views
 from cases.views import caseload_transfer as caseload_transfer_views  # staff management
 from cases.views import decisions as decision_views
 from cases.views import documents as document_views
-from cases.views import household_edit as edit_views  # editing households and persons
 from cases.views import innsyn as innsyn_views
 from cases.views import offline as offline_views
 from cases.views import restriction as restriction_views
@@ -40,9 +39,9 @@ urlpatterns = [
     path("households/<int:pk>/consents/new/", consents.consent_new, name="consent_add"),
     path("consents/<int:pk>/withdraw/", consents.consent_withdraw_view, name="consent_withdraw"),
     # --- editing households and persons; partner agencies
-    path("households/<int:pk>/edit/", edit_views.household_edit, name="household_edit"),
-    path("persons/<int:pk>/edit/", edit_views.person_edit, name="person_edit"),
-    path("persons/<int:pk>/national-id/", edit_views.person_national_id, name="person_national_id"),
+    path("households/<int:pk>/edit/", households.household_edit, name="household_edit"),
+    path("persons/<int:pk>/edit/", households.person_edit, name="person_edit"),
+    path("persons/<int:pk>/national-id/", households.person_national_id, name="person_national_id"),
     path("agencies/", agency_views.agency_list, name="agency_list"),
     path("agencies/new/", agency_views.agency_add, name="agency_add"),
     path("agencies/<int:pk>/edit/", agency_views.agency_edit, name="agency_edit"),

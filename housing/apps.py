@@ -27,7 +27,7 @@ class HousingConfig(AppConfig):
             roles={Role.OFFICER, Role.MANAGER},
         )
 
-        from boveileder.extensions import menu_entry
+        from boveileder.extensions import landing_page, menu_entry
 
         def officer_or_manager(user):
             return user.has_role(Role.OFFICER, Role.MANAGER)
@@ -40,3 +40,8 @@ class HousingConfig(AppConfig):
         menu_entry(
             _("Long-tenure thresholds"), "housing:flag_thresholds", visible=manager, group="admin", order=40
         )
+        landing_page(Role.OFFICER, "housing:flag_queue", order=20)
+
+        from housing.extensions import register
+
+        register()

@@ -11,10 +11,11 @@ class ReportsConfig(AppConfig):
 
         signals.connect()
 
-        from boveileder.extensions import menu_entry
+        from boveileder.extensions import landing_page, menu_entry
         from boveileder.models import Role
 
         def manager(user):
             return user.has_role(Role.MANAGER)
 
         menu_entry(_("Figures"), "reports:dashboard", visible=manager, order=10)
+        landing_page(Role.MANAGER, "reports:dashboard", order=30)

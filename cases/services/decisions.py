@@ -617,7 +617,7 @@ def approver_set(*, staff, allowed: bool, by):
     return staff
 
 
-# --- deadlines in sight on the caseload (a read: registered in cases.deadlines.SOURCES) ---------
+# --- deadlines in sight on the caseload (a read: a source of cases.extensions.DEADLINES) ---------
 
 
 def decision_deadlines(user, households, today: date) -> list[Deadline]:

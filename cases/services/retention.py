@@ -5,12 +5,13 @@ decisions, their letters and their appeals stay as they are (archive law beats d
 
 from datetime import date
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from boveileder.extensions import hooks
 from boveileder.models import Municipality
-from cases.models import Document, Household
+from cases import extensions
+from cases.models import Consent, Document, FollowUp, Household, StartLoanApplication, StartLoanStatusChange
 from cases.services.documents import documents_remove
 from cases.services.timeline import timeline_record
 from cases.timeline import TimelineKind
@@ -18,19 +19,20 @@ from cases.timeline import TimelineKind
 # What replaces a note that may not be left empty.
 ANONYMISED = "[anonymisert]"
 
-# Every free-text working note kept about a household, in one place: (model label, the path from the
-# model to the household, {field: replacement}). Labels, not imports, so `cases` does not import
-# `housing`; a model that is not installed is skipped.
-WORKING_NOTES: list[tuple[str, str, dict[str, str]]] = [
-    ("cases.Household", "pk", {"notes": ""}),
-    ("cases.FollowUp", "household", {"note": "", "next_step": ""}),
-    ("cases.Consent", "household", {"purpose": ANONYMISED}),
-    ("cases.StartLoanApplication", "household", {"rejection_reason": ""}),
-    ("cases.StartLoanStatusChange", "application__household", {"note": ""}),
-    ("housing.Tenancy", "household", {"move_out_note": ""}),
-    ("housing.TenancyRenewal", "tenancy__household", {"note": ""}),
-    ("housing.FlagDecision", "flag__tenancy__household", {"note": ""}),
+# Every free-text working note cases keeps about a household: (model, the path from the model to the
+# household, {field: replacement}). The apps above cases add theirs (`extensions.WORKING_NOTES`).
+WORKING_NOTES: list[tuple[type, str, dict[str, str]]] = [
+    (Household, "pk", {"notes": ""}),
+    (FollowUp, "household", {"note": "", "next_step": ""}),
+    (Consent, "household", {"purpose": ANONYMISED}),
+    (StartLoanApplication, "household", {"rejection_reason": ""}),
+    (StartLoanStatusChange, "application__household", {"note": ""}),
 ]
+
+
+def working_notes() -> list[tuple[type, str, dict[str, str]]]:
+    """cases' working notes and those the apps above it register."""
+    return WORKING_NOTES + [note for provider in hooks(extensions.WORKING_NOTES) for note in provider()]
 
 
 def retention_cutoff(*, municipality: Municipality, as_of: date) -> date:
@@ -44,11 +46,7 @@ def retention_cutoff(*, municipality: Municipality, as_of: date) -> date:
 
 def _note_rows(household_ids):
     """(queryset, replacements) for every working-note table, the history tables included."""
-    for label, path, replacements in WORKING_NOTES:
-        app_label, model_name = label.split(".")
-        if not apps.is_installed(app_label):
-            continue
-        model = apps.get_model(app_label, model_name)
+    for model, path, replacements in working_notes():
         live = model.objects.filter(**{f"{path}__in": household_ids})
         yield live, replacements
         history = getattr(model, "history", None)

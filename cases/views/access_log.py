@@ -5,9 +5,9 @@ from django.views.decorators.http import require_GET
 
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
+from boveileder.paging import keyset_page
 from boveileder.params import int_param
 from cases.models import Household
-from cases.views.paging import keyset_page
 
 PAGE_SIZE = 50
 
@@ -16,15 +16,16 @@ PAGE_SIZE = 50
 @role_required(Role.MANAGER)
 def household_access_log(request, pk):
     household = get_for_user(request.user, Household.objects.visible_to(request.user), pk=pk)
-    views, next_before = keyset_page(
+    before = int_param(request.GET.get("before"))
+    views, last = keyset_page(
         household.record_views.select_related("user", "person"),
-        key="id",
-        after=int_param(request.GET.get("before")),
+        keys=["id"],
+        after=None if before is None else (before,),
         descending=True,
         size=PAGE_SIZE,
     )
     return render(
         request,
         "cases/access_log.html",
-        {"household": household, "views": views, "next_before": next_before},
+        {"household": household, "views": views, "next_before": last and last.id},
     )

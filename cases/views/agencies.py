@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
 from cases.forms.agencies import AgencyForm
@@ -30,7 +31,7 @@ def agency_add(request):
         try:
             agency = agency_create(municipality=request.user.municipality, by=request.user, **form.values())
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("%(name)s is added.") % {"name": agency})
             return redirect("cases:agency_list")
@@ -46,7 +47,7 @@ def agency_edit(request, pk):
         try:
             agency_update(agency=agency, by=request.user, **form.values())
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
             agency.refresh_from_db()  # the heading keeps the registered name
         else:
             messages.success(request, _("%(name)s is updated.") % {"name": agency})

@@ -110,7 +110,7 @@ def caseload_transfer_view(request, staff_pk):
     chosen = {str(pk) for pk in form.data.getlist("households")} if form.is_bound else None
     return render(
         request,
-        "boveileder/staff/caseload_transfer.html",
+        "cases/staff/caseload_transfer.html",
         {
             "member": member,
             "form": form,
@@ -121,3 +121,14 @@ def caseload_transfer_view(request, staff_pk):
             "open_households": open_households.count(),
         },
     )
+
+
+def open_households_section(request, member):
+    """The staff pages' count of the households `member` follows, with the way to hand them over."""
+    return {"member": member, "open_households": Household.objects.open().filter(counsellor=member).count()}
+
+
+def open_households_alert(request, member):
+    """The deactivation page's warning, only when `member` still follows open households."""
+    section = open_households_section(request, member)
+    return section if section["open_households"] else None

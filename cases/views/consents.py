@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from boveileder.access import role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
 from cases.access import get_record_for
@@ -27,7 +28,7 @@ def consent_new(request, pk):
         try:
             consent_record(household=household, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect("cases:household_detail", household.pk)
@@ -51,7 +52,7 @@ def consent_withdraw_view(request, pk):
         try:
             consent_withdraw(consent=consent, by=request.user, on=form.cleaned_data["withdrawn_on"])
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The consent is withdrawn."))
             return redirect("cases:household_detail", consent.household_id)

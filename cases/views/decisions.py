@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boveileder.access import role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role, User
 from boveileder.once import create_once
 from boveileder.params import int_param
@@ -121,7 +122,7 @@ def decision_create(request, household_pk):
         try:
             decision = services.decision_draft(household=household, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect("cases:decision_detail", decision.pk)
@@ -141,7 +142,7 @@ def decision_edit(request, pk):
         try:
             services.decision_update(decision=Decision.objects.get(pk=decision.pk), by=request.user, **fields)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect("cases:decision_detail", decision.pk)
@@ -178,7 +179,7 @@ def _act_with_form(request, decision, form, name: str, action, success):
                 for text in _error_list(error):
                     messages.error(request, text)
                 return redirect("cases:decision_detail", decision.pk)
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, success(form.cleaned_data))
             return redirect("cases:decision_detail", decision.pk)
@@ -279,7 +280,7 @@ def letter_archive(request, decision_pk, letter_pk):
         try:
             services.letter_archive(letter=letter, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The letter is marked as filed in the archive."))
             return redirect("cases:decision_detail", decision.pk)
@@ -309,7 +310,7 @@ def appeal_register(request, decision_pk):
         try:
             appeal = services.appeal_register(decision=decision, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             if appeal.within_deadline:
                 messages.success(request, _("The appeal is registered. It came within the deadline."))
@@ -328,7 +329,7 @@ def _appeal_step(request, decision_pk, appeal_pk, form_class, step, success):
         try:
             step(appeal, form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("cases:decision_detail", decision.pk)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from boveileder.access import get_for_user, role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
 from cases.access import get_record_for, record_viewed
@@ -27,7 +28,7 @@ def followup_new(request, pk):
         try:
             followup_log(household=household, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The follow-up is logged."))
             return redirect("cases:household_detail", household.pk)
@@ -57,7 +58,7 @@ def followup_edit(request, pk):
         try:
             followup_correct(followup=followup, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The follow-up is corrected; the earlier version is kept."))
             return redirect("cases:household_detail", followup.household_id)

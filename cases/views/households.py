@@ -1,24 +1,34 @@
-"""The counsellor's caseload, the team's view, and the household page."""
+"""The counsellor's caseload, the team's view, and the household page; every write to a household
+(register, edit, close, reopen) and a member's particulars (edit, the national ID shown on request)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import F, FilteredRelation, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boveileder.access import ALL_ROLES, get_for_user, role_required
-from boveileder.forms import errors_onto
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
+from boveileder.paging import keyset_page, numbered_page
 from boveileder.params import cursor_param, int_param
 from cases.access import get_record_for
 from cases.deadlines import deadlines_for
-from cases.forms.households import CaseloadFilterForm, CloseForm, HouseholdForm, PersonForm, TeamFilter
+from cases.forms.households import (
+    CaseloadFilterForm,
+    CloseForm,
+    HouseholdEditForm,
+    HouseholdForm,
+    PersonEditForm,
+    PersonForm,
+    TeamFilter,
+)
 from cases.models import (
     TIMELINE_FOLLOWUP_FIELDS,
     Decision,
@@ -30,9 +40,8 @@ from cases.models import (
 from cases.services.households import household_close as close_service
 from cases.services.households import household_register as register_service
 from cases.services.households import household_reopen as reopen_service
-from cases.services.households import person_link
+from cases.services.households import household_update, person_link, person_update
 from cases.services.timeline import record_view_log
-from cases.views.paging import keyset_page
 from cases.views.persons import resolve_duplicates
 
 # Counsellors read it on a phone, where each household is a card of seven lines: 25 keep a page to
@@ -107,7 +116,7 @@ def caseload(request):
         "tenure": [F("tenancy_start").asc(nulls_last=True), "reference"],
         "reference": ["reference"],
     }[sort]
-    page = Paginator(rows.order_by(*ordering), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = numbered_page(request, rows.order_by(*ordering), size=CASELOAD_PAGE_SIZE)
     _label_rows(page.object_list, today)
     query = request.GET.copy()
     query.pop("page", None)
@@ -141,10 +150,11 @@ def team(request):
     households = Household.objects.visible_to(user).select_related("counsellor")
     filters = TeamFilter(request.GET or None, queryset=households, user=user)
     filtered = filters.qs if filters.is_valid() else households
-    rows, next_after = keyset_page(
+    cursor = cursor_param(request.GET.get("after"))
+    rows, last = keyset_page(
         _with_members(filtered.with_caseload_facts(user)),
-        key="reference",
-        after=cursor_param(request.GET.get("after")),
+        keys=["reference"],
+        after=(cursor,) if cursor else None,
         size=TEAM_PAGE_SIZE,
     )
     query = request.GET.copy()
@@ -155,7 +165,7 @@ def team(request):
         {
             "filter": filters,
             "households": _label_rows(rows, timezone.localdate()),
-            "next_after": next_after,
+            "next_after": last and last.reference,
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "first_page": not cursor_param(request.GET.get("after")),
@@ -167,22 +177,20 @@ def _timeline_page(household, before: int | None):
     """Newest first, a page at a time; the next page starts after the last event shown (keyset on
     the timeline's own order: occurred_on, recorded_at, id). A follow-up's event carries its
     follow-up (`event.followup`), read in the same query."""
-    events = household.events.select_related("actor").with_followup()
+    keys = ("occurred_on", "recorded_at", "id")
+    after = None
     if before is not None:
-        last = household.events.filter(pk=before).values("occurred_on", "recorded_at", "id").first()
-        if last:
-            on, at = last["occurred_on"], last["recorded_at"]
-            events = events.filter(
-                Q(occurred_on__lt=on)
-                | Q(occurred_on=on, recorded_at__lt=at)
-                | Q(occurred_on=on, recorded_at=at, id__lt=last["id"])
-            )
-    rows = list(events[: TIMELINE_PAGE_SIZE + 1])
+        after = household.events.filter(pk=before).values_list(*keys).first()
+    rows, last = keyset_page(
+        household.events.select_related("actor").with_followup(),
+        keys=keys,
+        after=after,
+        descending=True,
+        size=TIMELINE_PAGE_SIZE,
+    )
     for event in rows:
         event.followup = _followup_of(event)
-    if len(rows) > TIMELINE_PAGE_SIZE:
-        return rows[:TIMELINE_PAGE_SIZE], rows[TIMELINE_PAGE_SIZE - 1].pk
-    return rows, None
+    return rows, last and last.pk
 
 
 def _followup_of(event):
@@ -197,7 +205,8 @@ def _followup_of(event):
 @require_GET
 @role_required(*ALL_ROLES)
 def household_detail(request, pk):
-    """Members, tenancies, consents, partner agencies and one timeline, newest first.
+    """Members, consents, partner agencies and one timeline, newest first, and the sections the apps
+    above cases give it (`page_sections "cases:household"`: housing's tenancies).
 
     A constant number of queries whatever the household holds: one per section."""
     user, today = request.user, timezone.localdate()
@@ -207,12 +216,6 @@ def household_detail(request, pk):
     record_view_log(user=user, household=household, what="household")
     # Ordered within the household; the model's ordering (by household first) would join households.
     people = list(household.members.order_by("birth_date", "first_name"))
-    # At most one open flag per tenancy (a constraint in housing), so the join adds no rows.
-    tenancies = (
-        household.tenancies.select_related("unit")
-        .annotate(open_flag=FilteredRelation("flags", condition=Q(flags__resolved_on__isnull=True)))
-        .annotate(open_flag_status=F("open_flag__status"), open_flag_referred_to=F("open_flag__referred_to"))
-    )
     consents = list(household.consents.select_related("agency", "person").with_in_force(today))
     agencies = sorted(household.agencies_involved or [], key=str.casefold)
     events, older = _timeline_page(household, int_param(request.GET.get("before_event")))
@@ -223,7 +226,6 @@ def household_detail(request, pk):
             "household": household,
             "members": [p for p in people if p.left_on is None],
             "former_members": [p for p in people if p.left_on is not None],
-            "tenancies": tenancies,
             "consents_in_force": [c for c in consents if c.in_force],
             "consents_other": [c for c in consents if not c.in_force],
             "agencies": agencies,
@@ -273,7 +275,7 @@ def household_register(request):
                 if outcome.link:
                     person_link(household=household, person=outcome.link, by=user)
             except ValidationError as error:
-                errors_onto(error, form, person_form)
+                add_form_errors(form, error, person_form)
             else:
                 messages.success(request, _("The household is registered."))
                 return redirect("cases:household_detail", household.pk)
@@ -299,7 +301,7 @@ def household_close(request, pk):
                 reason=form.cleaned_data["close_reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The case is closed."))
             return redirect("cases:household_detail", household.pk)
@@ -317,3 +319,68 @@ def household_reopen(request, pk):
     else:
         messages.success(request, _("The case is reopened."))
     return redirect("cases:household_detail", household.pk)
+
+
+def _person_for(user, pk):
+    """A person of a household the user may open (a restricted household: 404)."""
+    return get_for_user(
+        user,
+        Person.objects.select_related("household").filter(household__in=Household.objects.visible_to(user)),
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def household_edit(request, pk):
+    """Counsellor (a manager reassigns), housing at the start, enrolment date, notes."""
+    household = get_for_user(
+        request.user, Household.objects.visible_to(request.user).select_related("counsellor"), pk=pk
+    )
+    form = HouseholdEditForm(request.POST or None, instance=household, user=request.user)
+    if request.method == "GET":
+        record_view_log(
+            user=request.user, household=household, what="household"
+        )  # read as the household page
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_update(household=household, by=request.user, **form.changes())
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The household is updated."))
+            return redirect("cases:household_detail", household.pk)
+    return render(request, "cases/edit/household_form.html", {"household": household, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def person_edit(request, pk):
+    """A member's particulars; the national ID is shown masked, a new one may be written."""
+    person = _person_for(request.user, pk)
+    form = PersonEditForm(request.POST or None, person=person)
+    if request.method == "GET":
+        record_view_log(user=request.user, household=person.household, person=person, what="person_edit")
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(person=person, by=request.user, **form.changes())
+        except ValidationError as error:
+            add_form_errors(form, error)
+            person.refresh_from_db()  # the page shows the registered particulars, not the refused ones
+        else:
+            messages.success(request, _("The particulars of %(name)s are updated.") % {"name": person})
+            return redirect("cases:person_detail", person.pk)
+    return render(request, "cases/edit/person_form.html", {"person": person, "form": form})
+
+
+@require_POST
+@role_required(Role.COUNSELLOR, Role.MANAGER)
+def person_national_id(request, pk):
+    """Show the full national ID, on an explicit request that is itself logged (innsynslogg).
+
+    By POST, so the page is never reached by a link, a prefetch or the browser's history."""
+    person = _person_for(request.user, pk)
+    record_view_log(user=request.user, household=person.household, person=person, what="national_id_shown")
+    response = render(request, "cases/edit/national_id.html", {"person": person})
+    add_never_cache_headers(response)
+    return response

@@ -7,12 +7,14 @@ token (`boveileder.once`): however often the queue replays the request, the visi
 and a replay is answered with the stored visit (`followup_sent`)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boveileder.access import get_for_user, role_required
@@ -125,3 +127,25 @@ def held_detail(request, pk):
         messages.success(request, _("The visit is on the household's timeline."))
         return redirect("cases:household_detail", held.household_id)
     return render(request, "cases/offline/held_detail.html", {"held": held})
+
+
+@login_not_required
+@require_GET
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The service worker: the static shell, the offline follow-up form and the queue of visits.
+    Served from the site's root (the project's URLconf), so its scope is the whole site; open without
+    login, since the browser fetches it before anyone signs in."""
+    response = render(request, "cases/offline/sw.js", content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def offline_body_data(request) -> dict[str, str]:
+    """What the site's script (static/js/offline.js) reads from every page's `<body>`: the service
+    worker to register, and for a counsellor the offline form and who they are on this phone."""
+    data = {"service-worker": reverse("service_worker")}
+    user = getattr(request, "user", None)
+    if user and user.is_authenticated and user.is_counsellor and user.municipality_id:
+        data |= {"offline-user": str(user.pk), "offline-url": reverse("cases:followup_offline")}
+    return data

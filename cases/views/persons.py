@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import ALL_ROLES, role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
 from boveileder.params import int_param
@@ -89,7 +90,7 @@ def person_add(request, pk):
                 else:
                     person = add_service(household=household, by=request.user, **form.person_fields())
             except ValidationError as error:
-                form.add_error(None, error)
+                add_form_errors(form, error)
             else:
                 messages.success(request, _("%(name)s is a member of the household.") % {"name": person})
                 return redirect("cases:household_detail", household.pk)
@@ -125,7 +126,7 @@ def person_remove(request, pk):
         try:
             remove_service(person=person, by=request.user, on=form.cleaned_data["left_on"])
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("%(name)s has left the household.") % {"name": person})
             return redirect("cases:household_detail", person.household_id)

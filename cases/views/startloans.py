@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import ALL_ROLES, role_required
+from boveileder.forms import add_form_errors
 from boveileder.once import create_once
 from cases.access import get_record_for
 from cases.forms.startloans import StartLoanForm, TransitionForm
@@ -35,17 +36,6 @@ def _application_for(request, pk, what):
         household__in=Household.objects.visible_to(request.user)
     ).select_related("household")
     return get_record_for(request, queryset, what=what, pk=pk)
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the field it names where the form has one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        if field == "disbursed_on":
-            field = "on"
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _median_days(pairs) -> int | None:
@@ -95,9 +85,6 @@ def startloan_detail(request, pk):
         "next_steps": [(s, Status(s).label) for s in service.allowed_next(application, request.user)],
         "loan_above_price": service.loan_above_price(application),
         "editable": application.status in service.OPEN_STATUSES,
-        "ended_tenancy": application.ended_tenancies.first()
-        if application.status == Status.DISBURSED
-        else None,
         "deadlines": service.application_deadlines(application, today=today),
         "documents": list(application.documents.all()),
         "document_query": f"?startloan={application.pk}",
@@ -125,7 +112,7 @@ def startloan_create(request, household_pk):
             )
         except ValidationError as error:
             form.asks_confirmation = "confirm_loan_above_price" in getattr(error, "error_dict", {})
-            _form_errors_from(form, error)
+            add_form_errors(form, error, renamed={"disbursed_on": "on"})
         else:
             messages.success(request, _("The start-up loan application is registered."))
             return redirect("cases:startloan_detail", application.pk)
@@ -153,7 +140,7 @@ def startloan_update(request, pk):
             )
         except ValidationError as error:
             form.asks_confirmation = "confirm_loan_above_price" in getattr(error, "error_dict", {})
-            _form_errors_from(form, error)
+            add_form_errors(form, error, renamed={"disbursed_on": "on"})
         else:
             messages.success(request, _("The application is saved."))
             return redirect("cases:startloan_detail", application.pk)
@@ -188,7 +175,7 @@ def startloan_transition(request, pk, to_status):
                 **form.details(),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_form_errors(form, error, renamed={"disbursed_on": "on"})
         else:
             messages.success(
                 request, _("The application is now: %(status)s.") % {"status": Status(to_status).label}

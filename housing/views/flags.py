@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,15 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
+from boveileder.paging import numbered_page
 from cases.access import get_record_for
 from cases.models import StartLoanApplication
 from housing.forms import FlagDecisionForm, FlagHistoryFilterForm, ThresholdsForm
 from housing.models import FlagDecision, LongTenureFlag
 from housing.selectors import RESOLVING, flags_for_queue, handled_filter, queue_tabs
 from housing.services.flags import FLAG_MACHINE, flag_decide, flag_thresholds_set
-from housing.views.units import add_form_errors
 
 Status = LongTenureFlag.Status
 Decision = LongTenureFlag.Decision
@@ -40,13 +40,12 @@ def flag_queue(request):
         order = ("-resolved_on", "-pk")
         filters = filter_form.cleaned_data if filter_form.is_valid() else {}
         selected = base.filter(tabs[tab]).filter(handled_filter(filters, request.user))
-        paginator = Paginator(selected.order_by(*order).values("pk"), PAGE_SIZE)
+        page = numbered_page(request, selected.order_by(*order).values("pk"), size=PAGE_SIZE)
     else:
         order = ("tenancy__start_date", "pk")
         # Page over the ids alone (one join, no per-row subqueries); only the page's rows get the facts.
-        paginator = Paginator(base.filter(tabs[tab]).order_by(*order).values("pk"), PAGE_SIZE)
-        paginator.count = counts[tab]  # already counted above: spare the paginator its own COUNT
-    page = paginator.get_page(request.GET.get("page"))
+        ids = base.filter(tabs[tab]).order_by(*order).values("pk")
+        page = numbered_page(request, ids, size=PAGE_SIZE, count=counts[tab])  # counted above already
     flags = flags_for_queue(request.user).filter(pk__in=page.object_list).order_by(*order)
     if tab == "handled":
         flags = flags.prefetch_related(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from boveileder.access import ALL_ROLES, role_required
+from boveileder.forms import add_form_errors
 from cases.access import get_record_for
 from cases.models import Household, StartLoanApplication
 from housing.models import MoveOutReason, Tenancy
@@ -80,11 +81,7 @@ def startloan_purchase(request, pk):
                 startloan=application,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The move-out is registered: the household bought its own home."))
             return redirect("cases:household_detail", application.household_id)

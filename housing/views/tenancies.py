@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from boveileder.access import get_for_user, role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
 from cases.access import get_record_for
@@ -16,7 +17,6 @@ from cases.models import Household, Person
 from housing.forms import MoveInForm, MoveOutForm, RenewForm
 from housing.models import RentalUnit, Tenancy
 from housing.services.tenancies import tenancy_end, tenancy_move_out_cancel, tenancy_renew, tenancy_start
-from housing.views.units import add_form_errors
 
 CHOICES = 10
 

@@ -10,23 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boveileder.access import get_for_user, role_required
+from boveileder.forms import add_form_errors
 from boveileder.models import Role
 from boveileder.once import create_once
+from boveileder.paging import keyset_page
 from cases.models import Household
 from housing.forms import UnitFilterForm, UnitForm
 from housing.models import FlagDecision, LongTenureFlag, RentalUnit, Tenancy, TenancyRenewal
 from housing.services.units import unit_create, unit_update
 
 PAGE_SIZE = 50
-
-
-def add_form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the field exists."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -58,22 +51,18 @@ def unit_list(request):
         units = units.filter(is_let=True)
     elif filters.get("state") == "vacant":
         units = units.filter(is_let=False)
-    if after := filters.get("after"):
+    after = filters.get("after")
+    cursor = None
+    if after:
         # The cursor is a unit id; its address is read in the same query as the page.
-        cursor = RentalUnit.objects.filter(pk=after, municipality_id=request.user.municipality_id)
-        cursor_address = Subquery(cursor.values("address")[:1])
-        # `address >= cursor` first: a bound PostgreSQL can start the index range at; the OR alone
-        # made it read the municipality's units from the first address on (the last page 10× the first).
-        units = units.filter(address__gte=cursor_address).filter(
-            Q(address__gt=cursor_address) | Q(address=cursor_address, pk__gt=after)
-        )
-    page = list(units.order_by("address", "pk")[: PAGE_SIZE + 1])
-    has_next = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
+        unit = RentalUnit.objects.filter(pk=after, municipality_id=request.user.municipality_id)
+        cursor = (Subquery(unit.values("address")[:1]), after)
+    page, last = keyset_page(units, keys=("address", "pk"), after=cursor, size=PAGE_SIZE)
+    has_next = last is not None
     next_query = None
     if has_next:
         params = request.GET.copy()
-        params["after"] = page[-1].pk
+        params["after"] = last.pk
         next_query = params.urlencode()
     first_query = None
     if after:

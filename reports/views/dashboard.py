@@ -3,7 +3,6 @@ behind each figure, and the data-quality panel."""
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from boveileder.access import role_required
 from boveileder.models import Role
+from boveileder.paging import numbered_page
 from cases.models import Decision
 from reports import indicators, selectors
 from reports.dashboard import dashboard_figures, dashboard_periods, dashboard_recompute
@@ -84,7 +84,7 @@ def records(request, key):
     chosen = form.chosen()
     queryset = selectors.records(key, request.user.municipality, chosen.first, chosen.last)
     queryset, headings, cells, path = visible_records(queryset, request.user)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    page = numbered_page(request, queryset, size=50)
     # Each cell with its heading, so the table reads on a phone, where it stacks.
     rows = [
         {"household": household_of(obj, path), "cells": list(zip(headings, cells(obj), strict=True))}

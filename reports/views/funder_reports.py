@@ -2,7 +2,6 @@
 Files are served only here, after the access check: never from MEDIA_URL."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from boveileder.access import get_for_user, role_required
 from boveileder.models import Role
 from boveileder.once import create_once
+from boveileder.paging import numbered_page
 from reports.forms import ReportPeriodForm
 from reports.models import FunderReport
 from reports.presentation import figure_rows
@@ -103,7 +103,7 @@ def archive(request):
     reports = FunderReport.objects.for_municipality(request.user.municipality_id).select_related(
         "requested_by"
     )
-    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    page = numbered_page(request, reports, size=25)
     return render(request, "reports/archive.html", {"page": page})
 
 

@@ -285,7 +285,7 @@ def test_a_password_sign_in_after_a_single_sign_on_does_not_inherit_its_second_f
     from django.contrib.auth.forms import AuthenticationForm
     from django.test import RequestFactory
 
-    from boveileder.views import LoginView
+    from boveileder.views.site import LoginView
 
     request = RequestFactory().post("/login/")
     request.session = client.session

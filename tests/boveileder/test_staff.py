@@ -106,7 +106,7 @@ def test_list_shows_own_municipality_with_roles_two_factor_and_activity(
 
 
 def test_staff_list_is_paged(client, manager, monkeypatch):
-    monkeypatch.setattr("boveileder.views_staff.STAFF_PAGE_SIZE", 2)
+    monkeypatch.setattr("boveileder.views.staff.STAFF_PAGE_SIZE", 2)
     CounsellorFactory.create_batch(3, municipality=manager.municipality)
     client.force_login(manager)
     first = client.get(reverse("staff:list"))

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.models import Household, Person, RecordView, TimelineEvent
-from cases.services.household_edit import household_update, person_update
+from cases.services.households import household_update, person_update
 from tests.factories import CounsellorFactory, HouseholdFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

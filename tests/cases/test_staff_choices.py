@@ -8,13 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases import selectors
-from cases.forms.household_edit import HouseholdEditForm
-from cases.forms.households import HouseholdForm, TeamFilter
+from cases.forms.households import HouseholdEditForm, HouseholdForm, TeamFilter
 from cases.models import Household
 from cases.services import decisions as services
 from cases.services.caseload import caseload_transfer
-from cases.services.household_edit import household_update
-from cases.services.households import household_register
+from cases.services.households import household_register, household_update
 from housing.forms import FlagDecisionForm
 from tests.factories import CounsellorFactory, HouseholdFactory, PersonFactory
 

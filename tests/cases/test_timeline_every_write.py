@@ -20,7 +20,6 @@ from cases.services import (
     decisions,
     documents,
     followups,
-    household_edit,
     households,
     privacy,
     retention,
@@ -149,9 +148,9 @@ def _story(municipality, counsellor, officer, manager):
         birth_date=date(1990, 1, 1),
     )
     story.expect("member_added")
-    household_edit.person_update(person=person, by=counsellor, first_name="Aminah")
+    households.person_update(person=person, by=counsellor, first_name="Aminah")
     story.expect("person_updated")
-    household_edit.household_update(household=household, by=counsellor, notes="Ønsker å eie")
+    households.household_update(household=household, by=counsellor, notes="Ønsker å eie")
     story.expect("household_updated")
     visit = followups.followup_log(household=household, by=counsellor, date=TODAY, kind=FollowUp.Kind.PHONE)
     story.expect("followup")

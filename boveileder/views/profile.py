@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .access import role_required
-from .models import Role, SavedView, User
-from .saved_views import MAX_QUERY, menu_refresh, page_for, without_national_ids
-from .services.profile import profile_reminders_set
-from .services.saved_views import saved_view_create, saved_view_delete
+from boveileder.access import role_required
+from boveileder.models import Role, SavedView, User
+from boveileder.saved_views import MAX_QUERY, menu_refresh, page_for, without_national_ids
+from boveileder.services.profile import profile_reminders_set
+from boveileder.services.saved_views import saved_view_create, saved_view_delete
 
 
 class RemindersForm(forms.Form):

@@ -13,26 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from .access import login_only
-from .models import Role
+from boveileder.access import login_only
+from boveileder.extensions import landing_for
 
 logger = logging.getLogger(__name__)
-
-LANDING = (
-    (Role.COUNSELLOR, "cases:caseload"),
-    (Role.OFFICER, "housing:flag_queue"),
-    (Role.MANAGER, "reports:dashboard"),
-)
 
 
 @require_GET
 @login_only
 def home(request):
-    """Each role lands on what it does first; a counsellor who also manages lands on the caseload."""
+    """Each role lands on what it does first, as the apps register it (`extensions.landing_page`);
+    a counsellor who also manages lands on the caseload."""
     user = request.user
-    for role, url_name in LANDING:
-        if user.municipality_id and user.has_role(role):
-            return redirect(url_name)
+    url_name = landing_for(user) if user.municipality_id else None
+    if url_name:
+        return redirect(url_name)
     if user.is_superuser:
         return redirect("admin:index")
     return render(request, "no_role.html", status=403)
@@ -43,7 +38,7 @@ class LoginForm(AuthenticationForm):
     button (told by the municipality in the name, `kari@alesund`, so no account's existence shows)."""
 
     def clean(self):
-        from .models import SingleSignOn
+        from boveileder.models import SingleSignOn
 
         username = self.cleaned_data.get("username") or ""
         if "@" in username:
@@ -70,7 +65,7 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         """The municipalities whose staff may sign in with their own accounts, each a button."""
-        from .models import SingleSignOn
+        from boveileder.models import SingleSignOn
 
         context = super().get_context_data(**kwargs)
         try:
@@ -87,7 +82,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         """A password sign-in carries nothing over from an earlier single sign-on in this browser."""
-        from .sso import SSO_LOGOUT_SESSION_KEY, SSO_MFA_SESSION_KEY
+        from boveileder.sso import SSO_LOGOUT_SESSION_KEY, SSO_MFA_SESSION_KEY
 
         response = super().form_valid(form)
         for key in (SSO_MFA_SESSION_KEY, SSO_LOGOUT_SESSION_KEY):

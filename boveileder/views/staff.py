@@ -3,7 +3,6 @@ reset a password or two-factor login. Staff of other municipalities answer 404."
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boveileder.access import role_required
+from boveileder.forms import add_form_errors
 from boveileder.forms_staff import PasswordResetForm, StaffCreateForm, StaffForm
 from boveileder.models import Role, User
+from boveileder.paging import numbered_page
 from boveileder.services import staff as services
 
 STAFF_PAGE_SIZE = 25
@@ -33,19 +34,6 @@ def staff_for(user, pk):
     return get_object_or_404(_with_otp(User.objects.staff_of(user.municipality_id)), pk=pk)
 
 
-def _open_households(member) -> int:
-    # Through the reverse relation, so the core app does not import `cases`.
-    return member.caseload.filter(closed_on__isnull=True).count()
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_GET
 @role_required(Role.MANAGER)
 def staff_list(request):
@@ -53,7 +41,7 @@ def staff_list(request):
     rows = _with_otp(User.objects.staff_of(request.user.municipality_id)).order_by(
         "-is_active", "first_name", "last_name", "username"
     )
-    page = Paginator(rows, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = numbered_page(request, rows, size=STAFF_PAGE_SIZE)
     return render(request, "boveileder/staff/list.html", {"page": page, "staff": page.object_list})
 
 
@@ -76,7 +64,7 @@ def staff_create(request):
                 password=data["password"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_form_errors(form, error)
         else:
             if generated:
                 # Rendered, not redirected: the password is shown once and kept nowhere.
@@ -109,14 +97,14 @@ def staff_detail(request, staff_pk):
                 can_approve_decisions=data["can_approve_decisions"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("staff:detail", staff_pk=member.pk)
     return render(
         request,
         "boveileder/staff/detail.html",
-        {"member": member, "form": form, "open_households": _open_households(member)},
+        {"member": member, "form": form},
     )
 
 
@@ -139,7 +127,7 @@ def staff_deactivate(request, staff_pk):
     return render(
         request,
         "boveileder/staff/deactivate.html",
-        {"member": member, "open_households": _open_households(member)},
+        {"member": member},
     )
 
 

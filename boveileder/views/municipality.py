@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from boveileder.access import role_required
+from boveileder.forms import add_form_errors
 from boveileder.forms_municipality import MunicipalityContactForm
 from boveileder.models import Role, SingleSignOn
 from boveileder.services.municipality import municipality_contact_set
@@ -22,7 +23,7 @@ def municipality_contact(request):
         try:
             municipality_contact_set(municipality=municipality, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The municipality's contact details are saved."))
             return redirect("municipality_contact")

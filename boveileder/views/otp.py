@@ -19,8 +19,8 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .access import login_only
-from .models import User
+from boveileder.access import login_only
+from boveileder.models import User
 
 
 class TokenForm(forms.Form):
