@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("housing/", include("housing.urls")),
     path("reports/", include("reports.urls")),
+    path("dispatch/", include("dispatch.urls")),
     path("staff/", include("boveileder.urls_staff")),
     path("municipality/", views_municipality.municipality_contact, name="municipality_contact"),
     path("municipality/sso/", views_municipality.municipality_sso, name="municipality_sso"),

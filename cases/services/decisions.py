@@ -22,10 +22,12 @@ from boveileder.pdf import render_pdf
 from cases.deadlines import Deadline
 from cases.models import Appeal, Decision, DecisionLetter, DecisionStatusChange, Household, Person
 from cases.services.timeline import timeline_record
+from cases.signals import letter_rendered
 
 logger = logging.getLogger(__name__)
 
-# Forvaltningsloven § 29: three weeks from when the notice reached the party. We count from the
+# Forvaltningsloven § 29: three weeks from when the notice reached the party. We count from the day
+# the letter was delivered where the sending channel reports it (docs/svarut.md), else from the
 # approval date, the earliest the letter can reach anyone, so the deadline shown is never too late.
 APPEAL_WEEKS = 3
 # Forvaltningsloven § 11 a: a case not dealt with within a month needs a preliminary answer.
@@ -51,10 +53,22 @@ EDITABLE_FIELDS = (
 
 
 def appeal_deadline(decision: Decision) -> date | None:
-    """The last day to appeal: three weeks after the decision was made."""
+    """The last day to appeal: three weeks after the letter was delivered, or after the decision was
+    made where no delivery date is known."""
     if decision.approved_on is None:
         return None
-    return date_shift(decision.approved_on, timedelta(weeks=APPEAL_WEEKS))
+    start = max(decision.approved_on, decision.delivered_on or decision.approved_on)
+    return date_shift(start, timedelta(weeks=APPEAL_WEEKS))
+
+
+@transaction.atomic
+def decision_delivered(*, decision: Decision, on: date) -> Decision:
+    """Record the day the decision's letter reached the party (its first delivery counts)."""
+    decision = _locked(decision)
+    if decision.delivered_on is None or on < decision.delivered_on:
+        decision.delivered_on = on
+        decision.save(update_fields=["delivered_on"])
+    return decision
 
 
 def decision_may_approve(user, decision: Decision) -> bool:
@@ -435,6 +449,8 @@ def _letter_make(letter_id: int) -> DecisionLetter:
         letter.status = DecisionLetter.Status.DONE
         letter.error = ""
         letter.save(update_fields=["pdf", "sha256", "rendered_at", "status", "error"])
+        # The apps that send letters on (dispatch) take it from here, once it is committed.
+        transaction.on_commit(lambda: letter_rendered.send(sender=DecisionLetter, letter=letter))
     return letter
 
 
@@ -604,7 +620,11 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
     # The appeal windows and the periods ending, in one query.
     approved = (
         Decision.objects.filter(household__in=households, status=Decision.Status.APPROVED)
-        .filter(Q(approved_on__gte=appeal_from) | Q(period_to__gte=today, period_to__lte=renew_until))
+        .filter(
+            Q(approved_on__gte=appeal_from)
+            | Q(delivered_on__gte=appeal_from)
+            | Q(period_to__gte=today, period_to__lte=renew_until)
+        )
         .annotate(
             appealed=Exists(Appeal.objects.filter(decision=OuterRef("pk"))),
             replaced=Exists(Decision.objects.filter(replaces=OuterRef("pk"))),
@@ -612,7 +632,8 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
         .select_related("household")
     )
     for decision in approved:
-        if decision.approved_on and decision.approved_on >= appeal_from and not decision.appealed:
+        received_from = max(decision.approved_on, decision.delivered_on or decision.approved_on)
+        if received_from >= appeal_from and not decision.appealed:
             found.append(
                 Deadline(
                     due=appeal_deadline(decision),
