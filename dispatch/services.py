@@ -280,11 +280,13 @@ def shipment_status_record(*, shipment: Shipment, status: str, at: datetime) -> 
         _timeline(
             shipment,
             "letter_not_delivered",
-            _("Decision letter %(status)s: send it by post") % {"status": label},
+            _("Decision letter: %(status)s; send it by post") % {"status": label},
             on,
         )
     else:
-        _timeline(shipment, "letter_status", _("Decision letter %(status)s (SvarUt)") % {"status": label}, on)
+        _timeline(
+            shipment, "letter_status", _("Decision letter: %(status)s (SvarUt)") % {"status": label}, on
+        )
     shipment.save(update_fields=["svarut_status", "delivered_on", "state", "failed_on"])
     return True
 

@@ -6,7 +6,14 @@ import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-SEARCH = ["locale", "boveileder/locale", "cases/locale", "housing/locale", "reports/locale"]
+SEARCH = [
+    "locale",
+    "boveileder/locale",
+    "cases/locale",
+    "housing/locale",
+    "reports/locale",
+    "dispatch/locale",
+]
 
 
 class Command(BaseCommand):
