@@ -36,6 +36,7 @@ run: demo
 test: $(STAMP) translations
 	$(PY) manage.py makemigrations --check --dry-run
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	.venv/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

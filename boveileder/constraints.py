@@ -1,9 +1,9 @@
-"""Unique constraints said in the user's language, on the field they guard (issue 14 bug 3).
+"""Unique constraints said in the user's language, on the field they guard.
 
 A model lists its constraints' messages once, in `constraint_messages` (constraint name → field and
 message; field None for a rule of the whole record). `ConstraintMessages` puts them on that field
 when a service validates (`full_clean`), and `said_on_field` does the same when the database refuses
-a write that raced past the check (issue 15: two registrations with one reference at the same time),
+a write that raced past the check (two registrations with one reference at the same time),
 so neither gives a 500."""
 
 from contextlib import contextmanager

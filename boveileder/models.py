@@ -111,7 +111,7 @@ class User(ConstraintMessages, AbstractUser):
         WEEKLY = "weekly", _("Monday mornings")
         NONE = "none", _("Never")
 
-    # Issue 21: how often the staff member wants the e-mail of what is due (chosen on their own page).
+    # How often the staff member wants the e-mail of what is due (chosen on their own page).
     reminders = models.CharField(
         _("reminder e-mail"), max_length=10, choices=Reminders.choices, default=Reminders.DAILY
     )
@@ -130,7 +130,7 @@ class User(ConstraintMessages, AbstractUser):
         ordering = ["first_name", "last_name", "username"]
         constraints = [
             # «Kari@alesund» and «kari@alesund» are one name to a person: the database keeps them
-            # unique, so two managers creating them at once make one account (issue 15.9).
+            # unique, so two managers creating them at once make one account.
             models.UniqueConstraint(Lower("username"), name="user_username_unique_ignoring_case"),
         ]
 
@@ -293,7 +293,7 @@ class SingleSignOnLink(models.Model):
 
 
 class SavedView(ConstraintMessages, models.Model):
-    """A list page's filter saved under a name by one staff member (issue 21); see `saved_views`."""
+    """A list page's filter saved under a name by one staff member; see `saved_views`."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_views")
     name = models.CharField(_("name"), max_length=60)

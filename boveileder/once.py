@@ -1,4 +1,4 @@
-"""A form that creates a record is accepted once (issue 14, issue 15): Back then Lagre, a double tap
+"""A form that creates a record is accepted once: Back then Lagre, a double tap
 or identical POSTs at the same moment store one record, and the repeat lands on it with a message.
 
 Every such form carries a one-time token (`{% form_once %}`), and its view is wrapped in

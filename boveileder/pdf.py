@@ -26,7 +26,7 @@ def preload() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.figure  # noqa: F401 - the import is the point
+    import matplotlib.figure
     from weasyprint import HTML
 
     page = '<html lang="nb"><title>.</title><p style="font-family: DejaVu Sans">Æ</p></html>'

@@ -1,4 +1,4 @@
-"""Saved views (issue 21): a list page's filter kept under a name and found in the menu.
+"""Saved views: a list page's filter kept under a name and found in the menu.
 
 Which pages may be saved, and which of their query parameters, is filled in by each app from its
 `AppConfig.ready` (`saveable(...)`), so the core app names no page of cases or housing. The menu reads

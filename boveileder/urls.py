@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
     path("housing/", include("housing.urls")),
+    path("exchange/", include("exchange.urls")),
     path("reports/", include("reports.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("staff/", include("boveileder.urls_staff")),

@@ -1,4 +1,4 @@
-"""The installable app (issue 22): the web app manifest and the service worker, both served from the
+"""The installable app: the web app manifest and the service worker, both served from the
 site's root so the worker's scope is the whole site. Open without login: the browser fetches both
 without the session (the manifest) or before anyone signs in (the worker)."""
 

@@ -1,4 +1,4 @@
-"""The staff member's own page (issue 21): how often the reminder e-mail comes, and their saved views."""
+"""The staff member's own page: how often the reminder e-mail comes, and their saved views."""
 
 from django import forms
 from django.contrib import messages

@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
         from boveileder.models import Role
         from boveileder.saved_views import saveable
 
-        # Issue 21: the caseload's filter may be saved as a view (its «Show», «Sort by», all deadlines).
+        # The caseload's filter may be saved as a view (its «Show», «Sort by», all deadlines).
         saveable(
             "cases:caseload",
             label=_("Caseload"),

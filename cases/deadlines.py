@@ -9,7 +9,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# The kind of each deadline, as the calendar feed names it: no free text, so never a name (issue 21).
+# The kind of each deadline, as the calendar feed names it: no free text, so never a name.
 KINDS = {
     "next_step": _("Next step"),
     "consent_lapses": _("Consent lapses"),
@@ -53,7 +53,7 @@ def deadlines_for(user, households, today: date) -> list[Deadline]:
 
 
 def _decision_deadlines(user, households, today: date) -> list[Deadline]:
-    """Individual decisions (issue 8): appeal deadlines, second looks, renewals. Imported late."""
+    """Individual decisions: appeal deadlines, second looks, renewals. Imported late."""
     from cases.services.decisions import decision_deadlines
 
     return decision_deadlines(user, households, today)
@@ -63,14 +63,14 @@ SOURCES.append(_decision_deadlines)
 
 
 def _followup_deadlines(user, households, today: date) -> list[Deadline]:
-    """Next steps overdue or due soon (issue 3). Imported late."""
+    """Next steps overdue or due soon. Imported late."""
     from cases.services.followups import followup_deadlines
 
     return followup_deadlines(user, households, today)
 
 
 def _consent_deadlines(user, households, today: date) -> list[Deadline]:
-    """Consents lapsing within 30 days (issue 3). Imported late."""
+    """Consents lapsing within 30 days. Imported late."""
     from cases.services.consents import consent_deadlines
 
     return consent_deadlines(user, households, today)
@@ -80,7 +80,7 @@ SOURCES.extend([_followup_deadlines, _consent_deadlines])
 
 
 def _startloan_deadlines(user, households, today: date) -> list[Deadline]:
-    """Start-up loans (issue 5): appeal windows, certificate expiry, waiting for a decision. Imported late."""
+    """Start-up loans: appeal windows, certificate expiry, waiting for a decision. Imported late."""
     from cases.services.startloans import startloan_deadlines
 
     return startloan_deadlines(households=households, today=today)

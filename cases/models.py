@@ -100,7 +100,7 @@ class HouseholdQuerySet(MunicipalityQuerySet):
         referred = self.model.objects.referred_to(user).order_by().values("pk")
         return self.visible_to(user).open().filter(pk__in=own.union(referred))
 
-    # --- the caseload's facts, one correlated subquery each, so a list costs one query (issue 3)
+    # --- the caseload's facts, one correlated subquery each, so a list costs one query
 
     def with_contact_facts(self):
         """Last contact, and the next step as planned at the latest follow-up (blank: none planned)."""
@@ -405,7 +405,7 @@ class FollowUp(models.Model):
 
 class HeldFollowUp(models.Model):
     """A visit logged offline that reached the server after its counsellor lost access to the
-    household (issue 22): kept aside for the municipality's manager, never shown to the counsellor."""
+    household: kept aside for the municipality's manager, never shown to the counsellor."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
@@ -784,7 +784,7 @@ class Appeal(models.Model):
         return f"{self.decision} – {self.received_on:%d.%m.%Y}"
 
 
-# --- documents on a household (issue 21) -----------------------------------------------------
+# --- documents on a household -----------------------------------------------------
 
 
 def document_path(document, filename):
@@ -866,7 +866,7 @@ class Document(models.Model):
         return self.title if self.title.lower().endswith(endings) else f"{self.title}{endings[0]}"
 
 
-# --- a staff member's calendar feed of their deadlines (issue 21) -------------------------------
+# --- a staff member's calendar feed of their deadlines -------------------------------
 
 
 class CalendarFeed(models.Model):

@@ -1,21 +1,21 @@
 from django.urls import path
 
-from cases.views import access_log, consents, followups, households, persons, search  # issue 3
+from cases.views import access_log, consents, followups, households, persons, search
 from cases.views import agencies as agency_views  # partner agencies
-from cases.views import calendar as calendar_views  # issue 21
+from cases.views import calendar as calendar_views
 from cases.views import caseload_transfer as caseload_transfer_views  # staff management
-from cases.views import decisions as decision_views  # issue 8
-from cases.views import documents as document_views  # issue 21
+from cases.views import decisions as decision_views
+from cases.views import documents as document_views
 from cases.views import household_edit as edit_views  # editing households and persons
-from cases.views import innsyn as innsyn_views  # issue 9
-from cases.views import offline as offline_views  # issue 22
-from cases.views import restriction as restriction_views  # issue 9
-from cases.views import startloans as startloan_views  # issue 5
+from cases.views import innsyn as innsyn_views
+from cases.views import offline as offline_views
+from cases.views import restriction as restriction_views
+from cases.views import startloans as startloan_views
 
 app_name = "cases"
 
 urlpatterns = [
-    # --- households, caseload, follow-ups, consents (issue 3)
+    # --- households, caseload, follow-ups, consents
     path("", households.caseload, name="caseload"),
     path("households/<int:pk>/", households.household_detail, name="household_detail"),
     path("team/", households.team, name="team"),
@@ -26,7 +26,7 @@ urlpatterns = [
     path("households/<int:pk>/access-log/", access_log.household_access_log, name="household_access_log"),
     path("households/<int:pk>/followups/new/", followups.followup_new, name="followup_log"),
     path("followups/<int:pk>/", followups.followup_edit, name="followup_edit"),
-    # --- logging a visit offline (issue 22)
+    # --- logging a visit offline
     path("followups/offline/", offline_views.followup_offline, name="followup_offline"),
     path("followups/offline/token/", offline_views.offline_token, name="followup_offline_token"),
     path("households/<int:pk>/followups/sync/", offline_views.followup_sync, name="followup_sync"),
@@ -46,7 +46,7 @@ urlpatterns = [
     path("agencies/", agency_views.agency_list, name="agency_list"),
     path("agencies/new/", agency_views.agency_add, name="agency_add"),
     path("agencies/<int:pk>/edit/", agency_views.agency_edit, name="agency_edit"),
-    # --- start-up loans (issue 5)
+    # --- start-up loans
     path("startloans/", startloan_views.startloan_pipeline, name="startloan_pipeline"),
     path(
         "households/<int:household_pk>/startloans/new/",
@@ -60,10 +60,10 @@ urlpatterns = [
         startloan_views.startloan_transition,
         name="startloan_transition",
     ),
-    # --- privacy: restriction and innsyn (issue 9)
+    # --- privacy: restriction and innsyn
     path("households/<int:pk>/privacy/", restriction_views.household_privacy, name="household_privacy"),
     path("persons/<int:pk>/innsyn/", innsyn_views.person_innsyn, name="person_innsyn"),
-    # --- individual decisions (issue 8)
+    # --- individual decisions
     path("decisions/", decision_views.decision_queue, name="decision_queue"),
     path("decisions/approvers/", decision_views.decision_approvers, name="decision_approvers"),
     path(
@@ -108,7 +108,7 @@ urlpatterns = [
         decision_views.appeal_outcome,
         name="appeal_outcome",
     ),
-    # --- documents and the calendar feed (issue 21)
+    # --- documents and the calendar feed
     path("households/<int:pk>/documents/new/", document_views.document_upload, name="document_upload"),
     path("documents/<int:pk>/", document_views.document_download, name="document_download"),
     path("calendar/", calendar_views.calendar_subscription, name="calendar_subscription"),

@@ -10,7 +10,7 @@ class HousingConfig(AppConfig):
         from boveileder.models import Role
         from boveileder.saved_views import saveable
 
-        # Issue 21: the flag queue's and the unit list's filters may be saved as views.
+        # The flag queue's and the unit list's filters may be saved as views.
         saveable(
             "housing:flag_queue",
             label=_("Flags"),
@@ -34,7 +34,6 @@ class HousingConfig(AppConfig):
 
         menu_entry(_("Flags"), "housing:flag_queue", visible=officer_or_manager, order=40)
         menu_entry(_("Units"), "housing:unit_list", visible=officer_or_manager, order=50)
-        menu_entry(_("Import and export"), "housing:exchange", visible=manager, group="admin", order=20)
         menu_entry(
             _("Long-tenure thresholds"), "housing:flag_thresholds", visible=manager, group="admin", order=40
         )

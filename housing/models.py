@@ -67,7 +67,7 @@ class TenancyQuerySet(MunicipalityQuerySet):
     day before its move-out, ended from the move-out day on. Nothing stored says "let" or "vacant"."""
 
     def running_on(self, on: date):
-        """Let on `on` (DOMAIN.md): started on or before it, and not moved out by it."""
+        """Let on `on` (docs/domain.md): started on or before it, and not moved out by it."""
         return self.filter(start_date__lte=on).filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=on))
 
     def running_today(self):

@@ -22,7 +22,7 @@ CACHE_SECONDS = 15 * 60
 
 def dashboard_periods(chosen: Quarter | Year) -> dict[str, tuple[date, date]]:
     """The chosen quarter or year, and the same one a year earlier. A period not over yet runs up to
-    today, so a move registered ahead is not counted as done before its day (issue 14) and "let on
+    today, so a move registered ahead is not counted as done before its day and "let on
     the last day" means let today; last year's then runs up to the same day a year earlier."""
     earlier = chosen.a_year_earlier()
     today = timezone.localdate()

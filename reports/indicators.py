@@ -1,4 +1,4 @@
-"""The report indicators: one function per key of DOMAIN.md's table, each exactly its definition.
+"""The report indicators: one function per key of docs/domain.md's table, each exactly its definition.
 
 Every screen, PDF, JSON and CSV figure comes from here. An indicator is a condition on the rows of
 a *source* (the follow-ups of the period, the exits of the period, …) and what is counted or summed
@@ -163,7 +163,7 @@ class Indicator:
     key: str
     source: str
     label: str
-    definition: str  # DOMAIN.md's wording, English; translated in the PDF and on screen
+    definition: str  # docs/domain.md's wording, English; translated in the PDF and on screen
     condition: Callable  # (first, last) -> Q on the source's rows
     counts: str = "pk"  # what is counted (distinct) in the rows meeting the condition
     sums: str | None = None  # or: which field is summed
@@ -242,7 +242,7 @@ def _kroner(amount) -> int:
     return int(amount or 0)
 
 
-# --- DOMAIN.md's table ---------------------------------------------------------------------------
+# --- docs/domain.md's table ---------------------------------------------------------------------------
 
 
 @indicator(
@@ -396,10 +396,10 @@ def long_tenure_flags_resolved(first, last):
     return Q(resolved_on__gte=first, resolved_on__lte=last)
 
 
-# The keys of DOMAIN.md's table, in its order: the JSON and CSV carry exactly these.
+# The keys of docs/domain.md's table, in its order: the JSON and CSV carry exactly these.
 DOMAIN_KEYS = tuple(INDICATORS)
 
-# --- rotation (rullering): DOMAIN.md's second table ---------------------------------------------
+# --- rotation (rullering): docs/domain.md's second table ---------------------------------------------
 
 
 def one_decimal(value) -> float:
@@ -534,10 +534,10 @@ def units_freed_per_100_let(first, last):
 
 
 ROTATION_KEYS = tuple(key for key in INDICATORS if key not in DOMAIN_KEYS)
-# What the funder report's JSON and CSV carry: both of DOMAIN.md's tables.
+# What the funder report's JSON and CSV carry: both of docs/domain.md's tables.
 REPORT_KEYS = DOMAIN_KEYS + ROTATION_KEYS
 
-# --- individual decisions and appeals (boligsosial lov § 6; issue 8) ----------------------------
+# --- individual decisions and appeals (boligsosial lov § 6) ----------------------------
 
 
 @indicator(

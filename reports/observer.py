@@ -1,5 +1,5 @@
 """The funder observer's fence: it reaches its own screens and nothing else. Any other page, a
-household's above all, answers 404, as if it did not exist (issue 20)."""
+household's above all, answers 404, as if it did not exist."""
 
 from functools import wraps
 

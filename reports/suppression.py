@@ -1,4 +1,4 @@
-"""Small counts where figures leave a municipality (DOMAIN.md «Figures across municipalities»).
+"""Small counts where figures leave a municipality (docs/domain.md «Figures across municipalities»).
 
 A published count from 1 to 4 is shown as «1–4», never as its value, and no other cell of the same
 table may let it be worked out (secondary suppression). Never applied to a municipality's own report.

@@ -1,4 +1,4 @@
-{% load static %}/* Boveileder's service worker (issue 22), served from /sw.js as a template for its static URLs.
+{% load static %}/* Boveileder's service worker, served from /sw.js as a template for its static URLs.
 
 What it keeps on the device, and what it never does:
 - the static shell (CSS, scripts) and ONE page: the offline follow-up form, which holds no household's

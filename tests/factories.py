@@ -94,7 +94,7 @@ class PersonFactory(DjangoModelFactory):
 
     class Params:
         with_national_id = factory.Trait(
-            national_id=factory.LazyAttribute(lambda o: synthetic(o.birth_date, random.Random()))  # noqa: S311
+            national_id=factory.LazyAttribute(lambda o: synthetic(o.birth_date, random.Random()))
         )
 
 

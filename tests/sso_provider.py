@@ -19,7 +19,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 CLIENT_ID = "boveileder-test-client"
-CLIENT_SECRET = "test-client-secret-not-real"  # noqa: S105 - the test provider's own
+CLIENT_SECRET = "test-client-secret-not-real"
 TENANT_ID = "11111111-2222-3333-4444-555555555555"
 
 

@@ -1,4 +1,4 @@
-"""What a staff member sets for themselves (issue 21): how often the reminder e-mail comes."""
+"""What a staff member sets for themselves: how often the reminder e-mail comes."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _

@@ -1,4 +1,4 @@
-"""Saved views (issue 21): a staff member keeps a list page's filter under a name."""
+"""Saved views: a staff member keeps a list page's filter under a name."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

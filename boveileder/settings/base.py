@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "cases",
     "housing",
     "reports",
+    "exchange",
+    "demo",
     "dispatch",
 ]
 
@@ -179,7 +181,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        # The service worker (/sw.js) and the web app manifest, both from this origin (issue 22).
+        # The service worker (/sw.js) and the web app manifest, both from this origin.
         "worker-src": ["'self'"],
         "manifest-src": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -223,29 +225,29 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job, one entry each (synced into django-celery-beat by its scheduler).
 CELERY_BEAT_SCHEDULE: dict = {}
-# Issue 4: raise the long-tenure flags every night (Europe/Oslo).
+# Raise the long-tenure flags every night (Europe/Oslo).
 CELERY_BEAT_SCHEDULE["housing-flags-raise-nightly"] = {
     "task": "housing.flags_raise_nightly",
     "schedule": crontab(hour=2, minute=30),
 }
-# Issue 14: moves registered ahead are carried through on their day (timeline, flags), before the flags.
+# Moves registered ahead are carried through on their day (timeline, flags), before the flags.
 CELERY_BEAT_SCHEDULE["housing-tenancies-carry-through-nightly"] = {
     "task": "housing.tenancies_carry_through_nightly",
     "schedule": crontab(hour=2, minute=15),
 }
-# Issue 7/10: remove import uploads and export files older than a job lives (they may hold national IDs).
-CELERY_BEAT_SCHEDULE["housing-exchange-sweep-hourly"] = {
-    "task": "housing.exchange_sweep",
+# Remove import uploads and export files older than a job lives (they may hold national IDs).
+CELERY_BEAT_SCHEDULE["exchange-sweep-hourly"] = {
+    "task": "exchange.sweep",
     "schedule": crontab(minute=40),
 }
-# Issue 6: draft last quarter's funder reports for every municipality on the first day of a quarter.
+# Draft last quarter's funder reports for every municipality on the first day of a quarter.
 CELERY_BEAT_SCHEDULE["reports-draft-last-quarter"] = {
     "task": "reports.tasks.funder_reports_draft_last_quarter",
     "schedule": crontab(hour=5, minute=15, day_of_month=1, month_of_year="1,4,7,10"),
 }
-# Issue 9: anonymise the working notes of households closed longer than the retention time.
-# Issue 15: every minute, resume (or mark failed) the jobs whose worker died: imports, exports, reports.
-CELERY_BEAT_SCHEDULE["housing-exchange-recover"] = {"task": "housing.exchange_recover", "schedule": 60.0}
+# Anonymise the working notes of households closed longer than the retention time.
+# Every minute, resume (or mark failed) the jobs whose worker died: imports, exports, reports.
+CELERY_BEAT_SCHEDULE["exchange-recover"] = {"task": "exchange.recover", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["reports-funder-reports-recover"] = {
     "task": "reports.tasks.funder_reports_recover",
     "schedule": 60.0,
@@ -258,9 +260,9 @@ CELERY_BEAT_SCHEDULE["cases-retention-anonymise-nightly"] = {
     "task": "cases.retention_anonymise_nightly",
     "schedule": crontab(hour=3, minute=45),
 }
-# Issue 19: read the status of the letters sent through SvarUt; send again those a dead worker left.
+# Read the status of the letters sent through SvarUt; send again those a dead worker left.
 CELERY_BEAT_SCHEDULE["dispatch-shipments-poll"] = {"task": "dispatch.shipments_poll", "schedule": 300.0}
-# Issue 14: forget the one-time tokens of forms sent more than two days ago.
+# Forget the one-time tokens of forms sent more than two days ago.
 CELERY_BEAT_SCHEDULE["boveileder-form-submissions-sweep-nightly"] = {
     "task": "boveileder.form_submissions_sweep",
     "schedule": crontab(hour=4, minute=5),
@@ -303,7 +305,7 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=5)
-# Issue 21: reminders and notices go out through the municipality's SMTP server. Without EMAIL_HOST
+# Reminders and notices go out through the municipality's SMTP server. Without EMAIL_HOST
 # (the demo, development) they are printed to the console instead.
 EMAIL_HOST = env("EMAIL_HOST", default="")
 EMAIL_PORT = env.int("EMAIL_PORT", default=587)
@@ -321,7 +323,7 @@ EMAIL_BACKEND = env(
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="boveileder@localhost")
 # Where the links in an e-mail point: the address the staff open the app at.
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
-# Issue 21: each staff member's reminder of the day (weekly ones go out on Mondays).
+# Each staff member's reminder of the day (weekly ones go out on Mondays).
 CELERY_BEAT_SCHEDULE["cases-reminders-send-daily"] = {
     "task": "cases.reminders_send_daily",
     "schedule": crontab(hour=6, minute=30),

@@ -1,4 +1,4 @@
-"""`{% offline_strings %}`: the words static/js/offline.js says, translated here (issue 22).
+"""`{% offline_strings %}`: the words static/js/offline.js says, translated here.
 
 JSON in a data attribute: the strict CSP runs no inline script, and the pages carry no <script> but
 the site's own files (tests/boveileder/test_access_walk.py)."""

@@ -1,4 +1,4 @@
-"""`{% save_view_form %}`: the small form on a list page that saves its filter as a view (issue 21)."""
+"""`{% save_view_form %}`: the small form on a list page that saves its filter as a view."""
 
 from django import template
 

@@ -1,4 +1,4 @@
-"""Follow-ups carry their household's municipality (issue 10: a municipality's follow-ups of a period
+"""Follow-ups carry their household's municipality (a municipality's follow-ups of a period
 as one index range). Filled from the households; on PostgreSQL a foreign key on (household_id,
 municipality_id) keeps it equal to the household's."""
 

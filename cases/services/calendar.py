@@ -1,4 +1,4 @@
-"""A staff member's calendar feed (issue 21): their deadlines as iCalendar, at a secret address.
+"""A staff member's calendar feed: their deadlines as iCalendar, at a secret address.
 
 The address holds a random token; only its SHA-256 is kept (the token has 256 bits, so a plain hash
 is as hard to reverse as the token is to guess). Renewing replaces it: the old address stops working."""

@@ -1,5 +1,5 @@
 """Moving a counsellor's caseload to another counsellor, say when the first one leaves: all of it, or
-the households a manager picks (issue 21: handing over in bulk)."""
+the households a manager picks (handing over in bulk)."""
 
 import logging
 
@@ -80,7 +80,7 @@ def _queue_handover_notice(to_user_id: int, household_ids: list[int]) -> None:
     def send():
         try:
             handover_notify.delay(to_user_id, household_ids)
-        except Exception:  # noqa: BLE001 - the hand-over stands; the households are on their caseload
+        except Exception:
             logger.exception("could not queue the hand-over notice to staff %s", to_user_id)
 
     transaction.on_commit(send)

@@ -234,7 +234,7 @@ def decision_submit(*, decision: Decision, by, approver=None) -> Decision:
 
 
 def _queue_approver_notice(decision: Decision) -> None:
-    """Issue 21: the named approver is told by e-mail once the submission is committed."""
+    """The named approver is told by e-mail once the submission is committed."""
     from cases.tasks.notices import decision_submitted_notify
 
     decision_id = decision.pk
@@ -242,7 +242,7 @@ def _queue_approver_notice(decision: Decision) -> None:
     def send():
         try:
             decision_submitted_notify.delay(decision_id)
-        except Exception:  # noqa: BLE001 - the submission stands; the approver's page lists it anyway
+        except Exception:
             logger.exception("could not queue the approver notice of decision %s", decision_id)
 
     transaction.on_commit(send)
@@ -312,7 +312,7 @@ def _queue_letter(letter_id: int) -> None:
     def send():
         try:
             decision_letter_render.delay(letter_id)
-        except Exception:  # noqa: BLE001 - decision_letters_recover sends it after JOB_QUEUED_SECONDS
+        except Exception:
             logger.exception("could not queue decision letter %s", letter_id)
 
     transaction.on_commit(send)
@@ -437,7 +437,7 @@ def _letter_make(letter_id: int) -> DecisionLetter:
         try:
             with translation.override("nb"):
                 data = render_pdf("cases/decisions/letter_pdf.html", letter_context(decision))
-        except Exception as error:  # noqa: BLE001 - kept on the letter, shown to staff, retried by hand
+        except Exception as error:
             logger.exception("decision letter %s failed to render", letter.pk)
             letter.status = DecisionLetter.Status.FAILED
             letter.error = f"{type(error).__name__}: {error}"[:2000]

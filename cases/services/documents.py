@@ -1,4 +1,4 @@
-"""Documents on a household (issue 21): PDF, JPEG or PNG of at most 10 MB, the type read from the
+"""Documents on a household: PDF, JPEG or PNG of at most 10 MB, the type read from the
 file's content (its magic bytes, by the `filetype` library), never from its name or the browser's
 word. The files lie under MEDIA_ROOT/private/, which no URL serves: only the download view, through
 the access check, as an attachment."""

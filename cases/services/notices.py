@@ -1,4 +1,4 @@
-"""Issue 21: e-mails that bring the day's work to the staff: the reminder of what is due, the notice of a
+"""E-mails that bring the day's work to the staff: the reminder of what is due, the notice of a
 decision waiting for approval and of households handed over. E-mail is not a safe channel, so each
 holds counts, household references and links only: never a name, a note or a national ID."""
 

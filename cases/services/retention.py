@@ -1,5 +1,5 @@
 """Retention: the working notes of households closed longer than the municipality's retention time
-are anonymised, and their documents (the uploaded papers, issue 21) removed, files and all. Dates,
+are anonymised, and their documents (the uploaded papers) removed, files and all. Dates,
 kinds, minutes, amounts and members' birth dates stay, so every report figure stays the same;
 decisions, their letters and their appeals stay as they are (archive law beats deletion)."""
 

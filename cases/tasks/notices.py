@@ -1,4 +1,4 @@
-"""Issue 21: the reminder e-mails of the morning, and the notices sent at once."""
+"""The reminder e-mails of the morning, and the notices sent at once."""
 
 from celery import shared_task
 

@@ -1,4 +1,4 @@
-"""The calendar feed of a staff member's deadlines (issue 21): a page to make or renew its secret
+"""The calendar feed of a staff member's deadlines: a page to make or renew its secret
 address, and the feed itself, opened by the address's token alone (calendar clients cannot log in)."""
 
 from django.contrib import messages

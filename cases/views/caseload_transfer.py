@@ -1,5 +1,5 @@
 """A manager hands a counsellor's open households over to another counsellor in one step: all of them,
-or those picked from the list, narrowed by the caseload's own filter (issue 21)."""
+or those picked from the list, narrowed by the caseload's own filter."""
 
 from django import forms
 from django.contrib import messages

@@ -1,4 +1,4 @@
-"""Documents on a household (issue 21): attached through a form, downloaded through the access check
+"""Documents on a household: attached through a form, downloaded through the access check
 as an attachment, every download written to the innsynslogg."""
 
 from django.contrib import messages

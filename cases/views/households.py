@@ -71,7 +71,7 @@ def _link_maker(url_name):
 
 def _label_rows(rows, today):
     """What a row of the caseload or the team view shows, prepared once in Python: the template's
-    loops, links and translations per row were a third of the caseload's time (issue 10)."""
+    loops, links and translations per row were a third of the caseload's time."""
     detail, log = _link_maker("cases:household_detail"), _link_maker("cases:followup_log")
     for row in rows:
         row.startloan_label = STARTLOAN_LABELS.get(row.startloan_status, "")
@@ -200,7 +200,7 @@ def _followup_of(event):
 def household_detail(request, pk):
     """Members, tenancies, consents, partner agencies and one timeline, newest first.
 
-    A constant number of queries whatever the household holds (issue 10): one per section."""
+    A constant number of queries whatever the household holds: one per section."""
     user, today = request.user, timezone.localdate()
     household = household_for(user, pk, Household.objects.select_related("counsellor"))
     record_view_log(user=user, household=household, what="household")
@@ -246,7 +246,7 @@ def household_register(request):
     """Register a household and its main person, checking first whether the person already exists."""
     user = request.user
     form = HouseholdForm(request.POST or None, user=user)
-    # The first person of a new household is its main person (issue 14).
+    # The first person of a new household is its main person.
     person_form = PersonForm(
         request.POST or None, prefix="member", initial={"household_role": Person.HouseholdRole.APPLICANT}
     )

@@ -1,4 +1,4 @@
-"""Logging a visit without a connection (issue 22).
+"""Logging a visit without a connection.
 
 The device keeps one follow-up form that holds no household's data (`followup_offline`), cached by
 the service worker; a visit saved on it waits in the service worker's queue (Workbox background

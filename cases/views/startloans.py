@@ -113,7 +113,7 @@ def startloan_create(request, household_pk):
     household = get_record_for(
         request, Household.objects.visible_to(request.user), what="startloan_form", pk=household_pk
     )
-    # No date filled in for the user: an untouched form must not register an application (issue 14).
+    # No date filled in for the user: an untouched form must not register an application.
     form = StartLoanForm(request.POST or None, initial={"purpose": "purchase"})
     if request.method == "POST" and form.is_valid():
         try:

@@ -158,7 +158,7 @@ def _insert_flags(due, *, as_of: date) -> int:
     select, params = rows.query.sql_with_params()
     table = LongTenureFlag._meta.db_table
     insert = (
-        f"INSERT INTO {table} (municipality_id, tenancy_id, raised_on, reasons, contract_end_date, status) "  # noqa: S608 - our own names
+        f"INSERT INTO {table} (municipality_id, tenancy_id, raised_on, reasons, contract_end_date, status) "
         f"{select} ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:

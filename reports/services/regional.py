@@ -1,6 +1,6 @@
 """Figures across municipalities: a county's or a funder's group, pooled and side by side, for the
 command, the observer's screens and the regional PDF. Only municipalities that share their figures
-with the funder take part, and only figures leave them (DOMAIN.md «Figures across municipalities»)."""
+with the funder take part, and only figures leave them (docs/domain.md «Figures across municipalities»)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-// Logging a visit without a connection (issue 22). The service worker (/sw.js) keeps the shell and the
+// Logging a visit without a connection. The service worker (/sw.js) keeps the shell and the
 // offline follow-up form, and queues the visits; this script talks to it. On the device it keeps only
 // households' ids and references (localStorage), never a name, a note or an ID number.
 (() => {

@@ -28,8 +28,8 @@ OPEN_URLS = {
     "healthz": "the load balancer's health check: no data",
     "sso_login": "signing in through the municipality's own provider",
     "sso_callback": "the provider's answer to a sign-in (state, nonce and PKCE checked)",
-    "service_worker": "the service worker: the browser fetches it without the session (issue 22)",
-    "manifest": "the web app manifest: the browser fetches it without the session (issue 22)",
+    "service_worker": "the service worker: the browser fetches it without the session",
+    "manifest": "the web app manifest: the browser fetches it without the session",
     "cases:calendar_feed": (
         "a calendar client cannot sign in: the feed opens to the holder of its secret token only "
         "(256 bits, kept hashed, renewable), 404 otherwise; references and kinds of step, never a name"
@@ -234,7 +234,7 @@ def _document(w):
 
 
 def _held_followup(w):
-    """A visit logged offline by municipality A's counsellor, kept aside for the manager (issue 22)."""
+    """A visit logged offline by municipality A's counsellor, kept aside for the manager."""
     from cases.models import HeldFollowUp
 
     household = w.get("household")
@@ -266,7 +266,7 @@ OBJECT_MAKERS = {
     "grant": _grant,
     "narrative": _narrative,
     "staff": lambda w: w.users[Role.COUNSELLOR],
-    # Issue 21: a saved view is its owner's alone (the walk's counsellor, the first role it declares).
+    # A saved view is its owner's alone (the walk's counsellor, the first role it declares).
     "saved_view": lambda w: SavedView.objects.create(
         user=w.users[Role.COUNSELLOR], name="Forfalt", url_name="cases:caseload", query="show=overdue"
     ),
@@ -379,7 +379,7 @@ PLAIN_KWARGS = {
     "slug": None,  # filled with municipality A's slug
     "token": "x",
     "to_status": "in_review",  # a start-up loan status
-    "key": "households_assisted",  # an indicator key of DOMAIN.md
+    "key": "households_assisted",  # an indicator key of docs/domain.md
 }
 # URLs whose object of A is legitimately not found in the state the registry makes (say why).
 A_MAY_404: dict[str, str] = {}

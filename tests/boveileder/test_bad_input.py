@@ -131,6 +131,6 @@ def test_an_oversized_upload_is_refused_before_anything_is_read(client_for, mana
         b"PK" + b"\x00" * 5_000,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response = client_for(manager).post(reverse("housing:import_upload"), {"file": upload})
+    response = client_for(manager).post(reverse("exchange:import_upload"), {"file": upload})
     assert response.status_code in (200, 400, 413)
     assert response.status_code != 302  # no import job was started

@@ -1,4 +1,4 @@
-"""Issue 14, bug 4: the embedded default (`make run`: settings.dev, SQLite, runserver) serves as
+"""The embedded default (`make run`: settings.dev, SQLite, runserver) serves as
 production does: no debug page listing every URL, Norwegian error pages in the site's layout
 (English when English is chosen), and static files that answer."""
 

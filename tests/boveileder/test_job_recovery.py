@@ -20,11 +20,11 @@ from django.urls import reverse
 from boveileder.celery import app
 from cases.models import DecisionLetter, Household
 from cases.services import decisions
-from housing.exchange import jobs
+from exchange import jobs
 from reports.models import FunderReport
 from tests.boveileder.test_celery_faults import _data, _request_report, _status
+from tests.exchange.exchange_helpers import xlsx
 from tests.factories import PersonFactory
-from tests.housing.exchange_helpers import xlsx
 from tests.services import CeleryWorker, wait_for
 
 HOOKS = Path(__file__).resolve().parent / "fault_hooks"
@@ -66,7 +66,7 @@ def _forget_unacknowledged():
 def _upload(client) -> str:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(reverse("housing:import_upload"), {"file": SimpleUploadedFile("i.xlsx", xlsx())})
+    response = client.post(reverse("exchange:import_upload"), {"file": SimpleUploadedFile("i.xlsx", xlsx())})
     return response.url.rstrip("/").rsplit("/", 1)[1]
 
 
@@ -86,7 +86,7 @@ def test_an_import_whose_worker_process_is_killed_is_resumed_and_imports_once(
         job_id = _upload(client)
         wait_for(lambda: _job(job_id, manager.municipality_id)["state"] == jobs.State.READY, timeout=60)
         (tmp_path / "import.hold").touch()
-        client.post(reverse("housing:import_confirm", args=[job_id]))
+        client.post(reverse("exchange:import_confirm", args=[job_id]))
         pid = _held(tmp_path, "import")  # every row written, the transaction still open
         assert _job(job_id, manager.municipality_id)["state"] == jobs.State.RUNNING
 
@@ -94,7 +94,7 @@ def test_an_import_whose_worker_process_is_killed_is_resumed_and_imports_once(
         (tmp_path / "import.hold").unlink()
 
         _recover_until(
-            "housing.exchange_recover",
+            "exchange.recover",
             lambda: _job(job_id, manager.municipality_id)["state"] == jobs.State.DONE,
             "the import to be resumed and done",
         )
@@ -103,7 +103,7 @@ def test_an_import_whose_worker_process_is_killed_is_resumed_and_imports_once(
     job = _job(job_id, manager.municipality_id)
     assert job["counts"]["households"]["created"] == 2
     assert Household.objects.filter(municipality=manager.municipality).count() == 2  # once, all of it
-    assert "Importen er ferdig" in client.get(reverse("housing:import_job", args=[job_id])).content.decode()
+    assert "Importen er ferdig" in client.get(reverse("exchange:import_job", args=[job_id])).content.decode()
 
 
 @pytest.mark.services
@@ -117,7 +117,7 @@ def test_an_export_whose_worker_died_is_shown_failed_and_try_again_writes_it(
     held = _worker(tmp_path, hold=True, JOB_MAX_ATTEMPTS="1").start()
     try:
         (tmp_path / "export.hold").touch()
-        url = client.post(reverse("housing:export"), {"format": "xlsx"}).url
+        url = client.post(reverse("exchange:export"), {"format": "xlsx"}).url
         export_id = url.rstrip("/").rsplit("/", 1)[1]
         _held(tmp_path, "export")
         held.kill(signal.SIGKILL)  # the whole worker, as a host restart would
@@ -129,15 +129,15 @@ def test_an_export_whose_worker_died_is_shown_failed_and_try_again_writes_it(
     fresh = _worker(tmp_path, JOB_MAX_ATTEMPTS="1").start()
     try:
         _recover_until(
-            "housing.exchange_recover",
+            "exchange.recover",
             lambda: jobs.export_job_get(export_id, manager)["state"] == jobs.State.FAILED,
             "the export to be shown failed",
         )
         page = client.get(url).content.decode()
         assert "Eksporten stoppet" in page and "Prøv igjen" in page
-        assert reverse("housing:export_retry", args=[export_id]) in page
+        assert reverse("exchange:export_retry", args=[export_id]) in page
 
-        client.post(reverse("housing:export_retry", args=[export_id]))
+        client.post(reverse("exchange:export_retry", args=[export_id]))
         wait_for(lambda: jobs.export_job_get(export_id, manager)["state"] == jobs.State.DONE, timeout=60)
     finally:
         fresh.stop()

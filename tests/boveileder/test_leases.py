@@ -11,7 +11,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from boveileder import leases
-from housing.exchange import jobs
+from exchange import jobs
 from reports.models import FunderReport
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +69,10 @@ def test_after_the_last_attempt_the_job_fails_and_try_again_runs_it(client_for, 
     leases.lease_release(f"exchange-export:{job_id}", leases.lease_take(f"exchange-export:{job_id}"))
     assert jobs.jobs_recover() == {"requeued": 0, "failed": 1}
     client = client_for(manager)
-    page = client.get(reverse("housing:export_job", args=[job_id])).content.decode()
+    page = client.get(reverse("exchange:export_job", args=[job_id])).content.decode()
     assert "Eksporten stoppet" in page and "Prøv igjen" in page and "hx-trigger" not in page
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("housing:export_retry", args=[job_id]))
+        response = client.post(reverse("exchange:export_retry", args=[job_id]))
     assert response.status_code == 302
     assert _state(job_id, manager) == jobs.State.DONE
 
@@ -83,7 +83,7 @@ def test_an_import_that_lost_its_worker_too_often_offers_try_again_and_keeps_its
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from tests.housing.exchange_helpers import xlsx
+    from tests.exchange.exchange_helpers import xlsx
 
     settings.JOB_MAX_ATTEMPTS = 1
     client = client_for(manager)  # the file names the counsellor «kari»
@@ -98,10 +98,10 @@ def test_an_import_that_lost_its_worker_too_often_offers_try_again_and_keeps_its
     assert jobs.jobs_recover() == {"requeued": 0, "failed": 1}
     job = cache.get(key)
     assert default_storage.exists(job["path"])
-    page = client.get(reverse("housing:import_job", args=[job_id])).content.decode()
+    page = client.get(reverse("exchange:import_job", args=[job_id])).content.decode()
     assert "Importen feilet" in page and "Prøv igjen" in page
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post(reverse("housing:import_retry", args=[job_id]))
+        client.post(reverse("exchange:import_retry", args=[job_id]))
     assert cache.get(key)["state"] == jobs.State.DONE
 
 
@@ -143,7 +143,7 @@ def test_recovery_runs_every_minute_and_a_lease_is_a_minute():
 
     schedule = settings.CELERY_BEAT_SCHEDULE
     tasks = {entry["task"]: entry["schedule"] for entry in schedule.values()}
-    assert tasks["housing.exchange_recover"] <= 60
+    assert tasks["exchange.recover"] <= 60
     assert tasks["reports.tasks.funder_reports_recover"] <= 60
     assert settings.JOB_LEASE_SECONDS <= 60 and settings.JOB_MAX_ATTEMPTS >= 1
     # A task the broker delivers again (after its visibility timeout) finds the dead run's lease run out.
@@ -151,7 +151,7 @@ def test_recovery_runs_every_minute_and_a_lease_is_a_minute():
     from boveileder.celery import app
 
     app.loader.import_default_modules()
-    assert {"housing.exchange_recover", "reports.tasks.funder_reports_recover"} <= set(app.tasks)
+    assert {"exchange.recover", "reports.tasks.funder_reports_recover"} <= set(app.tasks)
 
 
 def test_a_report_whose_message_was_lost_is_queued_again_after_the_bound_then_failed(

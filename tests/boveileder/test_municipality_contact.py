@@ -1,4 +1,4 @@
-"""Issue 14: a manager keeps the municipality's contact details, the sender block of decision letters."""
+"""A manager keeps the municipality's contact details, the sender block of decision letters."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""No server error from any input (issue 15): every URL of the project, for every role that may open it,
+"""No server error from any input: every URL of the project, for every role that may open it,
 gets hypothesis-generated query parameters and form posts: unicode digits, NUL and other control
 characters, CR/LF, huge and negative numbers, the first and last dates a date field holds, very
 long strings, emoji, right-to-left marks, SQL and HTML fragments, addresses. The records behind the

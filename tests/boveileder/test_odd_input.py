@@ -1,4 +1,4 @@
-"""Odd input that once gave a server error (issue 15, item 8), each reproduced from outside: unicode
+"""Odd input that once gave a server error, each reproduced from outside: unicode
 digits where an id or a page cursor is read by hand, a NUL byte in a cursor, a signed-in user sent
 back to the login page, a household reference with a line break in the innsyn file name, a decision
 that runs to 31.12.9999, and the two management commands given the last date there is."""

@@ -1,4 +1,4 @@
-"""Issue 15.2: each enrolment of a second factor has its own key. Whoever opened the enrolment page
+"""Each enrolment of a second factor has its own key. Whoever opened the enrolment page
 with the password before the owner confirmed (a colleague who saw it, a thief) holds a key that
 stops working the moment the owner confirms theirs."""
 

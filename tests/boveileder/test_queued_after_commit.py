@@ -56,14 +56,14 @@ def _request_report(manager):
 
 
 def _request_export(manager):
-    from housing.exchange.jobs import export_job_create
+    from exchange.jobs import export_job_create
 
     return export_job_create(user=manager, file_format="csv", national_ids=False)
 
 
 SERVICES = {
     "funder report": (_request_report, "reports.tasks.funder_report_render"),
-    "export": (_request_export, "housing.exchange_export_run"),
+    "export": (_request_export, "exchange.export_run"),
 }
 
 

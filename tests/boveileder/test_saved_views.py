@@ -1,4 +1,4 @@
-"""Issue 21: a counsellor or officer saves a list page's filter under a name and finds it in the menu."""
+"""A counsellor or officer saves a list page's filter under a name and finds it in the menu."""
 
 import pytest
 from django.db import connection

@@ -1,5 +1,5 @@
 """No page of the project shows Django's «---------» for an empty choice: every select, filters too,
-reads «Velg …» (issue 14). Walks every URL the access walk knows, as each role it declares."""
+reads «Velg …». Walks every URL the access walk knows, as each role it declares."""
 
 import pytest
 

@@ -149,7 +149,7 @@ def test_create_with_a_chosen_password_in_the_managers_municipality(client, mana
             "municipality": other_municipality.pk,  # hand-added: ignored
         },
     )
-    member = User.objects.get(username="nina.boveileder@alesund")  # namespaced (issue 15.9)
+    member = User.objects.get(username="nina.boveileder@alesund")  # namespaced
     assert response.status_code == 302 and response.url == reverse(
         "staff:detail", kwargs={"staff_pk": member.pk}
     )
@@ -365,7 +365,7 @@ def test_two_managers_deactivating_each_other_at_once_leave_one_active():
             barrier.wait()
             services.staff_deactivate(user=user, by=by)
             outcomes.append("done")
-        except Exception as error:  # noqa: BLE001 - the loser's refusal is the point
+        except Exception as error:
             outcomes.append(type(error).__name__)
         finally:
             connection.close()

@@ -1,4 +1,4 @@
-"""Issue 15.1: an administrator (superuser or `is_staff`) who has a municipality is not one of its
+"""An administrator (superuser or `is_staff`) who has a municipality is not one of its
 staff. Its manager must not reach the account from any staff page (404), so cannot set its password,
 remove its second factor, sign in as it and read every municipality in the admin."""
 

@@ -1,4 +1,4 @@
-"""The calendar feed (issue 21): a staff member subscribes to their next steps and deadlines at a
+"""The calendar feed: a staff member subscribes to their next steps and deadlines at a
 secret address they can renew; the feed parses with a calendar library, names the household's
 reference and the kind of step only, follows the next step, and an old address stops working."""
 

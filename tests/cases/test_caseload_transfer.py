@@ -101,7 +101,7 @@ def test_a_deactivated_counsellors_households_move_through_the_page(
     assert Household.objects.filter(counsellor=successor).count() == 3
 
 
-# --- Issue 21: handing over in bulk, picked from the list and narrowed by the caseload's filter
+# --- Handing over in bulk, picked from the list and narrowed by the caseload's filter
 
 
 def _hand_over(client, member, to_user, households, **query):

@@ -1,4 +1,4 @@
-"""Issue 14: who approves a decision. The drafter names the approver, the approver finds it on their
+"""Who approves a decision. The drafter names the approver, the approver finds it on their
 landing page, sends it back with a comment or approves it; the addressee defaults to the main person."""
 
 from datetime import timedelta

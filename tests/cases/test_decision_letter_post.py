@@ -1,4 +1,4 @@
-"""Issue 14, bug 6: the decision letter can be posted and answered (forvaltningsloven § 27). The real
+"""The decision letter can be posted and answered (forvaltningsloven § 27). The real
 PDF is rendered and read back with poppler: the recipient's postal address, the sender's address and
 contact, the date, reference, appeal and access; no birth date and no national ID; still tagged."""
 

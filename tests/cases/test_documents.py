@@ -1,4 +1,4 @@
-"""Documents on a household (issue 21): PDF, JPEG or PNG checked by their content, kept outside the
+"""Documents on a household: PDF, JPEG or PNG checked by their content, kept outside the
 web root, downloaded through the access check as an attachment, every download in the innsynslogg;
 removed with the household under the retention rules and included in the person's innsyn export."""
 

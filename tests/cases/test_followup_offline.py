@@ -1,4 +1,4 @@
-"""Visits logged offline (issue 22): the phone's queue sends each with an id made on the device (the
+"""Visits logged offline: the phone's queue sends each with an id made on the device (the
 form token); the server stores it once however often it is replayed, answers a replay with the
 stored visit, keeps a visit on a case closed or moved meanwhile (and says so), and keeps aside, for
 the manager, a visit whose counsellor lost access. The form the phone keeps holds no household's data."""

@@ -203,7 +203,7 @@ def test_the_service_refuses_unknown_topics_and_other_municipalities_agencies(
 
 
 def test_a_follow_up_carries_its_household_s_municipality(counsellor, household):
-    """Kept on the row for the reports' index (issue 10), taken from the household on save."""
+    """Kept on the row for the reports' index, taken from the household on save."""
     followup = followup_log(household=household, by=counsellor, date=TODAY, kind="phone", minutes=10)
     assert followup.municipality_id == household.municipality_id
     assert FollowUp.objects.for_municipality(household.municipality).get() == followup

@@ -1,4 +1,4 @@
-"""What every form says and starts with (issue 14): the empty choice of a select reads «Velg …»,
+"""What every form says and starts with: the empty choice of a select reads «Velg …»,
 an invalid date has one wording in every form, a new household's first person is its main person,
 and an untouched start-up loan form creates nothing."""
 

@@ -1,4 +1,4 @@
-"""A form that creates a record is accepted once (issue 14 bug 8): sending the same form again (Back,
+"""A form that creates a record is accepted once: sending the same form again (Back,
 then Lagre; a double tap; a resent POST) lands on what the first one created, with a message, and
 stores nothing more. One mechanism for every such form."""
 

@@ -1,4 +1,4 @@
-"""Identical POSTs at the same moment, on PostgreSQL with real concurrent requests (issue 15): each
+"""Identical POSTs at the same moment, on PostgreSQL with real concurrent requests: each
 thread is its own request on its own database connection, released together by a barrier."""
 
 import threading

@@ -1,4 +1,4 @@
-"""Issue 21: the reminder e-mail of the day and the approver's notice, received by a real SMTP server."""
+"""The reminder e-mail of the day and the approver's notice, received by a real SMTP server."""
 
 import re
 from datetime import timedelta

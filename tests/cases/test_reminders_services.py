@@ -1,4 +1,4 @@
-"""Issue 21: the beat task of the reminders, run by a real Celery worker on PostgreSQL and Redis, sends
+"""The beat task of the reminders, run by a real Celery worker on PostgreSQL and Redis, sends
 through a real SMTP server (the worker gets its address from the environment, as in production)."""
 
 from datetime import timedelta

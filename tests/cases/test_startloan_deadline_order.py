@@ -1,4 +1,4 @@
-"""Start-up loan deadlines (issue 14, bug 7): listed by date wherever they are listed, and a financing
+"""Start-up loan deadlines: listed by date wherever they are listed, and a financing
 certificate that has run out says so («gikk ut 3. mars 2026»), not «går ut»."""
 
 from datetime import date, timedelta

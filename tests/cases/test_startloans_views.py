@@ -383,7 +383,7 @@ def test_application_page_queries_do_not_grow_with_its_history(
     url = reverse("cases:startloan_detail", args=[application.pk])
     StartLoanStatusChange.objects.create(application=application, to_status=S.RECEIVED, on=TODAY, by=officer)
     client.get(url)
-    with django_assert_num_queries(8):  # 7 reads (its documents, issue 21) and the innsynslogg's INSERT
+    with django_assert_num_queries(8):  # 7 reads (its documents) and the innsynslogg's INSERT
         client.get(url)
     for _ in range(19):
         StartLoanStatusChange.objects.create(

@@ -1,4 +1,4 @@
-"""Every unique constraint said in Norwegian on the field it guards (issue 14 bug 3), whether the
+"""Every unique constraint said in Norwegian on the field it guards, whether the
 check or the database catches it; nothing typed is lost."""
 
 import random

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from housing.demo_data import DEMO_PASSWORD, seed_municipality
+from demo.data import DEMO_PASSWORD, seed_municipality
 from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)

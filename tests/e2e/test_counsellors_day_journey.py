@@ -1,4 +1,4 @@
-"""Issue 21, the counsellor's day: a manager hands picked households over to another counsellor; a
+"""The counsellor's day: a manager hands picked households over to another counsellor; a
 counsellor saves a filter of the caseload and finds it in the menu, and chooses weekly reminders; an
 officer saves a filter of the unit list. On a phone and a desk; every page checked with axe-core."""
 

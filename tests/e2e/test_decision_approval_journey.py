@@ -1,4 +1,4 @@
-"""Issue 14: a counsellor drafts a decision and names who approves it; that colleague finds it on
+"""A counsellor drafts a decision and names who approves it; that colleague finds it on
 their landing page and sends it back with a comment; the drafter reads the comment, changes the draft
 and submits it again; the colleague approves it, and the letter carries a full postal address and
 the sender's block. On a desk and on a phone. Set SHOTS_DIR to keep screenshots and the letter."""

@@ -1,4 +1,4 @@
-"""Issue 21. On a phone: a counsellor attaches a payslip to a household; a web page dressed as a PDF
+"""On a phone: a counsellor attaches a payslip to a household; a web page dressed as a PDF
 is refused in Norwegian with the name they typed kept, the real PDF is attached and downloads as a
 file. On a desk: the counsellor makes the secret address of their calendar, a calendar library reads
 their next step there, and a new address makes the old one stop working."""
@@ -20,7 +20,7 @@ from tests.e2e.conftest import PHONE
 from tests.factories import CounsellorFactory, HouseholdFactory, MunicipalityFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-h13"))  # noqa: S108
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-h13"))
 DESK = {"width": 1280, "height": 800}
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

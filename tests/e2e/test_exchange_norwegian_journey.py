@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from boveileder.models import User
 from cases.models import Household
-from housing.demo_data import DEMO_PASSWORD, seed_municipality
-from tests.housing.exchange_helpers import data, xlsx
+from demo.data import DEMO_PASSWORD, seed_municipality
+from tests.exchange.exchange_helpers import data, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/shots-h5")
@@ -44,7 +44,7 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
     manager = User.objects.get(username="lise.leder")
     page.set_viewport_size(DESK)
     login(manager, password=DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/housing/exchange/")
+    page.goto(f"{live_server.url}/exchange/")
     a11y.check(page)
     holds = page.locator("#export-holds")
     expect(holds).to_contain_text("samtykker, botidsvarsler, enkeltvedtak og klager på dem")
@@ -80,7 +80,7 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
     shoot(page, "3-done")
 
     # The export holds what the page says.
-    page.goto(f"{live_server.url}/housing/exchange/")
+    page.goto(f"{live_server.url}/exchange/")
     a11y.check(page)
     page.get_by_role("button", name="Lag eksportfilen").click()
     page.wait_for_load_state("load")
@@ -109,7 +109,7 @@ def test_template_export_and_a_far_future_date_on_the_demo(page, live_server, lo
     for row in far["households"] + far["followups"]:
         row["counsellor"] = ""
     (tmp_path / "langt-fram.xlsx").write_bytes(xlsx(far))
-    page.goto(f"{live_server.url}/housing/exchange/")
+    page.goto(f"{live_server.url}/exchange/")
     a11y.check(page)
     page.get_by_label("Regneark eller zip med CSV-filer").set_input_files(tmp_path / "langt-fram.xlsx")
     page.get_by_role("button", name="Last opp og sjekk").click()

@@ -1,4 +1,4 @@
-"""A counsellor on a phone (issue 14): a follow-up sent again with Back then Lagre is stored once and
+"""A counsellor on a phone: a follow-up sent again with Back then Lagre is stored once and
 says so; a taken reference is said in Norwegian on the reference field with everything typed kept;
 a new household's first person is its main person; a select's empty choice reads «Velg …»."""
 

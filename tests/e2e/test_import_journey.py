@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from cases.models import Household
 from reports.periods import Quarter
+from tests.exchange.exchange_helpers import data, xlsx
 from tests.factories import CounsellorFactory, ManagerFactory, MunicipalityFactory
-from tests.housing.exchange_helpers import data, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,7 +45,7 @@ def test_a_manager_fixes_two_bad_rows_and_sees_the_figures(page, live_server, lo
     (tmp_path / "rettet.xlsx").write_bytes(xlsx(good))
 
     login(manager)
-    page.goto(f"{live_server.url}/housing/exchange/")
+    page.goto(f"{live_server.url}/exchange/")
     a11y.check(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Import og eksport")
 
@@ -88,7 +88,7 @@ def test_a_manager_fixes_two_bad_rows_and_sees_the_figures(page, live_server, lo
     ).to_have_text("1")
 
     # And the whole municipality back out: written in the background, fetched from its page.
-    page.goto(f"{live_server.url}/housing/exchange/")
+    page.goto(f"{live_server.url}/exchange/")
     page.get_by_role("button", name="Lag eksportfilen").click()
     page.wait_for_load_state("load")
     a11y.check(page)

@@ -1,4 +1,4 @@
-"""Logging a visit without a connection (issue 22), on a phone in real Chromium: the caseload is
+"""Logging a visit without a connection, on a phone in real Chromium: the caseload is
 opened, the connection goes, a visit is logged and the page reloaded offline, the connection comes
 back and the visit is on the household's timeline once; the same when the connection drops mid-send
 and the request is replayed three times. Afterwards the device keeps no name, note or national ID."""

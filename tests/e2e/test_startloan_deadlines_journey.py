@@ -1,4 +1,4 @@
-"""A counsellor reads the start-up loan deadlines (issue 14, bug 7): earliest first on the caseload and
+"""A counsellor reads the start-up loan deadlines: earliest first on the caseload and
 the pipeline, and a financing certificate that ran out says «gikk ut» with its date. Phone and desk."""
 
 import os

@@ -1,4 +1,4 @@
-"""A tenancy officer at the desk and on a phone (issue 14): a move-out registered a month ahead leaves
+"""A tenancy officer at the desk and on a phone: a move-out registered a month ahead leaves
 the unit let with the move-out shown as planned; a move-in finds the household by a member's name; a
 resolved flag is found again under «Behandlet» with its decision."""
 

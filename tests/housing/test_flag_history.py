@@ -1,4 +1,4 @@
-"""Resolved flags do not vanish (issue 14): a «Behandlet» tab on the queue with filters, and each
+"""Resolved flags do not vanish: a «Behandlet» tab on the queue with filters, and each
 flag's page shows what was decided, by whom, when and why, once it is resolved."""
 
 from datetime import date, timedelta

@@ -294,7 +294,7 @@ def test_other_decisions(client_for, officer, flag, decision, status):
 def test_a_resolved_flag_takes_no_more_decisions(client_for, officer, flag):
     url = reverse("housing:flag_detail", args=[flag.pk])
     client_for(officer).post(url, {"decision": "resolved"})
-    # Kept with its history (issue 14), but no form and no second decision.
+    # Kept with its history, but no form and no second decision.
     response = client_for(officer).get(url)
     assert response.status_code == 200 and "Lagre beslutningen" not in response.content.decode()
     assert client_for(officer).post(url, {"decision": "referred"}).status_code == 409

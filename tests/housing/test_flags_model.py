@@ -30,7 +30,7 @@ night = st.tuples(
 
 
 def expected_due(municipality, as_of: date) -> set[int]:
-    """The issue, word by word: running on the day with no move-out registered (issue 14); start +
+    """The issue, word by word: running on the day with no move-out registered; start +
     threshold on or before it, or the contract ending on or before the day plus the window; no open
     flag; after a resolved flag only what is new."""
     years, months = municipality.tenure_threshold_years, municipality.expiry_window_months
@@ -38,7 +38,7 @@ def expected_due(municipality, as_of: date) -> set[int]:
     for t in Tenancy.objects.filter(municipality=municipality):
         if not (t.start_date <= as_of and (t.moved_out_on is None or t.moved_out_on > as_of)):
             continue
-        if t.moved_out_on is not None:  # issue 14: a registered move-out (planned) is the next step
+        if t.moved_out_on is not None:  # A registered move-out (planned) is the next step
             continue
         flags = list(t.flags.order_by("id"))
         if any(f.resolved_on is None for f in flags):
@@ -58,7 +58,7 @@ def expected_due(municipality, as_of: date) -> set[int]:
     return due
 
 
-class Rollback(Exception):  # noqa: N818
+class Rollback(Exception):
     pass
 
 

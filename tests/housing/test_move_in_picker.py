@@ -1,5 +1,5 @@
 """Move-in: the household is found by a member's name, its reference or an address and picked from the
-list (issue 14), as you type or with the search button; only the officer's own open, visible households."""
+list, as you type or with the search button; only the officer's own open, visible households."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Move-ins and move-outs registered ahead (issue 14, bug 2): the state on any day follows the dates.
+"""Move-ins and move-outs registered ahead: the state on any day follows the dates.
 
 A move-out planned for next month leaves the unit let, the tenancy current and its flag open until
 that day; the timeline says it is planned; the nightly job carries it through on its day."""

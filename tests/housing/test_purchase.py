@@ -148,7 +148,7 @@ def test_wrong_method_is_405(client_for, counsellor, disbursed):
 def test_a_move_out_after_the_purchase_dated_ahead_is_shown_as_planned(
     client_for, counsellor, disbursed, tenancy
 ):
-    """Issue 14: the keys to the new home come next month; until then the household still lives here."""
+    """The keys to the new home come next month; until then the household still lives here."""
     ahead = TODAY + timedelta(days=30)
     client = client_for(counsellor)
     response = client.post(url(disbursed), {"tenancy": tenancy.pk, "moved_out_on": ahead.isoformat()})

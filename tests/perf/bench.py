@@ -34,7 +34,7 @@ SAMPLES = int(os.environ.get("BENCH_SAMPLES", "50"))
 LOCUST_SECONDS = int(os.environ.get("BENCH_LOCUST_SECONDS", "120"))
 
 
-class NotMeasured(Exception):  # noqa: N818 - reads as what it reports
+class NotMeasured(Exception):
     pass
 
 
@@ -95,7 +95,7 @@ class Bench:
             self.sections[key] = fn()
         except NotMeasured as e:
             self.sections[key] = f"not measured: {e}"
-        except Exception as e:  # noqa: BLE001 - the run goes on; the doc says what broke
+        except Exception as e:
             traceback.print_exc()
             self.sections[key] = f"not measured: {type(e).__name__}: {e}"
         print(f"bench: {key} done in {time.monotonic() - t:.0f} s", flush=True)
@@ -250,7 +250,7 @@ def measure_pages(b: Bench, who):
                     rows.append(_dashboard_recomputed(client, url, row))
             except NotMeasured as e:
                 row["error"] = str(e)
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 traceback.print_exc()
                 row["error"] = f"{type(e).__name__}: {e}"
     for key, title, *_r, goal in PAGES:
@@ -395,7 +395,7 @@ def measure_last_page(b: Bench, who):
     return rows
 
 
-class _Rollback(Exception):  # noqa: N818
+class _Rollback(Exception):
     pass
 
 
@@ -849,10 +849,10 @@ def measure_locust(b: Bench):
         users.append({"username": u.username, "role": role, "households": households})
     oslo = [u for u in users if u["username"].startswith("oslo-")]
     rest = [u for u in users if not u["username"].startswith("oslo-")]
-    personas_file = Path("/tmp/bov_bench_users.json")  # noqa: S108 - a scratch file for the locust run
+    personas_file = Path("/tmp/bov_bench_users.json")
     personas_file.write_text(json.dumps({"oslo": oslo, "other": rest}))
     port = _free_port()
-    from housing.demo_data import DEMO_PASSWORD
+    from demo.data import DEMO_PASSWORD
 
     env = {**os.environ, "BENCH_USERS": str(personas_file), "BENCH_PASSWORD": DEMO_PASSWORD}
     server = subprocess.Popen(
@@ -872,11 +872,11 @@ def measure_locust(b: Bench):
     try:
         for _ in range(60):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
                 break
             except OSError:
                 time.sleep(0.5)
-        csv = "/tmp/bov_bench_locust"  # noqa: S108
+        csv = "/tmp/bov_bench_locust"
         run = subprocess.run(
             [
                 str(ROOT / ".venv/bin/locust"),

@@ -2,7 +2,7 @@
 
 Run by tests/perf/bench.py against gunicorn on loopback; BENCH_USERS names a JSON file of personas
 ({"oslo": [...], "other": [...]}, each {"username", "role", "households"}) written by the driver, and
-BENCH_PASSWORD the demo password (housing.demo_data.DEMO_PASSWORD; no Django in the locust process).
+BENCH_PASSWORD the demo password (demo.data.DEMO_PASSWORD; no Django in the locust process).
 """
 
 import json
@@ -26,8 +26,8 @@ class Staff(HttpUser):
     wait_time = between(5, 15)
 
     def on_start(self):
-        pool = PERSONAS["oslo"] if random.random() < 0.5 else PERSONAS["other"]  # noqa: S311
-        self.persona = random.choice(pool)  # noqa: S311
+        pool = PERSONAS["oslo"] if random.random() < 0.5 else PERSONAS["other"]
+        self.persona = random.choice(pool)
         page = self.client.get("/login/", name="login form")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         self.client.post(
@@ -43,13 +43,13 @@ class Staff(HttpUser):
 
     @task(3)
     def everyday_page(self):
-        url = random.choice(PAGES[self.persona["role"]])  # noqa: S311
+        url = random.choice(PAGES[self.persona["role"]])
         self.client.get(url, name=url)
 
     @task(2)
     def household_page(self):
         households = self.persona["households"]
         if households:
-            self.client.get(f"/cases/households/{random.choice(households)}/", name="household page")  # noqa: S311
+            self.client.get(f"/cases/households/{random.choice(households)}/", name="household page")
         else:
             self.client.get("/", name="/")

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.exchange.exchange_helpers import data, xlsx
 from tests.factories import CounsellorFactory, HouseholdFactory, TenancyFactory
-from tests.housing.exchange_helpers import data, xlsx
 
 pytestmark = pytest.mark.django_db
 

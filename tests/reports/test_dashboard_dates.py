@@ -1,4 +1,4 @@
-"""The manager's figures for this quarter and this year are the figures so far (issue 14): a move-out
+"""The manager's figures for this quarter and this year are the figures so far: a move-out
 registered for later in the quarter is no freed unit yet."""
 
 from datetime import timedelta

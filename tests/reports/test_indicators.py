@@ -1,4 +1,4 @@
-"""Every indicator on hand-made data, with the edges DOMAIN.md spells out. The period is 2026Q1:
+"""Every indicator on hand-made data, with the edges docs/domain.md spells out. The period is 2026Q1:
 1 January to 31 March 2026, both days included."""
 
 from datetime import date

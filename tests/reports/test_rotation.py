@@ -1,4 +1,4 @@
-"""Rotation (rullering): DOMAIN.md's five indicators on hand-built tenancies. The period is 2026Q1:
+"""Rotation (rullering): docs/domain.md's five indicators on hand-built tenancies. The period is 2026Q1:
 1 January to 31 March 2026, both days included; the long-tenure threshold is 3 years."""
 
 from datetime import date

@@ -122,7 +122,7 @@ def test_dashboard_and_quality_queries_do_not_grow(
     client = client_for(manager)
     make_followups(municipality, 1)
     client.get(reverse("reports:records", args=["followups"]))  # the session settles
-    # One of them lists the decisions waiting for the manager (issue 14), however many there are.
+    # One of them lists the decisions waiting for the manager, however many there are.
     # 24 before rotation: each of the two periods adds three (let on its first and last day, the median).
     with django_assert_num_queries(30) as computed:
         client.get(reverse("reports:dashboard"))

@@ -21,7 +21,7 @@ def hold(job: str) -> None:
 
 def install(**kwargs) -> None:
     from cases.services import decisions
-    from housing.exchange import jobs
+    from exchange import jobs
     from reports.services import funder_reports
 
     cases_import, export_rows, report_pdf = jobs.cases_import, jobs.export_rows, funder_reports.report_pdf
