@@ -83,7 +83,7 @@ def _queue_send(shipment_id: int) -> None:
     def send():
         try:
             shipment_send.delay(shipment_id)
-        except Exception:  # noqa: BLE001 - shipments_poll sends it again after RECOVER_AFTER
+        except Exception:  # shipments_poll sends it again after RECOVER_AFTER
             logger.exception("could not queue shipment %s", shipment_id)
 
     transaction.on_commit(send)

@@ -36,7 +36,7 @@ GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 CLIENT_ID = "11111111-aaaa-4bbb-8ccc-222222222222"
 ACCOUNT_ID = "0b7c5f4e-3d2c-4b1a-9f8e-7d6c5b4a3f21"
 INTEGRATION_ID = "6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
-INTEGRATION_PASSWORD = "integrasjon-passord-i-test"  # noqa: S105 - the stand-in's own
+INTEGRATION_PASSWORD = "integrasjon-passord-i-test"  # the stand-in's own
 
 
 def business_certificate(folder: Path, org_number: str = "942110464") -> tuple[Path, Path, x509.Certificate]:
