@@ -15,6 +15,7 @@ real services check (docs/svarut.md names the spec files they follow) and answer
   as a real server that got it would); `fail_next` answers the next call with an error."""
 
 import base64
+import contextlib
 import datetime
 import json
 import threading
@@ -24,6 +25,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
@@ -358,3 +360,13 @@ def _forsendelse_problem(forsendelse: dict, files: dict) -> str | None:
     if len(files) != len(documents):
         return "every filer part must be a document of forsendelse"
     return None
+
+
+@contextlib.contextmanager
+def running(folder: Path):
+    """Both stand-ins answering, with the business certificate's files they trust in `folder`."""
+    cert_path, key_path, certificate = business_certificate(folder)
+    with Maskinporten(certificate) as maskinporten, SvarUt(maskinporten) as svarut:
+        yield SimpleNamespace(
+            maskinporten=maskinporten, svarut=svarut, cert_path=cert_path, key_path=key_path
+        )
