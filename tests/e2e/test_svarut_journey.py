@@ -4,7 +4,6 @@ stand-in) by the worker, and the decision's page follows its status as SvarUt re
 cannot deliver is posted by hand, and the day is recorded. Set SHOTS_DIR to keep screenshots."""
 
 import os
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -66,7 +65,7 @@ def test_from_approval_to_delivered_on_the_decision_page(
     shipment = Shipment.objects.get()
     assert len(standins.svarut.sent) == 1
 
-    standins.svarut.set_status(shipment.shipment_id, "VARSLET")
+    standins.svarut.set_status(shipment.shipment_id, "VARSLET", at=datetime.now(UTC) - timedelta(hours=2))
     services.shipments_poll()  # as beat does every five minutes
     _reload(page, a11y)
     expect(section.locator(".shipment-status")).to_have_text("varslet")
@@ -104,16 +103,19 @@ def test_a_letter_svarut_cannot_deliver_is_a_task_and_posted_by_hand(
     # The counsellor finds it on her list.
     page.context.clear_cookies()
     login(world.counsellor)
-    page.get_by_role("link", name=re.compile("Vedtaksbrevet ble ikke levert")).first.click()
+    task = page.get_by_role("listitem").filter(has_text="Vedtaksbrevet ble ikke levert: skriv det ut")
+    expect(task).to_have_count(1)
+    _shot(page, "4-task-on-the-caseload")
+    task.get_by_role("link", name=world.household.reference).click()
     page.wait_for_load_state("load")
     a11y.check(page)
     section = page.get_by_role("region", name="Sendt til husstanden")
     expect(section).to_contain_text("SvarUt kunne ikke levere brevet.")
-    _shot(page, "4-not-delivered")
+    _shot(page, "5-not-delivered")
     section.get_by_label("Postlagt").fill(timezone.localdate().isoformat())
     section.get_by_role("button", name="Registrer som postlagt").click()
     page.wait_for_load_state("load")
     a11y.check(page)
     expect(page.get_by_text("Det er registrert at brevet er postlagt.")).to_be_visible()
     expect(section).to_contain_text(f"Skrevet ut og postlagt {timezone.localdate():%d.%m.%Y}")
-    _shot(page, "5-posted")
+    _shot(page, "6-posted")
