@@ -26,7 +26,7 @@ from dispatch.statuses import DELIVERED, FINAL, NOT_DELIVERED, STATUS_LABELS
 logger = logging.getLogger(__name__)
 
 RECOVER_AFTER = timedelta(minutes=2)  # a pending shipment without a live send this long is sent again
-CATCH_UP_DAYS = 14  # a letter made this recently without a shipment gets one (its signal was lost)
+CATCH_UP_DAYS = 2  # a letter made this recently without a shipment gets one (its signal was lost)
 
 
 def account_for(municipality_id: int) -> SvarUtAccount | None:

@@ -123,3 +123,24 @@ def test_the_national_id_is_never_in_a_log_line_a_url_or_an_error(
     assert national_id not in " ".join(
         TimelineEvent.objects.filter(household=world.household).values_list("summary", flat=True)
     )
+
+
+def test_the_poll_records_and_sends_what_a_lost_message_or_a_dead_worker_left(
+    world, standins, svarut_password, django_capture_on_commit_callbacks
+):
+    from cases.models import DecisionLetter
+
+    svarut_account_for(world.municipality, standins)
+    letter = approve_and_render(world)  # its letter_rendered signal never ran
+    DecisionLetter.objects.filter(pk=letter.pk).update(rendered_at=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert services.shipments_poll()["resent"] == 1
+    shipment = Shipment.objects.get(letter=letter)
+    assert shipment.state == Shipment.State.PENDING and len(queued) == 1
+    # A pending shipment no send holds is sent again; a recent one is left to its own task.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert services.shipments_poll()["resent"] == 0
+    Shipment.objects.filter(pk=shipment.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert services.shipments_poll()["resent"] == 1
+    assert len(queued) == 1
