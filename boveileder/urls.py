@@ -30,6 +30,7 @@ urlpatterns = [
     path("exchange/", include("exchange.urls")),
     path("reports/", include("reports.urls")),
     path("journal/", include("journal.urls")),
+    path("dispatch/", include("dispatch.urls")),
     path("staff/", include("boveileder.urls_staff")),
     path("municipality/", views_municipality.municipality_contact, name="municipality_contact"),
     path("municipality/sso/", views_municipality.municipality_sso, name="municipality_sso"),

@@ -679,6 +679,9 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_on = models.DateField(_("decided on"), null=True, blank=True)
+    # The day the letter reached the party, where the sending channel says so (docs/svarut.md): the
+    # appeal deadline runs from it.
+    delivered_on = models.DateField(_("letter delivered on"), null=True, blank=True)
     # Whom the drafter asked to approve it: told on their landing page. Another approver may step in.
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL,

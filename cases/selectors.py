@@ -15,16 +15,19 @@ from boveileder.models import User
 from boveileder.national_id import normalise
 from cases.models import Decision, Person
 
-# Forvaltningsloven § 29: three weeks from when the notice reached the party. We count from the
+# Forvaltningsloven § 29: three weeks from when the notice reached the party. We count from the day
+# the letter was delivered where the sending channel reports it (docs/svarut.md), else from the
 # approval date, the earliest the letter can reach anyone, so the deadline shown is never too late.
 APPEAL_WEEKS = 3
 
 
 def appeal_deadline(decision: Decision) -> date | None:
-    """The last day to appeal: three weeks after the decision was made."""
+    """The last day to appeal: three weeks after the letter was delivered, or after the decision was
+    made where no delivery date is known."""
     if decision.approved_on is None:
         return None
-    return date_shift(decision.approved_on, timedelta(weeks=APPEAL_WEEKS))
+    start = max(decision.approved_on, decision.delivered_on or decision.approved_on)
+    return date_shift(start, timedelta(weeks=APPEAL_WEEKS))
 
 
 def approver_choices(decision: Decision):

@@ -12,3 +12,6 @@ letter_dispatched = Signal()
 
 # An appeal against a decision was registered: `appeal` (an Appeal).
 appeal_registered = Signal()
+
+# A decision letter's PDF was made and committed (`letter`: the DecisionLetter). Sent once per letter.
+letter_rendered = Signal()

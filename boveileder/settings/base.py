@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "exchange",
     "journal",
     "demo",
+    "dispatch",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,9 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
 # was down as it was queued): its recovery task queues it again. Longer than a busy queue's wait, and
 # sending a waiting one twice is harmless (the lease and the done check make the second do nothing).
 JOB_QUEUED_SECONDS = env.int("JOB_QUEUED_SECONDS", default=15 * 60)
+# How long to wait for SvarUt's answer to a call (docs/svarut.md); a send that times out is looked up
+# by its reference before it is sent again.
+SVARUT_READ_TIMEOUT = env.int("SVARUT_READ_TIMEOUT", default=60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job, one entry each (synced into django-celery-beat by its scheduler).
@@ -257,6 +261,8 @@ CELERY_BEAT_SCHEDULE["cases-retention-anonymise-nightly"] = {
     "task": "cases.retention_anonymise_nightly",
     "schedule": crontab(hour=3, minute=45),
 }
+# Read the status of the letters sent through SvarUt; send again those a dead worker left.
+CELERY_BEAT_SCHEDULE["dispatch-shipments-poll"] = {"task": "dispatch.shipments_poll", "schedule": 300.0}
 # Forget the one-time tokens of forms sent more than two days ago.
 CELERY_BEAT_SCHEDULE["boveileder-form-submissions-sweep-nightly"] = {
     "task": "boveileder.form_submissions_sweep",

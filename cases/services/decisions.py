@@ -22,7 +22,7 @@ from cases.deadlines import Deadline
 from cases.models import Appeal, Decision, DecisionLetter, DecisionStatusChange, Household, Person
 from cases.selectors import APPEAL_WEEKS, appeal_deadline, approver_choices, letter_context
 from cases.services.timeline import timeline_record
-from cases.signals import appeal_registered, letter_dispatched
+from cases.signals import appeal_registered, letter_dispatched, letter_rendered
 from cases.timeline import TimelineKind
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,16 @@ def approves_decisions(user) -> bool:
         and user.municipality_id is not None
         and (user.is_manager or (user.is_counsellor and user.can_approve_decisions))
     )
+
+
+@transaction.atomic
+def decision_delivered(*, decision: Decision, on: date) -> Decision:
+    """Record the day the decision's letter reached the party (its first delivery counts)."""
+    decision = _locked(decision)
+    if decision.delivered_on is None or on < decision.delivered_on:
+        decision.delivered_on = on
+        decision.save(update_fields=["delivered_on"])
+    return decision
 
 
 def decision_may_approve(user, decision: Decision) -> bool:
@@ -419,6 +429,8 @@ def _letter_make(letter_id: int) -> DecisionLetter:
         letter.status = DecisionLetter.Status.DONE
         letter.error = ""
         letter.save(update_fields=["pdf", "sha256", "rendered_at", "status", "error"])
+        # The apps that send letters on (dispatch) take it from here, once it is committed.
+        transaction.on_commit(lambda: letter_rendered.send(sender=DecisionLetter, letter=letter))
     return letter
 
 
@@ -628,7 +640,11 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
     # The appeal windows and the periods ending, in one query.
     approved = (
         Decision.objects.filter(household__in=households, status=Decision.Status.APPROVED)
-        .filter(Q(approved_on__gte=appeal_from) | Q(period_to__gte=today, period_to__lte=renew_until))
+        .filter(
+            Q(approved_on__gte=appeal_from)
+            | Q(delivered_on__gte=appeal_from)
+            | Q(period_to__gte=today, period_to__lte=renew_until)
+        )
         .annotate(
             appealed=Exists(Appeal.objects.filter(decision=OuterRef("pk"))),
             replaced=Exists(Decision.objects.filter(replaces=OuterRef("pk"))),
@@ -636,7 +652,8 @@ def decision_deadlines(user, households, today: date) -> list[Deadline]:
         .select_related("household")
     )
     for decision in approved:
-        if decision.approved_on and decision.approved_on >= appeal_from and not decision.appealed:
+        received_from = max(decision.approved_on, decision.delivered_on or decision.approved_on)
+        if received_from >= appeal_from and not decision.appealed:
             found.append(
                 Deadline(
                     due=appeal_deadline(decision),

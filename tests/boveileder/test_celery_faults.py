@@ -97,7 +97,7 @@ def test_every_task_in_the_apps_is_queued_after_commit():
     """A task queued inside a transaction could run before its rows exist, or for rows rolled back."""
     root = Path(settings.BASE_DIR)
     outside = []
-    for app_dir in ("boveileder", "cases", "housing", "reports"):
+    for app_dir in ("boveileder", "cases", "housing", "reports", "dispatch"):
         for path in (root / app_dir).rglob("*.py"):
             outside += [f"{path.relative_to(root)}:{n}" for n in _queued_outside_on_commit(path.read_text())]
     assert not outside, f"queued outside transaction.on_commit: {outside}"

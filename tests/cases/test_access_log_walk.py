@@ -81,6 +81,7 @@ NOT_A_HOUSEHOLD_RECORD = {
     "cases:decision_renew": _CHANGE,
     "cases:letter_archive": _CHANGE,
     "cases:letter_retry": _CHANGE,
+    "dispatch:letter_post": _CHANGE,
     "cases:appeal_register": _CHANGE,
     "cases:appeal_second_look": _CHANGE,
     "cases:appeal_forward": _CHANGE,

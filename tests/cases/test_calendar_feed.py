@@ -143,5 +143,5 @@ def test_the_feed_reads_the_caseloads_deadlines_in_a_constant_number_of_queries(
 
 
 # The token's feed and its user, then one query per deadline source (decisions: two; follow-ups;
-# consents; start-up loans).
-FEED_QUERIES = 6
+# consents; start-up loans; letters not delivered, registered by dispatch).
+FEED_QUERIES = 7

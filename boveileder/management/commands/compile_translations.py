@@ -6,7 +6,15 @@ import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-SEARCH = ["locale", "boveileder/locale", "cases/locale", "housing/locale", "reports/locale", "journal/locale"]
+SEARCH = [
+    "locale",
+    "boveileder/locale",
+    "cases/locale",
+    "housing/locale",
+    "reports/locale",
+    "dispatch/locale",
+    "journal/locale",
+]
 
 
 class Command(BaseCommand):

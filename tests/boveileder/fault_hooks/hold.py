@@ -1,7 +1,8 @@
 """Loaded by sitecustomize in a fault test's Celery worker when BOVEILEDER_TEST_HOLD_DIR is set: holds
 an import (inside its transaction, after the first rows), an export, a funder report's and a decision
-letter's rendering in the middle for as long as the file `<dir>/<job>.hold` exists, having written
-the pool process's id to `<dir>/<job>.pid`, so a test can SIGKILL that process while the job runs."""
+letter's rendering in the middle, and a letter's SvarUt send after SvarUt took it and before it is
+recorded, for as long as the file `<dir>/<job>.hold` exists, having written the pool process's id to
+`<dir>/<job>.pid`, so a test can SIGKILL that process while the job runs."""
 
 import os
 import time
@@ -50,6 +51,17 @@ def install(**kwargs) -> None:
         return letter_pdf(*args, **options)
 
     decisions.render_pdf = held_letter_pdf
+
+    from dispatch import services as dispatch_services
+
+    transmit = dispatch_services.transmit
+
+    def held_after_transmit(*args, **options):
+        sent = transmit(*args, **options)
+        hold("svarut-sent")  # SvarUt has the letter; its id is not recorded yet
+        return sent
+
+    dispatch_services.transmit = held_after_transmit
 
 
 from celery.signals import worker_process_init  # noqa: E402
