@@ -1,6 +1,6 @@
 """The baseline for the report figures: the fastest hand-written SQL doing the work `figures()` does.
 
-Equal work means every figure `reports.selectors.figures` returns by default (ALL_KEYS: DOMAIN.md's
+Equal work means every figure `reports.selectors.figures` returns by default (ALL_KEYS: docs/domain.md's
 table, rotation, decisions and appeals), pooled over the municipalities in scope, by the same rules:
 
 - a member of a household on a date has `left_on` empty or after that date;
