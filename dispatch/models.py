@@ -20,7 +20,7 @@ class SvarUtAccount(models.Model):
     """How a municipality reaches SvarUt. Secrets stay in the environment: only their variables'
     names are kept here, and nothing shows them back."""
 
-    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="svarut")
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="svarut_account")
     enabled = models.BooleanField(_("send letters through SvarUt"), default=True)
     base_url = models.URLField(_("SvarUt address"), default="https://svarut.ks.no")
     account_id = models.UUIDField(_("SvarUt account id (kontoId)"))

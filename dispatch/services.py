@@ -107,7 +107,7 @@ def shipment_send(*, shipment_id: int) -> Shipment:
 
 def _loaded(shipment_id: int) -> Shipment:
     return Shipment.objects.select_related(
-        "letter__decision__household__municipality__svarut", "letter__decision__person"
+        "letter__decision__household__municipality__svarut_account", "letter__decision__person"
     ).get(pk=shipment_id)
 
 
@@ -115,7 +115,7 @@ def _send(shipment_id: int) -> Shipment:
     shipment = _loaded(shipment_id)
     if shipment.state != Shipment.State.PENDING:
         return shipment
-    account = shipment.letter.decision.household.municipality.svarut
+    account = shipment.letter.decision.household.municipality.svarut_account
     try:
         if shipment.sends:
             found = svarut.find(account, shipment.external_ref)
@@ -224,10 +224,10 @@ def shipments_poll() -> dict:
     open_shipments = (
         Shipment.objects.filter(state=Shipment.State.SENT, shipment_id__isnull=False)
         .exclude(svarut_status__in=FINAL)
-        .select_related("letter__decision__household__municipality__svarut")
+        .select_related("letter__decision__household__municipality__svarut_account")
     )
     for shipment in open_shipments:
-        by_account[shipment.letter.decision.household.municipality.svarut].append(shipment)
+        by_account[shipment.letter.decision.household.municipality.svarut_account].append(shipment)
     for account, shipments in by_account.items():
         try:
             answers = svarut.statuses(account, [str(s.shipment_id) for s in shipments])
@@ -291,7 +291,7 @@ def _recover() -> int:
         shipment__isnull=True,
         rendered_at__gte=now - timedelta(days=CATCH_UP_DAYS),
         rendered_at__lt=now - RECOVER_AFTER,
-        decision__household__municipality__svarut__enabled=True,
+        decision__household__municipality__svarut_account__enabled=True,
     )
     for letter in missing:
         letter_rendered_receive(sender=DecisionLetter, letter=letter)

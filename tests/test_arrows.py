@@ -143,7 +143,11 @@ def crossings(text: str, patterns) -> list[str]:
 
 
 def local_apps() -> list[str]:
-    return [c.label for c in apps.get_app_configs() if Path(c.path).is_relative_to(ROOT)]
+    return [
+        c.label
+        for c in apps.get_app_configs()
+        if Path(c.path).is_relative_to(ROOT) and not Path(c.path).is_relative_to(ROOT / ".venv")
+    ]
 
 
 def forbidden_pairs():

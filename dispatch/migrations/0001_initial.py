@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('private_key_password_env', models.CharField(blank=True, max_length=100, verbose_name="environment variable holding the key's password")),
                 ('print_in_colour', models.BooleanField(default=False, verbose_name='print in colour')),
                 ('print_duplex', models.BooleanField(default=True, verbose_name='print on both sides')),
-                ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='svarut', to='boveileder.municipality')),
+                ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='svarut_account', to='boveileder.municipality')),
             ],
             options={
                 'verbose_name': 'SvarUt account',

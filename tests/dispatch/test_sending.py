@@ -97,7 +97,7 @@ def test_maskinporten_refuses_a_grant_signed_by_another_certificate(sending, tmp
 
     _world, standins, _letter, shipment = sending
     other_cert, other_key, _ = standin.business_certificate(tmp_path / "..")
-    account = shipment.letter.decision.household.municipality.svarut
+    account = shipment.letter.decision.household.municipality.svarut_account
     account.certificate_path, account.private_key_path = str(other_cert), str(other_key)
     account.save()
     with pytest.raises(MaskinportenError):

@@ -113,7 +113,7 @@ def test_the_national_id_is_never_in_a_log_line_a_url_or_an_error(
     # A shipment SvarUt refuses: its error names the status and SvarUt's code, not what was sent.
     standins.svarut.fail_next = 400
     with pytest.raises(SvarUtError) as refused:
-        services.transmit(shipment.letter.decision.household.municipality.svarut, shipment)
+        services.transmit(shipment.letter.decision.household.municipality.svarut_account, shipment)
     assert refused.value.refused
     errors.append(str(refused.value))
     assert standins.svarut.sent[0]["forsendelse"]["mottaker"]["digitalId"] == national_id  # it was sent
