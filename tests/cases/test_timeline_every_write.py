@@ -46,6 +46,7 @@ NO_EVENT = {
     "flag_thresholds_set": "the municipality's thresholds",
     "unit_create": "a rental unit, no household's",
     "unit_update": "a rental unit, no household's",
+    "decision_delivered": "on the timeline as the letter's status, by the channel that saw it",
 }
 
 

@@ -61,6 +61,11 @@ SAMPLES = {
         {"decision": "resolved", "name": "", "date": None},
     ],
     "flag_resolved": [{}],
+    "letter_sent_svarut": [{}],
+    "letter_refused": [{}],
+    "letter_not_delivered": [{"status": "IKKE_LEVERT"}, {"status": "AVVIST"}],
+    "letter_status": [{"status": "LEVERT_SDP"}, {"status": "VARSLET"}],
+    "letter_posted": [{}],
 }
 _STEP = {"after_appeal": False, "approval": "", "valid_until": None, "ref": ""}
 for _status in ("in_review", "approved", "rejected", "appealed", "withdrawn", "disbursed"):
