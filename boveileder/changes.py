@@ -30,13 +30,15 @@ def generation(municipality_id) -> str:
     return token
 
 
-def _bump(municipality_id) -> None:
-    cache.set(_key(municipality_id), uuid.uuid4().hex, KEEP_SECONDS)
+def _bump(municipality_ids) -> None:
+    cache.set_many({_key(m): uuid.uuid4().hex for m in municipality_ids}, KEEP_SECONDS)
 
 
-def data_changed(municipality_id) -> None:
-    """Records of `municipality_id` changed: figures cached so far are out of date."""
-    if municipality_id is None:
+def data_changed(*municipality_ids) -> None:
+    """Records of these municipalities changed: figures cached so far are out of date. Many at once
+    cost one round trip to the cache (the nightly flag job touches every municipality)."""
+    ids = [m for m in municipality_ids if m is not None]
+    if not ids:
         return
-    _bump(municipality_id)
-    transaction.on_commit(lambda: _bump(municipality_id))
+    _bump(ids)
+    transaction.on_commit(lambda: _bump(ids))

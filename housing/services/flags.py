@@ -19,7 +19,7 @@ from boveileder.changes import data_changed
 from boveileder.models import Municipality, Role
 from cases.services.timeline import timeline_record
 from housing.models import FlagDecision, LongTenureFlag, Tenancy
-from housing.selectors import expiry_horizon, rule_of, tenure_cutoff
+from housing.selectors import flags_due, rule_of
 from housing.services.tenancies import tenancy_renew
 from housing.timeline import HousingKind
 
@@ -31,10 +31,10 @@ Decision = LongTenureFlag.Decision
 def flags_raise_due_in(*, municipalities: QuerySet[Municipality], as_of: date) -> int:
     """Raise one flag for every tenancy of `municipalities` that is due on `as_of`; return how many.
 
-    One statement per pair of thresholds does the work, however many municipalities share it: INSERT
-    ... SELECT over the due tenancies, ON CONFLICT DO NOTHING against the partial unique constraint
-    `flag_one_unresolved_per_tenancy`, which is what keeps a tenancy to one unresolved flag even under
-    concurrent runs. A run first takes the row locks of its municipalities (in pk order, so runs
+    One read and one write per pair of thresholds do the work, however many municipalities share it:
+    `flags_due` into a temporary table, then INSERT ... SELECT from it, ON CONFLICT DO NOTHING
+    against the partial unique constraint `flag_one_unresolved_per_tenancy`, which is what keeps a
+    tenancy to one unresolved flag even under concurrent runs. A run first takes the row locks of its municipalities (in pk order, so runs
     cannot deadlock), so overlapping runs queue instead of waiting on each other's rows; the
     thresholds are read under that lock."""
     with transaction.atomic():
@@ -50,8 +50,7 @@ def flags_raise_due_in(*, municipalities: QuerySet[Municipality], as_of: date) -
         for group in by_rule.values():
             raised.update(_insert_flags(municipalities=group, as_of=as_of))
         # The raw INSERT sends no save signals: these municipalities' dashboard figures are out of date.
-        for municipality_id in raised:
-            data_changed(municipality_id)
+        data_changed(*raised)
         return raised.total()
 
 
@@ -60,70 +59,48 @@ def flags_raise_due(*, municipality: Municipality, as_of: date) -> int:
     return flags_raise_due_in(municipalities=Municipality.objects.filter(pk=municipality.pk), as_of=as_of)
 
 
-# `flags_due` in one pass, so that no plan can go quadratic: each tenancy's flags are summarised by one
-# GROUP BY over the due tenancies and the flags, instead of NOT EXISTS probes into the table the same
-# statement writes to. When that table's statistics say it is empty, PostgreSQL ran such probes once
-# per tenancy as scans that grew with every row written (docs/performance.md, "The flag job").
+# The due tenancies are read first, whole, into a temporary table, and only then written: a statement
+# that read the flag table while it wrote it went quadratic when that table's statistics said it was
+# empty (a fresh install after VACUUM ANALYZE, or autovacuum after every flag was deleted): PostgreSQL
+# then probed it once per tenancy with scans that grew with every row the same statement wrote
+# (docs/performance.md, "The flag job"). A read on its own is planned on the table's size as it is
+# (PostgreSQL counts its pages when planning), so no statistics state makes it quadratic. (The WHERE
+# of the INSERT is for SQLite, which reads ON CONFLICT after a bare FROM as a join's ON.)
+DUE_TABLE = "flags_due_tonight"
 DUE_FLAGS_INSERT = """\
 INSERT INTO {flags} (municipality_id, tenancy_id, raised_on, reasons, contract_end_date, status)
-SELECT municipality_id, tenancy_id, %(as_of)s,
-  CASE WHEN tenure_due = 1 AND expiry_due = 1 THEN %(both)s WHEN tenure_due = 1 THEN %(tenure)s
-       ELSE %(expiry)s END,
-  CASE WHEN expiry_due = 1 THEN contract_end_date END, %(status)s
-FROM (
-  SELECT tenancy_id, MAX(municipality_id) AS municipality_id, MAX(contract_end_date) AS contract_end_date,
-    MAX(tenure_due) AS tenure_due, MAX(expiry_due) AS expiry_due, MAX(unresolved) AS unresolved,
-    MAX(tenure_decided) AS tenure_decided, MAX(same_end) AS same_end
-  FROM (
-    SELECT t.id AS tenancy_id, t.municipality_id, t.contract_end_date,
-      CASE WHEN t.start_date <= %(cutoff)s THEN 1 ELSE 0 END AS tenure_due,
-      CASE WHEN t.contract_end_date <= %(horizon)s THEN 1 ELSE 0 END AS expiry_due,
-      0 AS unresolved, 0 AS tenure_decided, 0 AS same_end
-    FROM {tenancies} t
-    WHERE t.municipality_id IN ({ids}) AND t.start_date <= %(as_of)s AND t.moved_out_on IS NULL
-      AND (t.start_date <= %(cutoff)s OR t.contract_end_date <= %(horizon)s)
-    UNION ALL
-    SELECT f.tenancy_id, NULL, NULL, 0, 0,
-      CASE WHEN f.resolved_on IS NULL THEN 1 ELSE 0 END,
-      CASE WHEN f.resolved_on > %(cutoff)s AND CAST(f.reasons AS TEXT) LIKE %(tenure_text)s THEN 1 ELSE 0 END,
-      CASE WHEN f.contract_end_date = ft.contract_end_date THEN 1 ELSE 0 END
-    FROM {flags} f JOIN {tenancies} ft ON ft.id = f.tenancy_id
-    WHERE ft.municipality_id IN ({ids}) AND ft.moved_out_on IS NULL
-      AND (f.resolved_on IS NULL OR f.resolved_on > %(cutoff)s OR f.contract_end_date = ft.contract_end_date)
-  ) one_row_per_due_tenancy_or_flag_that_counts
-  GROUP BY tenancy_id
-) summary
-WHERE municipality_id IS NOT NULL AND unresolved = 0
-  AND ((tenure_due = 1 AND tenure_decided = 0) OR (expiry_due = 1 AND same_end = 0))
+SELECT municipality_id, pk, %(as_of)s,
+  CASE WHEN is_tenure_due AND is_expiry_due THEN %(both)s WHEN is_tenure_due THEN %(tenure)s ELSE %(expiry)s END,
+  CASE WHEN is_expiry_due THEN contract_end_date END, %(status)s
+FROM {due}
+WHERE pk IS NOT NULL
 ON CONFLICT DO NOTHING
 RETURNING municipality_id
 """
 
 
 def _insert_flags(*, municipalities: Sequence[Municipality], as_of: date) -> Counter:
-    """INSERT one open flag per tenancy of `municipalities` (which share one pair of thresholds) due
-    on `as_of` by `flags_due`'s rule, for the tenancy's own municipality; return how many went in,
-    by municipality id."""
-    rule = municipalities[0]
+    """INSERT one open flag per tenancy of `municipalities` (which share one pair of thresholds) that
+    `flags_due` says is due on `as_of`; return how many went in, by municipality id."""
+    due = flags_due(as_of=as_of, municipalities=municipalities).order_by()
+    due_sql, due_params = due.values_list(
+        "municipality_id", "pk", "is_tenure_due", "is_expiry_due", "contract_end_date"
+    ).query.sql_with_params()
     reasons = LongTenureFlag._meta.get_field("reasons")
     params = {
         "as_of": as_of,
-        "cutoff": tenure_cutoff(municipality=rule, as_of=as_of),
-        "horizon": expiry_horizon(municipality=rule, as_of=as_of),
         "both": reasons.get_db_prep_value([Reason.TENURE, Reason.CONTRACT_EXPIRY], connection),
         "tenure": reasons.get_db_prep_value([Reason.TENURE], connection),
         "expiry": reasons.get_db_prep_value([Reason.CONTRACT_EXPIRY], connection),
-        "tenure_text": f'%"{Reason.TENURE}"%',
         "status": Status.OPEN.value,
     }
-    insert = DUE_FLAGS_INSERT.format(
-        flags=LongTenureFlag._meta.db_table,
-        tenancies=Tenancy._meta.db_table,
-        ids=", ".join(str(int(m.pk)) for m in municipalities),
-    )
+    insert = DUE_FLAGS_INSERT.format(flags=LongTenureFlag._meta.db_table, due=DUE_TABLE)
     with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {DUE_TABLE} AS {due_sql}", due_params)
         cursor.execute(insert, params)
-        return Counter(municipality_id for (municipality_id,) in cursor.fetchall())
+        raised = Counter(municipality_id for (municipality_id,) in cursor.fetchall())
+        cursor.execute(f"DROP TABLE {DUE_TABLE}")
+    return raised
 
 
 def _decides(user, flag) -> bool:
