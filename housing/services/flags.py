@@ -18,7 +18,7 @@ from boveileder import states
 from boveileder.changes import data_changed
 from boveileder.models import Municipality, Role
 from cases.services.timeline import timeline_record
-from housing.models import FlagDecision, LongTenureFlag, Tenancy
+from housing.models import FlagDecision, LongTenureFlag
 from housing.selectors import flags_due, rule_of
 from housing.services.tenancies import tenancy_renew
 from housing.timeline import HousingKind
@@ -34,9 +34,9 @@ def flags_raise_due_in(*, municipalities: QuerySet[Municipality], as_of: date) -
     One read and one write per pair of thresholds do the work, however many municipalities share it:
     `flags_due` into a temporary table, then INSERT ... SELECT from it, ON CONFLICT DO NOTHING
     against the partial unique constraint `flag_one_unresolved_per_tenancy`, which is what keeps a
-    tenancy to one unresolved flag even under concurrent runs. A run first takes the row locks of its municipalities (in pk order, so runs
-    cannot deadlock), so overlapping runs queue instead of waiting on each other's rows; the
-    thresholds are read under that lock."""
+    tenancy to one unresolved flag even under concurrent runs. A run first takes the row locks of
+    its municipalities (in pk order, so runs cannot deadlock), so overlapping runs queue instead of
+    waiting on each other's rows; the thresholds are read under that lock."""
     with transaction.atomic():
         locked = (
             municipalities.select_for_update()
@@ -70,7 +70,8 @@ DUE_TABLE = "flags_due_tonight"
 DUE_FLAGS_INSERT = """\
 INSERT INTO {flags} (municipality_id, tenancy_id, raised_on, reasons, contract_end_date, status)
 SELECT municipality_id, pk, %(as_of)s,
-  CASE WHEN is_tenure_due AND is_expiry_due THEN %(both)s WHEN is_tenure_due THEN %(tenure)s ELSE %(expiry)s END,
+  CASE WHEN is_tenure_due AND is_expiry_due THEN %(both)s WHEN is_tenure_due THEN %(tenure)s
+       ELSE %(expiry)s END,
   CASE WHEN is_expiry_due THEN contract_end_date END, %(status)s
 FROM {due}
 WHERE pk IS NOT NULL

@@ -20,8 +20,10 @@ ANTI_JOIN = """
 SELECT t.municipality_id, t.id AS tenancy_id, %(as_of)s AS raised_on,
   CASE WHEN t.start_date <= %(cutoff)s AND t.contract_end_date <= %(horizon)s
        THEN '["tenure", "contract_expiry"]'::jsonb
-       WHEN t.start_date <= %(cutoff)s THEN '["tenure"]'::jsonb ELSE '["contract_expiry"]'::jsonb END AS reasons,
-  CASE WHEN t.contract_end_date <= %(horizon)s THEN t.contract_end_date END AS contract_end_date, 'open' AS status
+       WHEN t.start_date <= %(cutoff)s THEN '["tenure"]'::jsonb
+       ELSE '["contract_expiry"]'::jsonb END AS reasons,
+  CASE WHEN t.contract_end_date <= %(horizon)s THEN t.contract_end_date END AS contract_end_date,
+  'open' AS status
 FROM housing_tenancy t
 WHERE t.start_date <= %(as_of)s AND t.moved_out_on IS NULL
   AND NOT EXISTS (SELECT 1 FROM housing_longtenureflag u WHERE u.tenancy_id = t.id AND u.resolved_on IS NULL)
@@ -67,7 +69,7 @@ ON CONFLICT DO NOTHING
 # it is empty; see the flag job's section in docs/performance.md).
 READ_THEN_WRITE = (
     "CREATE TEMPORARY TABLE bench_due ON COMMIT DROP AS " + ANTI_JOIN.replace("ON CONFLICT DO NOTHING", ""),
-    INSERT_HEAD + "SELECT * FROM bench_due ON CONFLICT DO NOTHING",
+    INSERT_HEAD + "SELECT * FROM bench_due ON CONFLICT DO NOTHING",  # noqa: S608 (constants)
 )
 FORMS = {
     "anti-join (NOT EXISTS)": (INSERT_HEAD + ANTI_JOIN,),
