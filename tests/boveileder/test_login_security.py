@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -242,6 +244,27 @@ def test_every_request_pushes_the_idle_deadline_and_an_idle_session_ends(client,
     response = client.get(caseload)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_the_idle_deadline_is_written_at_most_once_a_minute_when_nothing_else_changed(
+    client, settings, counsellor
+):
+    _login(client, counsellor)
+    key = client.session.session_key
+    caseload = reverse("cases:caseload")
+    client.get(caseload)  # pushed back just now
+    with CaptureQueriesContext(connection) as pages:
+        assert client.get(caseload).status_code == 200
+    assert not [q for q in pages.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+
+    # Pushed back 61 seconds ago: this request pushes it back again.
+    pushed = timezone.now() - timedelta(seconds=61)
+    Session.objects.filter(session_key=key).update(
+        expire_date=pushed + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    )
+    assert client.get(caseload).status_code == 200
+    expires = Session.objects.get(session_key=key).expire_date
+    assert expires > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 5)
 
 
 def test_logout_ends_the_session_on_the_server(client, counsellor):

@@ -116,7 +116,7 @@ def test_staff_list_is_paged(client, manager, monkeypatch):
 
 # Session, and the user with the menu's municipality; the count and the page (two-factor as an EXISTS
 # in the same query); the session saved on every request.
-STAFF_LIST_QUERIES = 5
+STAFF_LIST_QUERIES = 4
 
 
 def test_staff_list_query_count_is_pinned_and_does_not_grow(client, manager, django_assert_num_queries):

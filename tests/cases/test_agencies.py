@@ -130,7 +130,7 @@ def test_an_empty_name_or_unknown_kind_gets_a_message_not_a_500(client_for, mana
 # --- query count ---------------------------------------------------------------------------------
 
 # session, user with its municipality (the page header), agencies; the session saved
-AGENCY_LIST_QUERIES = 4
+AGENCY_LIST_QUERIES = 3
 
 
 def test_the_list_query_count_is_pinned_and_does_not_grow(

@@ -183,8 +183,8 @@ def _count(django_assert_num_queries, client, url, n):
 
 # 3 of them are the start-up loan and decision deadline sources; 1 the decisions waiting for the user;
 # 1 the letters not delivered (the deadline source dispatch registers).
-CASELOAD_QUERIES = 13
-TEAM_QUERIES = 6
+CASELOAD_QUERIES = 12
+TEAM_QUERIES = 5
 
 
 def test_caseload_query_count_is_pinned_and_does_not_grow(

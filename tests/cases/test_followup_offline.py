@@ -198,9 +198,9 @@ def test_the_offline_form_and_a_sync_cost_the_same_queries_whatever_the_data(
     for _round in range(2):
         PartnerAgencyFactory(municipality=municipality)
         HouseholdFactory(municipality=municipality, counsellor=counsellor)
-        with django_assert_num_queries(5) as form_queries:
+        with django_assert_num_queries(4) as form_queries:
             client.get(reverse("cases:followup_offline"))
-        with django_assert_num_queries(22) as sync_queries:
+        with django_assert_num_queries(21) as sync_queries:
             sync(client, household, visit(uuid.uuid4()))
         counts.append((len(form_queries), len(sync_queries)))
     assert counts[0] == counts[1]

@@ -88,7 +88,7 @@ def test_every_view_is_logged(client_for, household, officer):
 # view log, one query per section
 # (members, tenancies with their open flag, consents, the timeline with its follow-ups,
 # start-up loans, decisions, documents), the session's refresh.
-HOUSEHOLD_QUERIES = 12
+HOUSEHOLD_QUERIES = 11
 
 
 def test_household_page_query_count_is_pinned_and_does_not_grow(

@@ -104,7 +104,7 @@ def test_the_choices_cost_the_same_queries_however_many_match(
     client = client_for(officer)
     PersonFactory(household__municipality=municipality, last_name="Hansen")
     choices(client, "Hansen")
-    with django_assert_num_queries(5) as one:  # session, user, households, members, session touch
+    with django_assert_num_queries(4) as one:  # session, user, households, members
         choices(client, "Hansen")
     for _ in range(15):
         PersonFactory(household__municipality=municipality, last_name="Hansen")

@@ -108,13 +108,13 @@ def test_each_period_is_cached_and_the_query_count_stays(
     # 24 before rotation (the decisions waiting for the manager's approval are one): each of the
     # two periods adds three (let on its first and last day, the median).
     # On PostgreSQL each period's figures are one statement (reports.figures_sql): 12 in all.
-    with django_assert_num_queries(12 if connection.vendor == "postgresql" else 30) as computed:
+    with django_assert_num_queries(11 if connection.vendor == "postgresql" else 29) as computed:
         client.get(url, {"period": "2025Q3"})
-    with django_assert_num_queries(5):  # as test_views pins it
+    with django_assert_num_queries(4):  # as test_views pins it
         client.get(url, {"period": "2025Q3"})
     with django_assert_num_queries(len(computed.captured_queries)):
         client.get(url, {"year": "2025"})  # another period is computed once
-    with django_assert_num_queries(5):  # as test_views pins it
+    with django_assert_num_queries(4):  # as test_views pins it
         client.get(url, {"year": "2025"})
     followups_on(municipality, *[date(2025, 8, 2)] * 10)
     with django_assert_num_queries(len(computed.captured_queries)):

@@ -110,7 +110,7 @@ def test_record_list_queries_do_not_grow(client_for, manager, municipality, djan
     url = reverse("reports:records", args=["followups"]) + f"?period={timezone.localdate().year}"
     make_followups(municipality, 1)
     client.get(url)
-    with django_assert_num_queries(5) as one:
+    with django_assert_num_queries(4) as one:
         client.get(url)
     make_followups(municipality, 19)
     with django_assert_num_queries(len(one.captured_queries)):
@@ -126,11 +126,11 @@ def test_dashboard_and_quality_queries_do_not_grow(
     # One of them lists the decisions waiting for the manager, however many there are.
     # 24 before rotation: each of the two periods adds three (let on its first and last day, the median).
     # On PostgreSQL each period's figures are one statement (reports.figures_sql): 12 in all.
-    with django_assert_num_queries(12 if connection.vendor == "postgresql" else 30) as computed:
+    with django_assert_num_queries(11 if connection.vendor == "postgresql" else 29) as computed:
         client.get(reverse("reports:dashboard"))
-    with django_assert_num_queries(5):  # the figures come from the cache until the records change
+    with django_assert_num_queries(4):  # the figures come from the cache until the records change
         client.get(reverse("reports:dashboard"))
-    with django_assert_num_queries(8) as quality:
+    with django_assert_num_queries(7) as quality:
         client.get(reverse("reports:data_quality"))
     make_followups(municipality, 19)
     with django_assert_num_queries(len(computed.captured_queries)):
@@ -166,7 +166,7 @@ def test_another_municipality_s_changes_keep_the_cache(
     client = client_for(manager)
     client.get(reverse("reports:dashboard"))
     make_followups(other_municipality, 3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("reports:dashboard"))
 
 
@@ -201,9 +201,9 @@ def test_archive_and_grant_list_queries_do_not_grow(
     client_for, manager, municipality, report, grant, django_assert_num_queries
 ):
     client = client_for(manager)
-    with django_assert_num_queries(5) as archive:
+    with django_assert_num_queries(4) as archive:
         client.get(reverse("reports:archive"))
-    with django_assert_num_queries(4) as grants:
+    with django_assert_num_queries(3) as grants:
         client.get(reverse("reports:grant_list"))
     for _ in range(19):
         FunderReport.objects.create(
