@@ -8,6 +8,7 @@ themselves. A cache keyed on `generation()` then never serves figures older than
 The token is bumped at once and again after the transaction commits: a reader that recomputed
 between the two, from data not yet committed, cached under a token nobody asks for any more."""
 
+import time
 import uuid
 
 from django.core.cache import cache
@@ -25,13 +26,24 @@ def generation(municipality_id) -> str:
     """The current token of `municipality_id`'s records (made on first use)."""
     token = cache.get(_key(municipality_id))
     if token is None:
-        cache.add(_key(municipality_id), uuid.uuid4().hex, KEEP_SECONDS)
+        cache.add(_key(municipality_id), _token(), KEEP_SECONDS)
         token = cache.get(_key(municipality_id))
     return token
 
 
+def _token() -> str:
+    """A new token: when it was made (whole seconds since the epoch), then a random part."""
+    return f"{int(time.time())}-{uuid.uuid4().hex}"
+
+
+def changed_at(token: str) -> int | None:
+    """When `token` was made (seconds since the epoch); None for a token that does not say."""
+    made, _sep, _rest = token.partition("-")
+    return int(made) if made.isdigit() else None
+
+
 def _bump(municipality_ids) -> None:
-    cache.set_many({_key(m): uuid.uuid4().hex for m in municipality_ids}, KEEP_SECONDS)
+    cache.set_many({_key(m): _token() for m in municipality_ids}, KEEP_SECONDS)
 
 
 def data_changed(*municipality_ids) -> None:

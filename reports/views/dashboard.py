@@ -35,7 +35,7 @@ def dashboard(request):
     form = DashboardPeriodForm(request.GET)
     chosen = form.chosen()
     if request.GET.get("recompute"):
-        dashboard_recompute(request.user)
+        dashboard_recompute(request.user, dashboard_periods(chosen))
         asked = form.is_valid() and "chosen" in form.cleaned_data
         return redirect(reverse("reports:dashboard") + (_period_query(chosen) if asked else ""))
     found = dashboard_figures(request.user, dashboard_periods(chosen))
@@ -69,6 +69,7 @@ def dashboard(request):
             "checks": checks,
             "latest": latest,
             "computed_at": found["computed_at"],
+            "updating": found["updating"],
             "decisions_for_attention": list(Decision.objects.for_attention_of(request.user)),
         },
     )

@@ -13,7 +13,7 @@ import random
 import re
 from urllib.parse import urlparse
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
 PASSWORD = os.environ["BENCH_PASSWORD"]
@@ -25,6 +25,15 @@ PAGES = {
     "manager": ["/reports/", "/cases/", "/housing/units/"],
 }
 LONG_TIMELINE = "household page, 2 000 events"
+# Sign-ins happen while the load builds up, before the figures are reset (`--reset-stats`): counted
+# here, and written to BENCH_LOGINS when the run stops, so every sign-in is still checked.
+SIGN_INS = {"signed_in": 0, "failed": 0, "failures": []}
+
+
+@events.test_stop.add_listener
+def _write_sign_ins(**_kwargs):
+    with open(os.environ["BENCH_LOGINS"], "w") as f:
+        json.dump(SIGN_INS, f)
 
 
 def on_login_page(response):
@@ -53,7 +62,10 @@ class Staff(HttpUser):
         ) as response:
             if response.status_code != 200 or on_login_page(response):
                 response.failure(f"not signed in: {response.status_code} at {response.url}")
+                SIGN_INS["failed"] += 1
+                SIGN_INS["failures"].append(f"{response.status_code} at {response.url}")
                 raise StopUser
+            SIGN_INS["signed_in"] += 1
 
     def page(self, url, name):
         with self.client.get(url, name=name, catch_response=True) as response:

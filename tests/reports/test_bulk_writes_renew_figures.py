@@ -7,18 +7,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from django.utils import timezone
 
 from tests.exchange.exchange_helpers import data, xlsx
 from tests.factories import CounsellorFactory, HouseholdFactory, TenancyFactory
+from tests.reports.dashboard_reading import figure
 
 pytestmark = pytest.mark.django_db
-
-
-def figure(client, key, period="value"):
-    rows = {row["key"]: row for row in client.get(reverse("reports:dashboard")).context["rows"]}
-    return rows[key][period]
 
 
 def test_flags_raised_by_the_nightly_job_show_at_once(client_for, manager, municipality):
