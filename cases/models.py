@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -958,7 +959,15 @@ class TimelineEvent(models.Model):
 
     @property
     def text(self) -> str:
-        """What happened, in the active language (the reader's)."""
+        """What happened, in the active language (the reader's). Worded once per event and language:
+        a timeline page shows it twice for the reader's own follow-ups."""
+        worded = self.__dict__.setdefault("_worded", {})
+        language = get_language()
+        if language not in worded:
+            worded[language] = self._word()
+        return worded[language]
+
+    def _word(self) -> str:
         from cases.timeline import timeline_text  # the kinds' list reads this module's choices
 
         return timeline_text(self.kind, self.params)

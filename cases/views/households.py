@@ -49,7 +49,7 @@ from cases.views.persons import resolve_duplicates
 CASELOAD_PAGE_SIZE = 25
 DEADLINES_SHOWN = 10  # the nearest first; the rest one click away
 TEAM_PAGE_SIZE = 50
-TIMELINE_PAGE_SIZE = 100
+TIMELINE_PAGE_SIZE = 50  # on a phone each event is a card: 100 made some twenty-five screens
 STARTLOAN_LABELS = dict(StartLoanApplication.Status.choices)
 TOPIC_LABELS = dict(FollowUp.Topic.choices)
 
@@ -188,8 +188,11 @@ def _timeline_page(household, before: int | None):
         descending=True,
         size=TIMELINE_PAGE_SIZE,
     )
+    edit = _link_maker("cases:followup_edit")
     for event in rows:
         event.followup = _followup_of(event)
+        if event.followup is not None:
+            event.followup.edit_url = edit(event.followup.pk)
     return rows, last and last.pk
 
 
