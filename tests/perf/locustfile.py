@@ -13,7 +13,7 @@ import random
 import re
 from urllib.parse import urlparse
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, events, task
 from locust.exception import StopUser
 
 PASSWORD = os.environ["BENCH_PASSWORD"]
@@ -41,11 +41,19 @@ def on_login_page(response):
 
 
 class Staff(HttpUser):
-    wait_time = between(1, 5)
+    """The n-th user to start is the same persona, with the same choices, in every run: its own random
+    generator, seeded with n (the load's mix does not vary from run to run)."""
+
+    started = 0
+
+    def wait_time(self):
+        return self.rng.uniform(1, 5)
 
     def on_start(self):
-        oslo = random.random() < 0.5
-        self.persona = random.choice(PERSONAS["oslo"] if oslo else PERSONAS["other"])
+        Staff.started += 1
+        self.rng = random.Random(Staff.started)
+        oslo = self.rng.random() < 0.5
+        self.persona = self.rng.choice(PERSONAS["oslo"] if oslo else PERSONAS["other"])
         self.oslo_counsellor = oslo and self.persona["role"] == "counsellor"
         form = self.client.get("/login/", name="login form")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
@@ -76,14 +84,14 @@ class Staff(HttpUser):
 
     @task(3)
     def everyday_page(self):
-        url = random.choice(PAGES[self.persona["role"]])
+        url = self.rng.choice(PAGES[self.persona["role"]])
         self.page(url, url)
 
     @task(2)
     def household_page(self):
         households = self.persona["households"]
         if households:
-            self.page(f"/cases/households/{random.choice(households)}/", "household page")
+            self.page(f"/cases/households/{self.rng.choice(households)}/", "household page")
         else:
             self.page("/", "/")
 
