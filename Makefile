@@ -1,6 +1,9 @@
 # Two commands do all the set-up on a fresh machine: `make run` and `make test`.
 SHELL := /bin/bash
 PY := .venv/bin/python
+# Tests in parallel, one pytest-xdist worker per core (each with its own test database, Redis database
+# and media folder: boveileder/settings/test.py); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
 PIP := .venv/bin/pip
 STAMP := .venv/.installed
 
@@ -38,7 +41,7 @@ test: $(STAMP) translations
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -20,6 +20,19 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 
 
+def open_main_menu(page):
+    """On a phone, the main menu opened and done opening (a click during Bootstrap's collapse
+    animation can miss what is being shown); on a desk it is open already."""
+    import re
+
+    from playwright.sync_api import expect
+
+    toggler = page.get_by_role("button", name="Vis meny")
+    if toggler.is_visible():
+        toggler.click()
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):

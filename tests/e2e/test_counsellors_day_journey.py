@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from boveileder.models import SavedView, User
 from cases.models import Household, TimelineEvent
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, open_main_menu
 from tests.factories import (
     CounsellorFactory,
     FollowUpFactory,
@@ -98,7 +98,7 @@ def test_a_counsellor_saves_the_overdue_filter_finds_it_in_the_menu_and_chooses_
 
     def open_menu():
         if phone:
-            page.get_by_role("button", name="Vis meny").click()
+            open_main_menu(page)
 
     page.set_viewport_size(viewport)
     login(kari)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reports.periods import Quarter
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, open_main_menu
 from tests.factories import FollowUpFactory, HouseholdFactory, ManagerFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,6 +104,6 @@ def test_manager_chooses_a_quarter_and_a_year_and_opens_the_records(page, live_s
         assert menu["height"] <= 80 and menu["width"] <= DESK["width"], menu
         assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
     else:
-        page.get_by_role("button", name="Vis meny").click()
+        open_main_menu(page)
         expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
         shot(page, "journey-menu-phone")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Decision
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, open_main_menu
 from tests.factories import (
     CounsellorFactory,
     HouseholdFactory,
@@ -227,7 +227,7 @@ def test_a_manager_sets_the_letters_sender_and_finds_a_decision_waiting_on_the_d
     # The manager adds it under Administrasjon.
     login(manager)
     if size == "phone":
-        page.get_by_role("button", name="Vis meny").click()
+        open_main_menu(page)
     page.get_by_role("button", name="Administrasjon").click()
     page.get_by_role("link", name="Kommunens kontaktopplysninger").click()
     page.wait_for_load_state("load")

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from cases.services import decisions as services
 from journal.periods import quarters_back
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, open_main_menu
 from tests.factories import ManagerFactory, MunicipalityFactory
 from tests.journal.world import approved_decision, letter_posted
 from tests.services import pdftotext
@@ -60,7 +60,7 @@ def test_manager_exports_the_quarters_journal(page, live_server, login, a11y, sc
     login(ManagerFactory(municipality=municipality))
 
     if screen == "phone":
-        page.get_by_role("button", name="Vis meny").click()
+        open_main_menu(page)
     page.get_by_role("button", name="Administrasjon").click()
     page.get_by_role("link", name="Journal", exact=True).click()
     page.wait_for_load_state("load")
