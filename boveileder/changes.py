@@ -3,7 +3,8 @@ computed from those records (the manager's dashboard).
 
 Any save or delete of a record behind the figures calls `data_changed` (wired in reports/apps.py);
 writes that bypass the ORM's signals (bulk imports, the nightly flag job's INSERT … SELECT) call it
-themselves. A cache keyed on `generation()` then never serves figures older than the data.
+themselves. A cache that keeps the generation its figures were computed from then knows when they
+are older than the data (reports.dashboard shows such figures only marked as being updated).
 
 The token is bumped at once and again after the transaction commits: a reader that recomputed
 between the two, from data not yet committed, cached under a token nobody asks for any more."""

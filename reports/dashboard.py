@@ -45,6 +45,11 @@ def dashboard_periods(chosen: Quarter | Year) -> dict[str, tuple[date, date]]:
     return {"value": (chosen.first, today), "last_year": (earlier.first, same_day)}
 
 
+def managers_view_periods() -> dict[str, tuple[date, date]]:
+    """The periods of the view the background computes after a change: this quarter, a year earlier."""
+    return dashboard_periods(Quarter.containing(timezone.localdate()))
+
+
 def _key(user, periods) -> str:
     # Managers see every household of the municipality; anyone else only what they may see.
     audience = "all" if user.is_manager else f"user-{user.pk}"
@@ -57,7 +62,7 @@ def _may_show_while_updating(user, periods, now_generation) -> bool:
     STALE_AT_MOST_SECONDS ago, where a background worker computes it: then a recompute is queued."""
     if not user.is_manager or settings.CELERY_TASK_ALWAYS_EAGER:
         return False
-    if periods != dashboard_periods(Quarter.containing(timezone.localdate())):
+    if periods != managers_view_periods():
         return False
     changed = changed_at(now_generation)
     if changed is None or time.time() - changed > STALE_AT_MOST_SECONDS:
@@ -111,7 +116,7 @@ def dashboard_refresh(municipality_id) -> bool:
     )
     if manager is None:
         return False
-    dashboard_figures(manager, dashboard_periods(Quarter.containing(timezone.localdate())), computing=True)
+    dashboard_figures(manager, managers_view_periods(), computing=True)
     return True
 
 
