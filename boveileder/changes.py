@@ -28,7 +28,8 @@ def generation(municipality_id) -> str:
     token = cache.get(_key(municipality_id))
     if token is None:
         cache.add(_key(municipality_id), _token(), KEEP_SECONDS)
-        token = cache.get(_key(municipality_id))
+        # Still none where the cache cannot be reached: a token of its own, which nothing cached has.
+        token = cache.get(_key(municipality_id)) or _token()
     return token
 
 

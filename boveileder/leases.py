@@ -109,15 +109,12 @@ def lease_kept(name: str, token: str):
 
 def cached_keys(prefix: str) -> list[str]:
     """The keys of the default cache that start with `prefix`, as the code gave them (the recovery
-    tasks find their jobs with it). Django's Redis cache is scanned; the in-process cache is read."""
+    tasks find their jobs with it). Redis is scanned (django-redis); the in-process cache is read."""
+    if hasattr(cache, "iter_keys"):
+        return list(cache.iter_keys(re.sub(r"([*?\[\]\\])", r"\\\1", prefix) + "*", itersize=1000))
     made = cache.make_key(prefix)
     start = len(made) - len(prefix)
-    backend = getattr(cache, "_cache", None)
-    if hasattr(backend, "get_client"):  # django.core.cache.backends.redis.RedisCache
-        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", made) + "*"
-        keys = backend.get_client().scan_iter(match=pattern, count=1000)
-        return [key.decode()[start:] for key in keys]
-    return [key[start:] for key in list(backend or ()) if key.startswith(made)]
+    return [key[start:] for key in list(getattr(cache, "_cache", None) or ()) if key.startswith(made)]
 
 
 def jobs_recover(*, jobs, lease_name, queue, stopped: str) -> dict:

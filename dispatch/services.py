@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from boveileder import dates
 from boveileder.leases import lease_held, lease_kept, lease_take
+from boveileder.queueing import queue_after_commit
 from cases.models import Decision, DecisionLetter
 from cases.services.decisions import decision_delivered
 from cases.services.timeline import timeline_record
@@ -80,13 +81,7 @@ def shipment_record(*, letter: DecisionLetter) -> Shipment | None:
 def _queue_send(shipment_id: int) -> None:
     from dispatch.tasks import shipment_send
 
-    def send():
-        try:
-            shipment_send.delay(shipment_id)
-        except Exception:  # shipments_poll sends it again after RECOVER_AFTER
-            logger.exception("could not queue shipment %s", shipment_id)
-
-    transaction.on_commit(send)
+    queue_after_commit(shipment_send, shipment_id)  # lost: shipments_poll sends it after RECOVER_AFTER
 
 
 def _lease(shipment_id: int) -> str:

@@ -22,7 +22,6 @@ import uuid
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone, translation
 
 from boveileder.leases import (
@@ -35,6 +34,7 @@ from boveileder.leases import (
 )
 from boveileder.logging import redact
 from boveileder.models import Municipality, User
+from boveileder.queueing import queue_after_commit
 
 from .export import export_rows, to_xlsx, to_zip
 from .importer import cases_import
@@ -60,6 +60,11 @@ class State:
 
 
 WORKING = (State.CHECKING, State.QUEUED, State.RUNNING)
+
+
+class Unavailable(Exception):
+    """The cache the jobs live in (Redis, which is the workers' broker too) does not answer: a job could
+    be neither kept nor run."""
 
 
 def _key(job_id) -> str:
@@ -114,7 +119,8 @@ def files_sweep() -> None:
 
 
 def import_job_create(*, user: User, upload, suffix: str, language: str) -> str:
-    """Keep the uploaded file and queue its check; returns the job id."""
+    """Keep the uploaded file and queue its check; returns the job id. Raises Unavailable (the file not
+    kept) when the cache does not answer."""
     from exchange.tasks import import_check
 
     job_id = str(uuid.uuid4())
@@ -135,7 +141,10 @@ def import_job_create(*, user: User, upload, suffix: str, language: str) -> str:
             "counts": {},
         }
     )
-    transaction.on_commit(lambda: import_check.delay(job_id))
+    if cache.get(_key(job_id)) is None:
+        default_storage.delete(path)
+        raise Unavailable
+    queue_after_commit(import_check, job_id)
     return job_id
 
 
@@ -146,7 +155,7 @@ def import_job_confirm(*, job: dict) -> bool:
     if job["state"] != State.READY:
         return False
     _update(job["id"], state=State.QUEUED, done=0)
-    transaction.on_commit(lambda: import_run.delay(job["id"]))
+    queue_after_commit(import_run, job["id"])
     return True
 
 
@@ -223,7 +232,8 @@ def _export_key(job_id) -> str:
 
 
 def export_job_create(*, user: User, file_format: str, national_ids: bool) -> str:
-    """Queue the export of the user's municipality; returns the job id."""
+    """Queue the export of the user's municipality; returns the job id. Raises Unavailable when the
+    cache does not answer."""
     from exchange.tasks import export_run
 
     job_id = str(uuid.uuid4())
@@ -241,7 +251,9 @@ def export_job_create(*, user: User, file_format: str, national_ids: bool) -> st
         },
         JOB_SECONDS,
     )
-    transaction.on_commit(lambda: export_run.delay(job_id))
+    if cache.get(_export_key(job_id)) is None:
+        raise Unavailable
+    queue_after_commit(export_run, job_id)
     return job_id
 
 
@@ -300,7 +312,7 @@ def _import_requeue(job: dict) -> None:
     task = import_check if job["state"] == State.CHECKING else import_run
     state = State.CHECKING if job["state"] == State.CHECKING else State.QUEUED
     _update(job["id"], state=state, running=False, retry="")
-    transaction.on_commit(lambda: task.delay(job["id"]))
+    queue_after_commit(task, job["id"])
 
 
 def _export_requeue(job: dict) -> None:
@@ -308,7 +320,7 @@ def _export_requeue(job: dict) -> None:
 
     job.update(state=State.QUEUED, running=False, retry="")
     cache.set(_export_key(job["id"]), job, JOB_SECONDS)
-    transaction.on_commit(lambda: export_run.delay(job["id"]))
+    queue_after_commit(export_run, job["id"])
 
 
 def jobs_recover() -> dict:

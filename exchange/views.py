@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from boveileder.access import role_required
@@ -18,6 +19,11 @@ from exchange.labels import codes, column_label, column_text, kind_format, sheet
 from exchange.schema import SHEETS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Import and export run in the background; with Redis down neither can be kept nor run.
+UNAVAILABLE = _(
+    "Import and export run in the background, which does not answer just now. Nothing was saved: "
+    "try again in a few minutes, and tell your IT department if it lasts."
+)
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -67,9 +73,13 @@ def import_upload(request):
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, import_form=form, status=400)
-    job_id = jobs.import_job_create(
-        user=request.user, upload=form.cleaned_data["file"], suffix=form.suffix, language=get_language()
-    )
+    try:
+        job_id = jobs.import_job_create(
+            user=request.user, upload=form.cleaned_data["file"], suffix=form.suffix, language=get_language()
+        )
+    except jobs.Unavailable:
+        form.add_error(None, UNAVAILABLE)
+        return _page(request, import_form=form, status=503)
     return redirect("exchange:import_job", job_id=job_id)
 
 
@@ -139,11 +149,15 @@ def export_download(request):
     form = ExportForm(request.POST)
     if not form.is_valid():
         return _page(request, export_form=form, status=400)
-    job_id = jobs.export_job_create(
-        user=request.user,
-        file_format=form.cleaned_data["format"],
-        national_ids=form.cleaned_data["national_ids"],
-    )
+    try:
+        job_id = jobs.export_job_create(
+            user=request.user,
+            file_format=form.cleaned_data["format"],
+            national_ids=form.cleaned_data["national_ids"],
+        )
+    except jobs.Unavailable:
+        form.add_error(None, UNAVAILABLE)
+        return _page(request, export_form=form, status=503)
     return redirect("exchange:export_job", export_id=job_id)
 
 

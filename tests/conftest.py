@@ -49,7 +49,7 @@ def no_cached_figures():
     if isinstance(cache, LocMemCache):
         cache.clear()
     else:
-        client = cache._cache.get_client(write=True)
+        client = cache.client.get_client(write=True)
         for pattern in (f"*{KEY_PATTERN}*", "*lease:*", "*lease-attempts:*"):
             for key in client.scan_iter(match=pattern):
                 client.delete(key)

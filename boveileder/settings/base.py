@@ -197,6 +197,10 @@ REDIS_URL = env("REDIS_URL", default="")
 # The broker may be a Redis of its own (CELERY_BROKER_URL); by default it is REDIS_URL.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# Nothing the product does waits for a task's result: none is kept, and queueing a task asks the result
+# store nothing (with Redis down, a result subscription held a request ~20 s, then raised). A test that
+# watches a worker's outcome asks for its result (`ignore_result=False`).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -269,13 +273,28 @@ CELERY_BEAT_SCHEDULE["boveileder-form-submissions-sweep-nightly"] = {
     "schedule": crontab(hour=4, minute=5),
 }
 
+# The cache is a cache: with Redis down or unreachable a read misses and a write is dropped (logged),
+# so a counsellor's follow-up is still saved and every page still answers; what cannot work without
+# Redis (the background jobs, whose broker it is too) says so where it is asked for. A Redis that
+# stops answering costs a request a second per call, not a hung worker.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=1.0)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "boveileder.cache"
 
 LOGGING = {
     "version": 1,

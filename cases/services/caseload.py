@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from boveileder.models import User
+from boveileder.queueing import queue_after_commit
 from cases.models import Household
 from cases.services.timeline import timeline_event, timeline_record_many
 from cases.timeline import TimelineKind
@@ -76,10 +77,4 @@ def _queue_handover_notice(to_user_id: int, household_ids: list[int]) -> None:
     """The receiving counsellor is told by e-mail once the hand-over is committed."""
     from cases.tasks.notices import handover_notify
 
-    def send():
-        try:
-            handover_notify.delay(to_user_id, household_ids)
-        except Exception:
-            logger.exception("could not queue the hand-over notice to staff %s", to_user_id)
-
-    transaction.on_commit(send)
+    queue_after_commit(handover_notify, to_user_id, household_ids)

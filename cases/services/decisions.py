@@ -18,6 +18,7 @@ from boveileder import dates, states
 from boveileder.dates import date_shift
 from boveileder.leases import jobs_recover, lease_attempts_reset, lease_kept, lease_take
 from boveileder.pdf import render_pdf
+from boveileder.queueing import queue_after_commit
 from cases.deadlines import Deadline
 from cases.models import Appeal, Decision, DecisionLetter, DecisionStatusChange, Household, Person
 from cases.selectors import APPEAL_WEEKS, appeal_deadline, approver_choices, letter_context
@@ -246,15 +247,7 @@ def _queue_approver_notice(decision: Decision) -> None:
     """The named approver is told by e-mail once the submission is committed."""
     from cases.tasks.notices import decision_submitted_notify
 
-    decision_id = decision.pk
-
-    def send():
-        try:
-            decision_submitted_notify.delay(decision_id)
-        except Exception:
-            logger.exception("could not queue the approver notice of decision %s", decision_id)
-
-    transaction.on_commit(send)
+    queue_after_commit(decision_submitted_notify, decision.pk)
 
 
 @transaction.atomic
@@ -308,13 +301,7 @@ def _queue_letter(letter_id: int) -> None:
     approval stands, the letter stays queued, and the recovery task sends it again later."""
     from cases.tasks.letters import decision_letter_render
 
-    def send():
-        try:
-            decision_letter_render.delay(letter_id)
-        except Exception:
-            logger.exception("could not queue decision letter %s", letter_id)
-
-    transaction.on_commit(send)
+    queue_after_commit(decision_letter_render, letter_id)
 
 
 def _letter_lease(letter_id: int) -> str:

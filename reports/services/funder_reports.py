@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from boveileder.leases import jobs_recover, lease_attempts_reset, lease_kept, lease_take
 from boveileder.models import Municipality
 from boveileder.pdf import render_pdf
+from boveileder.queueing import queue_after_commit
 from reports import indicators
 from reports.chart import trend_chart
 from reports.models import Funder, FunderReport, ReportNarrative
@@ -64,7 +65,7 @@ def _queue(report_id: int) -> None:
     queued; the recovery task sends it again after JOB_QUEUED_SECONDS."""
     from reports.tasks import funder_report_render as task
 
-    transaction.on_commit(lambda: task.delay(report_id))
+    queue_after_commit(task, report_id)
 
 
 def report_file_name(report: FunderReport) -> str:

@@ -208,7 +208,7 @@ def test_the_same_render_task_delivered_twice_makes_one_report(tmp_path):
     )
     worker = CeleryWorker(tmp_path, concurrency=2).start()
     try:
-        results = [funder_report_render.delay(report.pk) for _ in range(2)]
+        results = [funder_report_render.apply_async([report.pk], ignore_result=False) for _ in range(2)]
         for result in results:
             result.get(timeout=90)
     finally:
@@ -274,7 +274,10 @@ def _queue_pings(broker_url: str, n: int) -> list[str]:
     from kombu import Connection
 
     with Connection(broker_url) as connection:
-        return [app.send_task("boveileder.tasks.ping_database", connection=connection).id for _ in range(n)]
+        return [
+            app.send_task("boveileder.tasks.ping_database", connection=connection, ignore_result=False).id
+            for _ in range(n)
+        ]
 
 
 @pytest.mark.services
@@ -327,7 +330,10 @@ def test_the_flag_job_run_twice_at_once_raises_each_flag_once(tmp_path):
         )
     worker = CeleryWorker(tmp_path, concurrency=2).start()
     try:
-        runs = [app.send_task("housing.flags_raise_nightly", args=[as_of.isoformat()]) for _ in range(2)]
+        runs = [
+            app.send_task("housing.flags_raise_nightly", args=[as_of.isoformat()], ignore_result=False)
+            for _ in range(2)
+        ]
         raised = [run.get(timeout=60) for run in runs]
     finally:
         worker.stop()

@@ -13,5 +13,5 @@ def test_a_real_worker_answers_and_runs_tasks(celery_worker_process):
         lambda: app.control.ping(destination=[celery_worker_process.name], timeout=1), timeout=30
     )
     assert replies
-    result = app.send_task("boveileder.tasks.ping_database")
+    result = app.send_task("boveileder.tasks.ping_database", ignore_result=False)
     assert result.get(timeout=30) == "ok"

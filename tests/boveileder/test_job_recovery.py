@@ -162,7 +162,12 @@ def test_a_report_whose_worker_died_is_rendered_by_the_next_within_the_bound_not
         _held(tmp_path, "report")
         # A live render keeps its lease beyond its length (the heartbeat): recovery leaves it alone.
         time.sleep(5)  # two and a half leases
-        assert app.send_task("reports.tasks.funder_reports_recover").get(timeout=30)["requeued"] == 0
+        assert (
+            app.send_task("reports.tasks.funder_reports_recover", ignore_result=False).get(timeout=30)[
+                "requeued"
+            ]
+            == 0
+        )
         assert _status(report) == FunderReport.Status.RENDERING
         held.kill(signal.SIGKILL)
     finally:

@@ -137,10 +137,10 @@ def test_approval_keeps_a_letter_queues_it_after_commit_and_sets_the_appeal_dead
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         decision = services.decision_approve(decision=submitted, by=manager, on=date(2026, 3, 2))
-    assert [c.__qualname__ for c in callbacks if "_queue_letter" in c.__qualname__] == [
-        "_queue_letter.<locals>.send"
-    ]
     assert decision.letters.count() == 1
+    assert [c.queued for c in callbacks if hasattr(c, "queued")] == [
+        ("cases.tasks.letters.decision_letter_render", (decision.letters.get().pk,))
+    ]
     assert selectors.appeal_deadline(decision) == date(2026, 3, 23)
     event = TimelineEvent.objects.get(kind="decision_approved")
     assert "23.03.2026" in event.text

@@ -67,7 +67,7 @@ def test_a_real_worker_renders_the_letter_once_with_the_appeal_route_and_no_nati
     # Safe to run twice: the same letter, untouched.
     from cases.tasks.letters import decision_letter_render
 
-    assert decision_letter_render.delay(letter.pk).get(timeout=60) == "ok"
+    assert decision_letter_render.apply_async([letter.pk], ignore_result=False).get(timeout=60) == "ok"
     again = DecisionLetter.objects.get(pk=letter.pk)
     assert (again.pdf.name, again.sha256, again.rendered_at) == (
         letter.pdf.name,

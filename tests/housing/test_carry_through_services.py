@@ -38,11 +38,16 @@ def test_a_worker_carries_a_planned_move_out_and_the_next_move_in_through_on_the
         unit=leaving.unit, household=HouseholdFactory(municipality=municipality), start_date=day
     )
 
-    assert app.send_task(TASK, kwargs={"as_of": (day - timedelta(days=1)).isoformat()}).get(timeout=60) == 0
+    assert (
+        app.send_task(TASK, kwargs={"as_of": (day - timedelta(days=1)).isoformat()}, ignore_result=False).get(
+            timeout=60
+        )
+        == 0
+    )
     flag.refresh_from_db()
     assert flag.resolved_on is None
 
-    assert app.send_task(TASK, kwargs={"as_of": day.isoformat()}).get(timeout=60) == 2
+    assert app.send_task(TASK, kwargs={"as_of": day.isoformat()}, ignore_result=False).get(timeout=60) == 2
     flag.refresh_from_db()
     assert (flag.status, flag.resolved_on) == (LongTenureFlag.Status.RESOLVED, day)
     done = TimelineEvent.objects.filter(kind__in=["tenancy_ended", "tenancy_started", "flag_resolved"])
@@ -53,5 +58,5 @@ def test_a_worker_carries_a_planned_move_out_and_the_next_move_in_through_on_the
             (coming.household_id, "tenancy_started", day),
         ]
     )
-    assert app.send_task(TASK, kwargs={"as_of": day.isoformat()}).get(timeout=60) == 0
+    assert app.send_task(TASK, kwargs={"as_of": day.isoformat()}, ignore_result=False).get(timeout=60) == 0
     assert done.count() == 3

@@ -38,14 +38,17 @@ def test_a_worker_run_raises_exactly_the_due_flags_and_a_second_run_none(celery_
     LongTenureFlagFactory(tenancy=edges["already_flagged"], raised_on=date(2025, 1, 1))
     molde = tenancy(other, date(2015, 1, 1))
 
-    assert app.send_task(TASK, kwargs={"as_of": AS_OF.isoformat()}).get(timeout=60) == len(EXPECTED) + 1
+    assert (
+        app.send_task(TASK, kwargs={"as_of": AS_OF.isoformat()}, ignore_result=False).get(timeout=60)
+        == len(EXPECTED) + 1
+    )
     flagged = {f.tenancy_id: f for f in LongTenureFlag.objects.unresolved()}
     assert {name for name, t in edges.items() if t.pk in flagged} == set(EXPECTED) | {"already_flagged"}
     assert {name: flagged[edges[name].pk].reasons for name in EXPECTED} == EXPECTED
     assert flagged[molde.pk].municipality == other
     assert all(flagged[edges[name].pk].raised_on == AS_OF for name in EXPECTED)
 
-    assert app.send_task(TASK, kwargs={"as_of": AS_OF.isoformat()}).get(timeout=60) == 0
+    assert app.send_task(TASK, kwargs={"as_of": AS_OF.isoformat()}, ignore_result=False).get(timeout=60) == 0
     assert LongTenureFlag.objects.count() == len(EXPECTED) + 2
 
 
@@ -56,7 +59,9 @@ def test_two_concurrent_runs_leave_one_flag_per_tenancy(tmp_path):
     worker = CeleryWorker(tmp_path, concurrency=2).start()
     try:
         wait_for(lambda: app.control.ping(destination=[worker.name], timeout=1), timeout=30)
-        runs = [app.send_task(TASK, kwargs={"as_of": AS_OF.isoformat()}) for _ in range(2)]
+        runs = [
+            app.send_task(TASK, kwargs={"as_of": AS_OF.isoformat()}, ignore_result=False) for _ in range(2)
+        ]
         raised = sorted(run.get(timeout=60) for run in runs)
     finally:
         worker.stop()
