@@ -108,19 +108,24 @@ def a11y(page):
     assert not missed, f"pages loaded but never checked with axe-core: {missed}"
 
 
+def sign_in(page, a11y, base_url, user, password=TEST_PASSWORD):
+    """Sign in through the real form of the app at `base_url`; the page lands on the user's landing page."""
+    page.goto(f"{base_url}/login/")
+    a11y.check(page)
+    page.get_by_label("Brukernavn").fill(user.username)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state("load")
+    a11y.check(page)
+    return page
+
+
 @pytest.fixture
 def login(page, live_server, a11y):
     """Log in through the real form; returns the page on the user's landing page."""
 
     def do_login(user, password=TEST_PASSWORD):
-        page.goto(f"{live_server.url}/login/")
-        a11y.check(page)
-        page.get_by_label("Brukernavn").fill(user.username)
-        page.get_by_label("Passord").fill(password)
-        page.get_by_role("button", name="Logg inn").click()
-        page.wait_for_load_state("load")
-        a11y.check(page)
-        return page
+        return sign_in(page, a11y, live_server.url, user, password)
 
     return do_login
 

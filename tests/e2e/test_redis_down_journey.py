@@ -8,27 +8,17 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import PHONE, sign_in
 from tests.redis_down import PASSWORD, app_server, own_redis, staff  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 390, "height": 844}
-
-
-def _sign_in(page, a11y, base, user):
-    page.goto(f"{base}/login/")
-    a11y.check(page)
-    page.get_by_label("Brukernavn").fill(user.username)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_load_state("load")
-    a11y.check(page)
 
 
 def test_with_redis_stopped_the_visit_is_logged_and_the_export_says_why_not(page, a11y, app_server, staff):  # noqa: F811
     base, stop_redis, _log = app_server
     counsellor, manager, household = staff
     page.set_viewport_size(PHONE)
-    _sign_in(page, a11y, base, counsellor)
+    sign_in(page, a11y, base, counsellor, PASSWORD)
     stop_redis()
 
     page.goto(f"{base}/cases/")
@@ -50,7 +40,7 @@ def test_with_redis_stopped_the_visit_is_logged_and_the_export_says_why_not(page
 
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 900})
-    _sign_in(page, a11y, base, manager)
+    sign_in(page, a11y, base, manager, PASSWORD)
     page.goto(f"{base}/exchange/")
     a11y.check(page)
     page.get_by_role("button", name="Lag eksportfilen").click()
