@@ -60,7 +60,8 @@ def own_redis():
 
 @pytest.fixture
 def app_server(own_redis, tmp_path):
-    """gunicorn as docker-compose.yml starts it, on the test database and the test's own Redis."""
+    """gunicorn (the server docker-compose.yml runs), one worker, on the test database and the test's own
+    Redis as its cache and broker: (its URL, a function that stops the Redis, its log)."""
     url, stop_redis = own_redis
     port = _free_port()
     log = tmp_path / "gunicorn.log"
@@ -97,6 +98,7 @@ def app_server(own_redis, tmp_path):
 
 @pytest.fixture
 def staff():
+    """A counsellor and a manager who sign in with PASSWORD, and a household the counsellor follows."""
     municipality = MunicipalityFactory(name="Ålesund", slug="alesund")
     counsellor = CounsellorFactory(municipality=municipality, username="kari")
     manager = ManagerFactory(municipality=municipality, username="lise")
