@@ -1,20 +1,25 @@
 """Redis stopped, as an outage leaves it (it is the cache and the workers' broker): the product served
 by gunicorn, as deployed, goes on with the counsellor's and the manager's work. A follow-up logged is
 saved and shown, every page answers, a funder report asked for waits queued for the background, and
-what cannot work without Redis (an export) says so in Norwegian; no request waits on Redis for long.
+what cannot work without Redis (an import, an export) says so in Norwegian; no request waits on Redis
+for long.
 
 The Redis is one of the test's own, really stopped; the app is a gunicorn process on the test database
 (`tests.redis_down`)."""
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 from django.urls import reverse
 
 from cases.models import FollowUp
+from exchange.jobs import FOLDER
 from reports.models import FunderReport
+from tests.exchange.exchange_helpers import data, xlsx
 from tests.html_forms import untouched
 from tests.redis_down import PASSWORD, app_server, own_redis, staff  # noqa: F401 - fixtures
 
@@ -96,4 +101,18 @@ def test_with_redis_stopped_a_follow_up_is_saved_and_every_page_answers(app_serv
     export = _post_form(lise, base, exchange, {"format": "xlsx"}, index=2, action=reverse("exchange:export"))
     assert export.status_code == 503
     assert "Import og eksport går i bakgrunnen" in export.text  # the message, in Norwegian
+    uploads = Path(settings.MEDIA_ROOT) / FOLDER
+    kept_before = set(uploads.glob("*"))
+    page = lise.get(base + exchange, timeout=PATIENCE_SECONDS).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    upload = lise.post(
+        base + reverse("exchange:import_upload"),
+        {"csrfmiddlewaretoken": token},
+        files={"file": ("husstander.xlsx", xlsx(data()))},
+        headers={"Referer": base + exchange},
+        timeout=PATIENCE_SECONDS,
+        allow_redirects=False,
+    )
+    assert upload.status_code == 503 and "Ingenting ble lagret" in upload.text
+    assert set(uploads.glob("*")) == kept_before  # the upload was not kept
     assert "Internal Server Error" not in log.read_text()
